@@ -1,0 +1,122 @@
+import { ConfigurationError } from './errors.js'
+import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
+import type { AuthContext, DriverSession } from './server/context.js'
+import { McpServerHandle } from './server/server-handle.js'
+import { defaultStorage } from './storage/indexeddb.js'
+import { keys, type PendingRecord, readRecord } from './storage/records.js'
+import type { AuthorizationDriver, AuthorizeOptions, McpAuthOptions } from './types.js'
+
+/** The entry point: one instance per app, one handle per MCP server. */
+export interface McpAuth {
+  /** The handle for a server; the same canonical URL always gives the same handle. */
+  server(url: string): McpServerHandle
+  /** Handles created so far. */
+  servers(): McpServerHandle[]
+  /**
+   * Finishes an authorization that came back to this page (full-page redirect): when the URL
+   * carries a callback for a flow this app started, exchanges the code, strips the parameters
+   * and resolves with the server handle and where to return. Resolves `undefined` otherwise.
+   */
+  completeRedirect(
+    url?: string,
+  ): Promise<{ server: McpServerHandle; returnTo?: string } | undefined>
+}
+
+/** A driver that can open its window synchronously inside a click. */
+export interface InteractiveDriver {
+  begin(options: AuthorizeOptions): DriverSession
+}
+
+function sessionFor(
+  driver: AuthorizationDriver | InteractiveDriver | undefined,
+  options: AuthorizeOptions,
+): DriverSession {
+  if (!driver) {
+    throw new ConfigurationError(
+      'invalid_configuration',
+      'No authorization driver: pass `driver` to createMcpAuth() outside a browser',
+    )
+  }
+  if (typeof driver === 'function') return { navigate: driver, close() {} }
+  return driver.begin(options)
+}
+
+/**
+ * Creates the kit's core instance. See the README for a walk-through.
+ * @param options redirect URI, client metadata, pre-registered clients, storage, fetch, driver.
+ */
+export function createMcpAuth(
+  options: Omit<McpAuthOptions, 'driver'> & {
+    driver?: AuthorizationDriver | InteractiveDriver
+    legacyEndpointFallback?: boolean
+  },
+): McpAuth {
+  const redirectUri = assertSecureUrl(options.redirectUri, 'redirectUri').href
+  if (options.client?.metadataUrl !== undefined)
+    assertSecureUrl(options.client.metadataUrl, 'client.metadataUrl')
+  const storage = options.storage ?? defaultStorage()
+  const handles = new Map<string, McpServerHandle>()
+  const consumed = new Set<string>()
+  const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+
+  const ctx: AuthContext = {
+    fetch: fetchFn,
+    storage,
+    redirectUri,
+    preRegistered: options.preRegistered ?? {},
+    clientMetadata: options.client,
+    protocolVersion: options.protocolVersion ?? '2025-11-25',
+    refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
+    maxStepUpAttempts: options.maxStepUpAttempts ?? 3,
+    legacyEndpointFallback: options.legacyEndpointFallback ?? false,
+    beginAuthorization: (authorizeOptions) => sessionFor(options.driver, authorizeOptions),
+    async takePending(state) {
+      if (!state || consumed.has(state)) return undefined
+      consumed.add(state)
+      const key = keys.pending(state)
+      const pending = await readRecord<PendingRecord>(storage, key, 'pending', () => {})
+      await storage.delete(key)
+      return pending
+    },
+    reportCorrupt: (handle, key) => handle.reportCorrupt(key),
+  }
+
+  const auth: McpAuth = {
+    server(url) {
+      const canonical = canonicalResourceUri(url)
+      let handle = handles.get(canonical)
+      if (!handle) {
+        handle = new McpServerHandle(ctx, canonical)
+        handles.set(canonical, handle)
+      }
+      return handle
+    },
+    servers: () => [...handles.values()],
+    async completeRedirect(url) {
+      const href = url ?? (typeof location === 'undefined' ? undefined : location.href)
+      if (!href) return undefined
+      const current = new URL(href)
+      const state = current.searchParams.get('state')
+      if (!state || !(current.searchParams.has('code') || current.searchParams.has('error')))
+        return undefined
+      const pending = await readRecord<PendingRecord>(
+        storage,
+        keys.pending(state),
+        'pending',
+        () => {},
+      )
+      if (!pending) return undefined
+      const server = auth.server(pending.resource)
+      if (typeof history !== 'undefined' && typeof location !== 'undefined' && url === undefined) {
+        history.replaceState(
+          history.state,
+          '',
+          pending.returnTo ?? `${current.origin}${current.pathname}`,
+        )
+      }
+      await server.completeCallback(href, state)
+      return { server, ...(pending.returnTo ? { returnTo: pending.returnTo } : {}) }
+    },
+  }
+  return auth
+}

@@ -1,0 +1,67 @@
+import { McpAuthError, networkError } from '../errors.js'
+import { type FetchLike, serverError } from '../http/fetch-json.js'
+import {
+  type AuthChallenge,
+  bearerChallenge,
+  parseWwwAuthenticate,
+} from '../http/www-authenticate.js'
+
+/** What an unauthenticated request to an MCP server revealed. */
+export type ProbeResult =
+  | { kind: 'open'; status: number }
+  | {
+      kind: 'unauthorized'
+      status: 401 | 403
+      /** The Bearer challenge, when the header was readable (browsers need CORS expose). */
+      challenge: AuthChallenge | undefined
+      /** Whether any challenge other than Bearer was offered. */
+      otherSchemes: string[]
+    }
+
+/**
+ * Makes an unauthenticated MCP request (a JSON-RPC `ping`) and classifies the answer
+ * (MCP authorization, "Authorization Server Discovery"; RFC 6750 §3, RFC 9110 §11.6.1).
+ * A 401 means authorization is needed; whether it is OAuth is settled by discovery.
+ * Any other non-5xx answer means the transport let us in without credentials.
+ */
+export async function probeServer(
+  fetchFn: FetchLike,
+  serverUrl: string,
+  protocolVersion: string,
+  signal?: AbortSignal,
+): Promise<ProbeResult> {
+  let response: Response
+  try {
+    response = await fetchFn(serverUrl, {
+      method: 'POST',
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        'mcp-protocol-version': protocolVersion,
+      },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 'mcp-oauth-probe', method: 'ping' }),
+      ...(signal ? { signal } : {}),
+    })
+  } catch (cause) {
+    throw networkError(serverUrl, cause)
+  }
+  await response.body?.cancel().catch(() => {})
+  if (response.status === 401 || response.status === 403) {
+    const header = response.headers.get('www-authenticate')
+    return {
+      kind: 'unauthorized',
+      status: response.status,
+      challenge: bearerChallenge(header),
+      otherSchemes: parseWwwAuthenticate(header)
+        .map((c) => c.scheme)
+        .filter((s) => s !== 'bearer'),
+    }
+  }
+  if (response.status >= 500) throw serverError(serverUrl, response.status)
+  if (response.status === 404 || response.status === 410) {
+    throw new McpAuthError('unexpected_response', `No MCP server at ${serverUrl} (HTTP 404)`, {
+      details: { status: response.status },
+    })
+  }
+  return { kind: 'open', status: response.status }
+}

@@ -1,0 +1,84 @@
+/**
+ * Stable error codes. A UI can switch on `error.code`; the message is for developers.
+ * The `cause` keeps the underlying error or a structured `{ expected, actual, attribute }`.
+ */
+export type McpAuthErrorCode =
+  // configuration and URL safety (OAuth 2.1 §1.5, MCP security best practices)
+  | 'invalid_configuration'
+  | 'insecure_url'
+  // transport
+  | 'network_error'
+  | 'server_error'
+  | 'unexpected_response'
+  // discovery (RFC 9728, RFC 8414)
+  | 'resource_metadata_not_found'
+  | 'invalid_resource_metadata'
+  | 'resource_mismatch'
+  | 'authorization_server_not_found'
+  | 'invalid_authorization_server_metadata'
+  | 'issuer_mismatch'
+  | 'pkce_not_supported'
+  // registration (RFC 7591, client ID metadata documents)
+  | 'registration_failed'
+  | 'invalid_client_id'
+  | 'client_id_required'
+  // authorization response (RFC 6749 §4.1.2, RFC 9207)
+  | 'iss_missing'
+  | 'iss_mismatch'
+  | 'state_mismatch'
+  | 'callback_replayed'
+  | 'access_denied'
+  | 'authorization_failed'
+  | 'cancelled'
+  | 'timeout'
+  | 'popup_blocked'
+  | 'step_up_limit'
+  // tokens (RFC 6749 §5.2)
+  | 'invalid_grant'
+  | 'token_request_failed'
+  | 'not_authorized'
+  | 'storage_corrupt'
+
+export interface McpAuthErrorOptions {
+  cause?: unknown
+  /** Extra fields for diagnostics. Never tokens or secrets. */
+  details?: Readonly<Record<string, unknown>>
+}
+
+/** Base class of every error the kit throws or reports. */
+export class McpAuthError extends Error {
+  readonly code: McpAuthErrorCode
+  readonly details: Readonly<Record<string, unknown>> | undefined
+
+  constructor(code: McpAuthErrorCode, message: string, options: McpAuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = new.target.name
+    this.code = code
+    this.details = options.details
+  }
+
+  /** Transient errors keep tokens and may be retried: the network or the server failed. */
+  get transient(): boolean {
+    return this.code === 'network_error' || this.code === 'server_error'
+  }
+}
+
+/** Invalid options or an unsafe URL. */
+export class ConfigurationError extends McpAuthError {}
+
+/** Protected resource or authorization server discovery failed. */
+export class DiscoveryError extends McpAuthError {}
+
+/** No client identity could be obtained or used. */
+export class RegistrationError extends McpAuthError {}
+
+/** The authorization request or response failed, or the user cancelled or denied. */
+export class AuthorizationError extends McpAuthError {}
+
+/** A token, refresh or revocation request failed. */
+export class TokenError extends McpAuthError {}
+
+/** Wraps anything thrown by `fetch` itself (offline, DNS, CORS) as a transient network error. */
+export function networkError(url: string, cause: unknown): McpAuthError {
+  return new McpAuthError('network_error', `Request to ${url} failed`, { cause })
+}

@@ -1,0 +1,88 @@
+import { ConfigurationError } from '../errors.js'
+
+/** Loopback hosts may use plain http for development (RFC 8252 §7.3). */
+export function isLoopbackHost(hostname: string): boolean {
+  return (
+    hostname === 'localhost' ||
+    hostname === '[::1]' ||
+    /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(hostname)
+  )
+}
+
+/**
+ * Parses `value` and refuses anything but `https:`, or `http:` on a loopback host.
+ * Every URL that is fetched or opened passes through here first, so `javascript:`, `data:`,
+ * `file:` and friends are rejected before any use (OAuth 2.1 §1.5; MCP security best
+ * practices, "Authorization URL validation").
+ */
+export function assertSecureUrl(value: unknown, what: string): URL {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new ConfigurationError('insecure_url', `${what} is missing or not a string`, {
+      details: { attribute: what, actual: typeof value },
+    })
+  }
+  let url: URL
+  try {
+    url = new URL(value)
+  } catch (cause) {
+    throw new ConfigurationError('insecure_url', `${what} is not an absolute URL: ${value}`, {
+      cause,
+      details: { attribute: what, actual: value },
+    })
+  }
+  const ok = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+  if (!ok || url.username || url.password) {
+    throw new ConfigurationError(
+      'insecure_url',
+      `${what} must use https (or http on a loopback host): ${url.protocol}//${url.host}`,
+      { details: { attribute: what, actual: url.protocol } },
+    )
+  }
+  return url
+}
+
+/**
+ * The canonical resource URI of an MCP server (RFC 8707 §2): absolute, no fragment, and no
+ * trailing slash on an empty path (MCP authorization, "Canonical Server URI").
+ */
+export function canonicalResourceUri(serverUrl: string): string {
+  const url = assertSecureUrl(serverUrl, 'MCP server URL')
+  url.hash = ''
+  const href = url.href
+  return url.pathname === '/' && !url.search ? href.slice(0, -1) : href
+}
+
+/** Path prefix test on segment boundaries: `/mcp` covers `/mcp` and `/mcp/x`, not `/mcpx`. */
+function pathCovers(prefix: string, path: string): boolean {
+  if (prefix === '' || prefix === '/') return true
+  const base = prefix.endsWith('/') ? prefix : `${prefix}/`
+  return path === prefix || path.startsWith(base)
+}
+
+/**
+ * Whether `requestUrl` belongs to the protected resource `resource`: same origin, and a path at
+ * or under the resource's path. Bearer tokens are only ever attached to such requests
+ * (MCP authorization, "Access Token Privilege Restriction"; RFC 9700 §4.10).
+ */
+export function isWithinResource(requestUrl: string | URL, resource: string): boolean {
+  let req: URL
+  let res: URL
+  try {
+    req = new URL(requestUrl)
+    res = new URL(resource)
+  } catch {
+    return false
+  }
+  return req.origin === res.origin && pathCovers(res.pathname, req.pathname)
+}
+
+/** Whether the protected resource metadata `resource` identifies the server at `serverUrl` (RFC 9728 §3.3). */
+export function resourceIdentifiesServer(resource: string, serverUrl: string): boolean {
+  return isWithinResource(serverUrl, resource)
+}
+
+/** Options oauth4webapi needs to talk to plain-http loopback hosts during development. */
+export function isInsecureLoopback(url: string | URL): boolean {
+  const u = typeof url === 'string' ? new URL(url) : url
+  return u.protocol === 'http:' && isLoopbackHost(u.hostname)
+}

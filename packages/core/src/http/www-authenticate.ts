@@ -1,0 +1,131 @@
+/** One challenge of a `WWW-Authenticate` header (RFC 9110 §11.6.1). */
+export interface AuthChallenge {
+  /** The auth scheme, lower-cased (`bearer`, `dpop`, ...). */
+  readonly scheme: string
+  /** Parameters by lower-cased name; quoted strings are unescaped. The first of duplicates wins. */
+  readonly params: Readonly<Record<string, string>>
+  readonly token68?: string
+}
+
+const TCHAR = /[!#$%&'*+\-.^_`|~0-9A-Za-z]/
+const TOKEN68_CHAR = /[A-Za-z0-9\-._~+/]/
+
+/**
+ * Parses a `WWW-Authenticate` field value into its challenges (RFC 9110 §11.6.1, §5.6):
+ * several challenges in one value (or in several headers joined by commas), case-insensitive
+ * schemes and parameter names, quoted strings with backslash escapes, and token68.
+ * Malformed input never throws: whatever parsed cleanly before the fault is returned.
+ */
+export function parseWwwAuthenticate(header: string | null | undefined): AuthChallenge[] {
+  if (!header) return []
+  const challenges: AuthChallenge[] = []
+  let i = 0
+  const n = header.length
+
+  const skipWs = () => {
+    while (i < n && (header[i] === ' ' || header[i] === '\t')) i++
+  }
+  const skipWsAndCommas = () => {
+    while (i < n && (header[i] === ' ' || header[i] === '\t' || header[i] === ',')) i++
+  }
+  const readToken = (): string => {
+    const start = i
+    while (i < n && TCHAR.test(header[i]!)) i++
+    return header.slice(start, i)
+  }
+  const readQuoted = (): string | undefined => {
+    // header[i] === '"'
+    i++
+    let out = ''
+    while (i < n) {
+      const c = header[i]!
+      if (c === '\\') {
+        if (i + 1 >= n) return undefined
+        out += header[i + 1]
+        i += 2
+      } else if (c === '"') {
+        i++
+        return out
+      } else {
+        out += c
+        i++
+      }
+    }
+    return undefined // unterminated
+  }
+
+  try {
+    while (i < n) {
+      skipWsAndCommas()
+      if (i >= n) break
+      const scheme = readToken()
+      if (!scheme) return challenges // garbage where a scheme should be
+      const params: Record<string, string> = {}
+      let token68: string | undefined
+      skipWs()
+
+      // token68 (RFC 9110 §11.2): a run of token68 chars, '=' padding, then the end or a comma.
+      const t68Start = i
+      while (i < n && TOKEN68_CHAR.test(header[i]!)) i++
+      let j = i
+      while (j < n && header[j] === '=') j++
+      let k = j
+      while (k < n && (header[k] === ' ' || header[k] === '\t')) k++
+      if (i > t68Start && (k >= n || header[k] === ',')) {
+        token68 = header.slice(t68Start, j)
+        i = j
+      } else {
+        i = t68Start
+        // auth-params, comma separated, until a token not followed by '=' (the next scheme)
+        for (;;) {
+          skipWsAndCommas()
+          if (i >= n) break
+          const save = i
+          const name = readToken()
+          if (!name) return [...challenges, { scheme: scheme.toLowerCase(), params }]
+          skipWs()
+          if (header[i] !== '=') {
+            i = save // a new challenge starts here
+            break
+          }
+          i++
+          skipWs()
+          let value: string | undefined
+          if (header[i] === '"') value = readQuoted()
+          else value = readToken()
+          if (value === undefined) {
+            challenges.push({ scheme: scheme.toLowerCase(), params })
+            return challenges
+          }
+          const key = name.toLowerCase()
+          if (!(key in params)) params[key] = value
+          skipWs()
+          if (i < n && header[i] !== ',') {
+            // junk after a value: stop here, keeping what parsed
+            challenges.push({ scheme: scheme.toLowerCase(), params })
+            return challenges
+          }
+        }
+      }
+      challenges.push(
+        token68 === undefined
+          ? { scheme: scheme.toLowerCase(), params }
+          : { scheme: scheme.toLowerCase(), params, token68 },
+      )
+    }
+  } catch {
+    return challenges
+  }
+  return challenges
+}
+
+/** The first `Bearer` challenge, if any. */
+export function bearerChallenge(header: string | null | undefined): AuthChallenge | undefined {
+  return parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer')
+}
+
+/** Splits a space-delimited scope string (RFC 6749 §3.3) into unique scopes, in order. */
+export function splitScopes(scope: string | undefined | null): string[] {
+  if (!scope) return []
+  return [...new Set(scope.split(/[ \t]+/).filter(Boolean))]
+}

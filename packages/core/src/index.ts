@@ -1,0 +1,27 @@
+export { createMcpAuth, type InteractiveDriver, type McpAuth } from './auth.js'
+export {
+  AuthorizationError,
+  ConfigurationError,
+  DiscoveryError,
+  McpAuthError,
+  type McpAuthErrorCode,
+  RegistrationError,
+  TokenError,
+} from './errors.js'
+export { type AuthChallenge, parseWwwAuthenticate } from './http/www-authenticate.js'
+export type { DriverSession } from './server/context.js'
+export type { McpServerHandle } from './server/server-handle.js'
+export { indexedDbStorage } from './storage/indexeddb.js'
+export { memoryStorage } from './storage/memory.js'
+export type { TokenStorage } from './storage/types.js'
+export type {
+  AuthorizationDriver,
+  AuthorizationDriverRequest,
+  AuthorizeOptions,
+  McpAuthOptions,
+  McpServerSnapshot,
+  McpServerStatus,
+  PreRegisteredClient,
+  RegistrationKind,
+  TokenEndpointAuthMethod,
+} from './types.js'

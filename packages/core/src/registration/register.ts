@@ -1,0 +1,128 @@
+import * as oauth from 'oauth4webapi'
+import { McpAuthError, networkError, RegistrationError } from '../errors.js'
+import type { FetchLike } from '../http/fetch-json.js'
+import { oauthRequestOptions } from '../http/oauth-options.js'
+import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
+import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
+import type { McpAuthOptions, PreRegisteredClient } from '../types.js'
+import { chooseAuthMethod } from './client-auth.js'
+
+/** A client ID is a non-empty string with no surrounding white space. */
+export function normalizeClientId(value: unknown): string {
+  if (typeof value !== 'string' || value.trim() === '') {
+    throw new RegistrationError('invalid_client_id', 'A client ID must be a non-empty string')
+  }
+  return value.trim()
+}
+
+/** Credentials given by the app or typed by the user, bound to one issuer. */
+export function manualClient(
+  as: oauth.AuthorizationServer,
+  redirectUri: string,
+  client: PreRegisteredClient,
+  kind: 'pre-registered' | 'manual',
+): ClientRecord {
+  const clientId = normalizeClientId(client.clientId)
+  const secret = client.clientSecret?.trim() ? client.clientSecret : undefined
+  return {
+    v: RECORD_VERSION,
+    issuer: as.issuer,
+    redirectUri,
+    clientId,
+    ...(secret ? { clientSecret: secret } : {}),
+    tokenEndpointAuthMethod: chooseAuthMethod(as, !!secret, client.tokenEndpointAuthMethod),
+    kind,
+  }
+}
+
+/**
+ * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document; MCP
+ * 2025-11-25, "Client ID Metadata Documents"): used when the AS advertises
+ * `client_id_metadata_document_supported` and the app hosts a document at an https URL with a
+ * path. The URL itself is the client ID; it is portable across authorization servers.
+ */
+export function metadataDocumentClient(
+  as: oauth.AuthorizationServer,
+  redirectUri: string,
+  metadataUrl: string | undefined,
+): ClientRecord | undefined {
+  if (!metadataUrl || as.client_id_metadata_document_supported !== true) return undefined
+  const url = new URL(metadataUrl)
+  if (url.protocol !== 'https:' || url.pathname === '/' || url.hash) return undefined
+  return {
+    v: RECORD_VERSION,
+    issuer: as.issuer,
+    redirectUri,
+    clientId: metadataUrl,
+    tokenEndpointAuthMethod: 'none',
+    kind: 'metadata-document',
+  }
+}
+
+/**
+ * Dynamic client registration (RFC 7591 §3): a public client (`none` when the AS allows it)
+ * with `refresh_token` among its grant types (MCP 2026-07-28, SEP-2207) and an
+ * `application_type` of `native` for loopback redirect URIs or `web` otherwise (SEP-837).
+ */
+export async function registerDynamicClient(
+  fetchFn: FetchLike,
+  as: oauth.AuthorizationServer,
+  redirectUri: string,
+  client: McpAuthOptions['client'],
+  scope: string | undefined,
+): Promise<ClientRecord> {
+  const endpoint = assertSecureUrl(as.registration_endpoint, 'registration_endpoint').href
+  const supported = as.token_endpoint_auth_methods_supported
+  const method =
+    !supported || supported.includes('none')
+      ? 'none'
+      : supported.includes('client_secret_basic')
+        ? 'client_secret_basic'
+        : 'client_secret_post'
+  const metadata: Partial<oauth.OmitSymbolProperties<oauth.Client>> = {
+    redirect_uris: [redirectUri],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: method,
+    application_type: isLoopbackHost(new URL(redirectUri).hostname) ? 'native' : 'web',
+    client_name: client?.name ?? 'MCP client',
+    ...(client?.uri ? { client_uri: client.uri } : {}),
+    ...(client?.logoUri ? { logo_uri: client.logoUri } : {}),
+    ...(scope ? { scope } : {}),
+  }
+  let response: Response
+  try {
+    response = await oauth.dynamicClientRegistrationRequest(
+      as,
+      metadata,
+      oauthRequestOptions(fetchFn, endpoint),
+    )
+  } catch (cause) {
+    if (cause instanceof McpAuthError) throw cause
+    throw networkError(endpoint, cause)
+  }
+  let registered: oauth.Client
+  try {
+    registered = await oauth.processDynamicClientRegistrationResponse(response)
+  } catch (cause) {
+    throw new RegistrationError(
+      response.status >= 500 ? 'server_error' : 'registration_failed',
+      `Dynamic client registration at ${endpoint} failed (HTTP ${response.status})`,
+      { cause, details: { status: response.status } },
+    )
+  }
+  const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined
+  const returned = registered.token_endpoint_auth_method
+  return {
+    v: RECORD_VERSION,
+    issuer: as.issuer,
+    redirectUri,
+    clientId: normalizeClientId(registered.client_id),
+    ...(secret ? { clientSecret: secret } : {}),
+    tokenEndpointAuthMethod:
+      returned === 'client_secret_basic' || returned === 'client_secret_post' || returned === 'none'
+        ? returned
+        : chooseAuthMethod(as, !!secret),
+    kind: 'dynamic',
+  }
+}

@@ -1,0 +1,147 @@
+import * as oauth from 'oauth4webapi'
+import { McpAuthError, networkError, TokenError } from '../errors.js'
+import type { FetchLike } from '../http/fetch-json.js'
+import { oauthRequestOptions } from '../http/oauth-options.js'
+import { splitScopes } from '../http/www-authenticate.js'
+import { clientAuthentication } from '../registration/client-auth.js'
+import type { ClientRecord } from '../storage/records.js'
+import { processTokenResponse, type TokenResponse } from './token-response.js'
+
+/** What a token response gave us, before it is bound to a resource. */
+export interface IssuedTokens {
+  accessToken: string
+  refreshToken?: string
+  expiresAt?: number
+  /** Granted scopes; the requested ones when the AS did not say (RFC 6749 §5.1). */
+  scopes: string[]
+}
+
+function toIssued(
+  response: TokenResponse,
+  requestedScopes: readonly string[],
+  previousRefreshToken: string | undefined,
+  now: number,
+): IssuedTokens {
+  const refreshToken = response.refresh_token ?? previousRefreshToken
+  return {
+    accessToken: response.access_token,
+    ...(refreshToken ? { refreshToken } : {}),
+    ...(typeof response.expires_in === 'number'
+      ? { expiresAt: now + response.expires_in * 1000 }
+      : {}),
+    scopes: response.scope !== undefined ? splitScopes(response.scope) : [...requestedScopes],
+  }
+}
+
+/** Sends a token request; transport failures become transient `network_error`s. */
+async function tokenCall(
+  endpoint: string,
+  request: () => Promise<Response>,
+): Promise<TokenResponse> {
+  let response: Response
+  try {
+    response = await request()
+  } catch (cause) {
+    if (cause instanceof McpAuthError) throw cause
+    throw networkError(endpoint, cause)
+  }
+  return processTokenResponse(response)
+}
+
+const asClient = (client: ClientRecord): oauth.Client => ({ client_id: client.clientId })
+
+/**
+ * Exchanges an authorization code (OAuth 2.1 §4.1.3) with the PKCE verifier, the registered
+ * client authentication, and the same `resource` as the authorization request (RFC 8707 §2.2).
+ */
+export async function exchangeAuthorizationCode(input: {
+  fetch: FetchLike
+  as: oauth.AuthorizationServer
+  client: ClientRecord
+  /** Callback parameters already checked by `checkAuthorizationResponse` (iss, state, error). */
+  params: URLSearchParams
+  redirectUri: string
+  codeVerifier: string
+  resource: string
+  requestedScopes: readonly string[]
+  now?: () => number
+}): Promise<IssuedTokens> {
+  const { as, client } = input
+  const endpoint = as.token_endpoint!
+  const code = input.params.get('code') ?? ''
+  const response = await tokenCall(endpoint, () =>
+    oauth.genericTokenEndpointRequest(
+      as,
+      asClient(client),
+      clientAuthentication(client),
+      'authorization_code',
+      {
+        code,
+        redirect_uri: input.redirectUri,
+        code_verifier: input.codeVerifier,
+        resource: input.resource,
+      },
+      oauthRequestOptions(input.fetch, endpoint),
+    ),
+  )
+  return toIssued(response, input.requestedScopes, undefined, (input.now ?? Date.now)())
+}
+
+/**
+ * Refreshes an access token (OAuth 2.1 §4.3) with the same `resource` (RFC 8707 §2.2). When the
+ * response carries no new refresh token, the previous one is kept (OAuth 2.1 §4.3.3).
+ */
+export async function refreshAccessToken(input: {
+  fetch: FetchLike
+  as: oauth.AuthorizationServer
+  client: ClientRecord
+  refreshToken: string
+  resource: string
+  scopes: readonly string[]
+  now?: () => number
+}): Promise<IssuedTokens> {
+  const { as, client } = input
+  const endpoint = as.token_endpoint!
+  const response = await tokenCall(endpoint, () =>
+    oauth.genericTokenEndpointRequest(
+      as,
+      asClient(client),
+      clientAuthentication(client),
+      'refresh_token',
+      { refresh_token: input.refreshToken, resource: input.resource },
+      oauthRequestOptions(input.fetch, endpoint),
+    ),
+  )
+  return toIssued(response, input.scopes, input.refreshToken, (input.now ?? Date.now)())
+}
+
+/**
+ * Revokes a token (RFC 7009 §2.1). Best effort: the caller clears local state whatever happens,
+ * so this resolves to whether the AS confirmed.
+ */
+export async function revokeToken(input: {
+  fetch: FetchLike
+  as: oauth.AuthorizationServer
+  client: ClientRecord
+  token: string
+  hint: 'refresh_token' | 'access_token'
+}): Promise<boolean> {
+  const endpoint = input.as.revocation_endpoint
+  if (!endpoint) return false
+  try {
+    const response = await oauth.revocationRequest(
+      input.as,
+      asClient(input.client),
+      clientAuthentication(input.client),
+      input.token,
+      {
+        ...oauthRequestOptions(input.fetch, endpoint),
+        additionalParameters: { token_type_hint: input.hint },
+      },
+    )
+    await oauth.processRevocationResponse(response)
+    return true
+  } catch {
+    return false
+  }
+}
