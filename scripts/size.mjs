@@ -49,7 +49,10 @@ async function measure(code, index) {
     },
   })
   const outputs = (Array.isArray(result) ? result : [result]).flatMap((r) => r.output)
-  const js = outputs.filter((o) => o.type === 'chunk').map((o) => o.code).join('\n')
+  const js = outputs
+    .filter((o) => o.type === 'chunk')
+    .map((o) => o.code)
+    .join('\n')
   return { min: Buffer.byteLength(js), gz: gzipSync(js, { level: 9 }).length }
 }
 
@@ -65,7 +68,13 @@ for (const [index, entry] of entries.entries()) {
   }
   const ok = size.gz <= entry.budget
   if (!ok) failed = true
-  rows.push([entry.name, `${(size.min / 1024).toFixed(1)} KB`, `${(size.gz / 1024).toFixed(2)} KB`, `${(entry.budget / 1024).toFixed(0)} KB`, ok ? 'ok' : 'OVER'])
+  rows.push([
+    entry.name,
+    `${(size.min / 1024).toFixed(1)} KB`,
+    `${(size.gz / 1024).toFixed(2)} KB`,
+    `${(entry.budget / 1024).toFixed(0)} KB`,
+    ok ? 'ok' : 'OVER',
+  ])
 }
 const head = ['entry', 'min', 'min+gz', 'budget', '']
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)))
