@@ -1,3 +1,4 @@
+import { browserDriver } from './browser/driver.js'
 import { ConfigurationError } from './errors.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
 import type { AuthContext, DriverSession } from './server/context.js'
@@ -55,6 +56,7 @@ export function createMcpAuth(
   if (options.client?.metadataUrl !== undefined)
     assertSecureUrl(options.client.metadataUrl, 'client.metadataUrl')
   const storage = options.storage ?? defaultStorage()
+  const driver = options.driver ?? (typeof window === 'undefined' ? undefined : browserDriver())
   const handles = new Map<string, McpServerHandle>()
   const consumed = new Set<string>()
   const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
@@ -69,7 +71,7 @@ export function createMcpAuth(
     refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
     maxStepUpAttempts: options.maxStepUpAttempts ?? 3,
     legacyEndpointFallback: options.legacyEndpointFallback ?? false,
-    beginAuthorization: (authorizeOptions) => sessionFor(options.driver, authorizeOptions),
+    beginAuthorization: (authorizeOptions) => sessionFor(driver, authorizeOptions),
     async takePending(state) {
       if (!state || consumed.has(state)) return undefined
       consumed.add(state)

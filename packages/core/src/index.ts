@@ -1,4 +1,5 @@
 export { createMcpAuth, type InteractiveDriver, type McpAuth } from './auth.js'
+export { type BrowserDriverOptions, browserDriver } from './browser/driver.js'
 export {
   AuthorizationError,
   ConfigurationError,

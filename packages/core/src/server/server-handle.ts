@@ -384,7 +384,7 @@ export class McpServerHandle {
         redirectUri: this.#ctx.redirectUri,
         resource: discovery.resource,
         scopes,
-        returnTo: options.returnTo,
+        returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
       })
       await this.#ctx.storage.set(keys.pending(request.pending.state), request.pending)
       this.#update('authorizing', { registration: client.kind, error: undefined })
@@ -404,7 +404,6 @@ export class McpServerHandle {
         throw new AuthorizationError('cancelled', 'The authorization was cancelled')
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
-      session.close()
       const code = error instanceof McpAuthError ? error.code : undefined
       const status =
         code === 'access_denied' || code === 'cancelled'
@@ -414,6 +413,7 @@ export class McpServerHandle {
             : 'error'
       return this.#fail(error, status)
     } finally {
+      session.close()
       if (this.#flow === flow) this.#flow = undefined
     }
   }
