@@ -101,14 +101,12 @@ export async function registerDynamicClient(
     if (cause instanceof McpAuthError) throw cause
     throw networkError(endpoint, cause)
   }
-  let registered: oauth.Client
-  try {
-    registered = await oauth.processDynamicClientRegistrationResponse(response)
-  } catch (cause) {
+  const registered = await readRegistration(response)
+  if (!registered) {
     throw new RegistrationError(
       response.status >= 500 ? 'server_error' : 'registration_failed',
       `Dynamic client registration at ${endpoint} failed (HTTP ${response.status})`,
-      { cause, details: { status: response.status } },
+      { details: { status: response.status } },
     )
   }
   const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined
@@ -125,4 +123,16 @@ export async function registerDynamicClient(
         : chooseAuthMethod(as, !!secret),
     kind: 'dynamic',
   }
+}
+
+/**
+ * The client information response (RFC 7591 §3.2.1): `201 Created` (or `200`) with a JSON object
+ * carrying a `client_id`. Anything else, including an error response (§3.2.2), is `undefined`.
+ */
+async function readRegistration(response: Response): Promise<Record<string, unknown> | undefined> {
+  if (response.status !== 201 && response.status !== 200) return undefined
+  const body: unknown = await response.json().catch(() => undefined)
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined
+  const record = body as Record<string, unknown>
+  return typeof record.client_id === 'string' ? record : undefined
 }

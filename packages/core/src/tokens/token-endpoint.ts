@@ -139,8 +139,9 @@ export async function revokeToken(input: {
         additionalParameters: { token_type_hint: input.hint },
       },
     )
-    await oauth.processRevocationResponse(response)
-    return true
+    // RFC 7009 §2.2: 200 means revoked (or an unknown token); the body is irrelevant.
+    await response.body?.cancel()
+    return response.status === 200
   } catch {
     return false
   }
