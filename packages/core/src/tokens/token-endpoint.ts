@@ -1,5 +1,5 @@
 import * as oauth from 'oauth4webapi'
-import { McpAuthError, networkError, TokenError } from '../errors.js'
+import { McpAuthError, networkError } from '../errors.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import { oauthRequestOptions } from '../http/oauth-options.js'
 import { splitScopes } from '../http/www-authenticate.js'
