@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config'
 /**
  * One Vitest project per layer:
  * - `core`: unit tests beside the code, HTTP mocked with msw, no real network.
+ * - `react`, `web-components`: binding tests beside the code, in happy-dom.
  * - `integration`: Node against the real loopback demo stack (oidc-provider + MCP SDK servers).
  * - `e2e`: real Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
  */
@@ -15,6 +16,22 @@ export default defineConfig({
           root: 'packages/core',
           include: ['src/**/*.test.ts'],
           environment: 'node',
+        },
+      },
+      {
+        test: {
+          name: 'react',
+          root: 'packages/react',
+          include: ['src/**/*.test.{ts,tsx}'],
+          environment: 'happy-dom',
+        },
+      },
+      {
+        test: {
+          name: 'web-components',
+          root: 'packages/web-components',
+          include: ['src/**/*.test.ts'],
+          environment: 'happy-dom',
         },
       },
       {
