@@ -370,7 +370,14 @@ export class McpServerHandle {
         serverSupported: discovery.as.scopes_supported,
         previous: stepUp ? (this.#tokens?.scopes ?? []) : undefined,
       })
-      const client = await this.#resolveClient(discovery, true, scopes.join(' ') || undefined)
+      // Register for every scope the resource offers, not only today's: a client registered
+      // with a narrow `scope` could never step up (RFC 7591 §2, `scope`).
+      const registrationScopes = new Set([...(discovery.prm?.scopes_supported ?? []), ...scopes])
+      const client = await this.#resolveClient(
+        discovery,
+        true,
+        [...registrationScopes].join(' ') || undefined,
+      )
       if (!client) {
         this.#update('needs-client-id')
         throw new RegistrationError(

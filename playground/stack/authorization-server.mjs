@@ -1,0 +1,201 @@
+import { randomUUID } from 'node:crypto'
+import express from 'express'
+import { exportJWK, generateKeyPair } from 'jose'
+import Provider, { errors } from 'oidc-provider'
+import { renderConsent, renderLogin } from './pages.mjs'
+
+export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
+
+/**
+ * @typedef {object} AuthorizationServerOptions
+ * @property {string} issuer          Its own URL (http://127.0.0.1:port).
+ * @property {boolean} registration    Whether dynamic client registration (RFC 7591) is open.
+ * @property {number} accessTokenTtl  Access token lifetime, in seconds.
+ * @property {import('oidc-provider').ClientMetadata[]} [clients]  Pre-registered clients.
+ * @property {boolean} [autoConsent]  Skip the login and consent pages (headless scripts).
+ * @property {() => boolean} coop     Whether pages send `Cross-Origin-Opener-Policy: same-origin`.
+ */
+
+/** Counters that tests and benchmarks read. */
+export function emptyStats() {
+  return {
+    /** Successful token responses by grant type. */
+    grants: { authorization_code: 0, refresh_token: 0 },
+    /** Token requests answered `invalid_grant`. */
+    invalidGrants: 0,
+    registrations: 0,
+    revocations: 0,
+    /** Metadata requests by path. */
+    metadata: /** @type {Record<string, number>} */ ({}),
+  }
+}
+
+/**
+ * A real OAuth 2.1 authorization server (oidc-provider): PKCE required, resource indicators
+ * (RFC 8707) issuing JWT access tokens whose audience is the resource, rotating refresh tokens,
+ * revocation (RFC 7009), RFC 9207 `iss`, and a login + consent page for a demo user.
+ * @param {AuthorizationServerOptions} options
+ */
+export async function createAuthorizationServer(options) {
+  const { privateKey } = await generateKeyPair('RS256', { extractable: true })
+  const jwk = { ...(await exportJWK(privateKey)), kid: randomUUID(), alg: 'RS256', use: 'sig' }
+  const stats = emptyStats()
+
+  const provider = new Provider(options.issuer, {
+    clients: options.clients ?? [],
+    jwks: { keys: [jwk] },
+    cookies: { keys: [randomUUID(), randomUUID()] },
+    scopes: ['openid', 'offline_access', ...MCP_SCOPES],
+    claims: { openid: ['sub'] },
+    findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
+    pkce: { required: () => true },
+    clientBasedCORS: () => true,
+    // Public browser clients get refresh tokens whether or not they ask for offline_access.
+    issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
+    // Every refresh rotates; a reused refresh token is `invalid_grant` (OAuth 2.1 §4.3.1).
+    rotateRefreshToken: () => true,
+    ttl: {
+      AccessToken: options.accessTokenTtl,
+      AuthorizationCode: 60,
+      Grant: 3600,
+      Interaction: 600,
+      RefreshToken: 86_400,
+      Session: 3600,
+    },
+    interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    features: {
+      devInteractions: { enabled: false },
+      registration: { enabled: options.registration },
+      revocation: { enabled: true },
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: (_ctx, _client, oneOf) => oneOf,
+        useGrantedResource: () => true,
+        getResourceServerInfo: (_ctx, resource) => {
+          const url = URL.parse(resource)
+          if (url?.hostname !== '127.0.0.1') throw new errors.InvalidTarget()
+          return {
+            scope: MCP_SCOPES.join(' '),
+            audience: resource,
+            accessTokenTTL: options.accessTokenTtl,
+            accessTokenFormat: 'jwt',
+            jwt: { sign: { alg: 'RS256' } },
+          }
+        },
+      },
+    },
+  })
+
+  // Counters, read after oidc-provider answered.
+  provider.use(async (ctx, next) => {
+    await next()
+    const route = ctx.oidc?.route
+    if (ctx.path.startsWith('/.well-known/')) {
+      stats.metadata[ctx.path] = (stats.metadata[ctx.path] ?? 0) + 1
+    } else if (route === 'token') {
+      const grant = ctx.oidc.params?.grant_type
+      if (ctx.status === 200 && grant in stats.grants) stats.grants[grant] += 1
+      if (ctx.body?.error === 'invalid_grant') stats.invalidGrants += 1
+    } else if (route === 'registration' && ctx.status === 201) {
+      stats.registrations += 1
+    } else if (route === 'revocation' && ctx.method === 'POST') {
+      stats.revocations += 1
+    }
+  })
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.use((_req, res, next) => {
+    if (options.coop()) res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+    next()
+  })
+  // RFC 8414 metadata at its own well-known URL, from the same document as OIDC discovery.
+  app.get('/.well-known/oauth-authorization-server', (req, _res, next) => {
+    req.url = '/.well-known/openid-configuration'
+    next()
+  })
+
+  const form = express.urlencoded({ extended: false })
+  app.get('/interaction/:uid', async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res)
+      if (options.autoConsent) return await finish(req, res, details, 'demo')
+      res.setHeader('content-type', 'text/html; charset=utf-8')
+      res.setHeader('cache-control', 'no-store')
+      if (details.prompt.name === 'login') {
+        res.end(renderLogin(details.uid))
+      } else {
+        const client = await provider.Client.find(String(details.params.client_id))
+        res.end(
+          renderConsent({
+            uid: details.uid,
+            clientName: client?.clientName ?? String(details.params.client_id),
+            scopes: String(details.params.scope ?? '')
+              .split(' ')
+              .filter(Boolean),
+            resource: String(details.params.resource ?? ''),
+          }),
+        )
+      }
+    } catch (error) {
+      next(error)
+    }
+  })
+  app.post('/interaction/:uid/login', form, async (req, res, next) => {
+    try {
+      const login = String(req.body?.login ?? '').trim() || 'demo'
+      await provider.interactionFinished(
+        req,
+        res,
+        { login: { accountId: login } },
+        { mergeWithLastSubmission: false },
+      )
+    } catch (error) {
+      next(error)
+    }
+  })
+  app.post('/interaction/:uid/confirm', form, async (req, res, next) => {
+    try {
+      const details = await provider.interactionDetails(req, res)
+      if (req.body?.decision !== 'allow') {
+        await provider.interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'The user denied the request' },
+          { mergeWithLastSubmission: false },
+        )
+        return
+      }
+      await finish(req, res, details, details.session?.accountId ?? 'demo')
+    } catch (error) {
+      next(error)
+    }
+  })
+  app.use(provider.callback())
+
+  /** Grants what the request asks for (RFC 6749 §3.3) and resumes the authorization. */
+  async function finish(req, res, details, accountId) {
+    if (details.prompt.name === 'login') {
+      await provider.interactionFinished(req, res, { login: { accountId } })
+      return
+    }
+    const grant = details.grantId
+      ? await provider.Grant.find(details.grantId)
+      : new provider.Grant({ accountId, clientId: String(details.params.client_id) })
+    const missing = details.prompt.details
+    if (missing.missingOIDCScope) grant.addOIDCScope(missing.missingOIDCScope.join(' '))
+    if (missing.missingOIDCClaims) grant.addOIDCClaims(missing.missingOIDCClaims)
+    for (const [resource, scopes] of Object.entries(missing.missingResourceScopes ?? {})) {
+      grant.addResourceScope(resource, scopes.join(' '))
+    }
+    const grantId = await grant.save()
+    await provider.interactionFinished(
+      req,
+      res,
+      { consent: { grantId } },
+      { mergeWithLastSubmission: true },
+    )
+  }
+
+  return { app, provider, stats }
+}

@@ -1,0 +1,46 @@
+export interface StackOptions {
+  /** Redirect URIs of the pre-registered client on the second issuer. */
+  redirectUris?: string[]
+  /** Access token lifetime in seconds. Default 300. */
+  accessTokenTtl?: number
+  /** Skip the login and consent pages. */
+  autoConsent?: boolean
+}
+
+export interface StackStats {
+  grants: { authorization_code: number; refresh_token: number }
+  invalidGrants: number
+  registrations: number
+  revocations: number
+  metadata: Record<string, number>
+}
+
+export interface Stack {
+  /** The main authorization server: dynamic registration, PKCE, JWT access tokens. */
+  issuer: string
+  /** An authorization server without registration and one pre-registered client. */
+  secondIssuer: string
+  servers: {
+    oauth: string
+    stepUp: string
+    open: string
+    token: string
+    hiddenChallenge: string
+    noRegistration: string
+  }
+  /** The bearer token the `token` server accepts. */
+  staticToken: string
+  preRegisteredClient: { issuer: string; clientId: string }
+  stats(): StackStats
+  secondStats(): StackStats
+  /** Sends `Cross-Origin-Opener-Policy: same-origin` on the authorization servers' pages. */
+  setCoop(on: boolean): void
+  close(): Promise<void>
+}
+
+export function startStack(options?: StackOptions): Promise<Stack>
+
+export function headlessDriver(options?: {
+  deny?: boolean
+  user?: string
+}): (request: { url: string; redirectUri: string }) => Promise<string>

@@ -1,0 +1,167 @@
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js'
+import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
+import cors from 'cors'
+import express from 'express'
+import { createRemoteJWKSet, jwtVerify } from 'jose'
+import { z } from 'zod'
+import { isLoopbackOrigin } from './net.mjs'
+
+/**
+ * @typedef {'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge'} Variant
+ * @typedef {object} McpServerOptions
+ * @property {Variant} variant
+ * @property {string} origin          Its own origin; the resource is `${origin}/mcp`.
+ * @property {string} [issuer]        The authorization server whose JWTs it accepts.
+ * @property {string} [staticToken]   For the `token` variant.
+ * @property {string} name            Human-readable name, published as `resource_name`.
+ */
+
+const ADMIN_SCOPE = 'mcp:admin'
+const BASE_SCOPE = 'mcp:read'
+
+/** A tiny MCP server with harmless tools, built with the official SDK. */
+function buildServer(name, variant) {
+  const server = new McpServer({ name, version: '1.0.0' })
+  server.registerTool(
+    'echo',
+    {
+      description: 'Echoes the text back',
+      inputSchema: { text: z.string().describe('What to echo') },
+    },
+    async ({ text }) => ({ content: [{ type: 'text', text }] }),
+  )
+  server.registerTool('time', { description: 'The server time, in ISO 8601' }, async () => ({
+    content: [{ type: 'text', text: new Date().toISOString() }],
+  }))
+  if (variant === 'stepUp') {
+    server.registerTool(
+      'admin_action',
+      { description: `An administrative action; needs the ${ADMIN_SCOPE} scope` },
+      async () => ({ content: [{ type: 'text', text: 'Admin action done' }] }),
+    )
+  }
+  return server
+}
+
+/**
+ * A real MCP server (Streamable HTTP, stateless) in one of the demo variants:
+ * - `oauth`: bearer JWTs from the issuer, audience = this resource (RFC 9068, RFC 8707);
+ * - `stepUp`: like `oauth`, and `admin_action` answers 403 `insufficient_scope` without mcp:admin;
+ * - `hiddenChallenge`: like `oauth`, but `WWW-Authenticate` is not exposed to browsers (CORS);
+ * - `token`: a static bearer token, no OAuth metadata at all;
+ * - `open`: no authorization.
+ * @param {McpServerOptions} options
+ */
+export function createMcpServer(options) {
+  const { variant, origin, issuer } = options
+  const resource = `${origin}/mcp`
+  const metadataUrl = `${origin}/.well-known/oauth-protected-resource/mcp`
+  const usesOAuth = variant === 'oauth' || variant === 'stepUp' || variant === 'hiddenChallenge'
+  const jwks = usesOAuth ? createRemoteJWKSet(new URL(`${issuer}/jwks`)) : undefined
+  const exposed =
+    variant === 'hiddenChallenge' ? ['Mcp-Session-Id'] : ['WWW-Authenticate', 'Mcp-Session-Id']
+
+  const app = express()
+  app.disable('x-powered-by')
+  app.use(
+    cors({
+      origin: (requestOrigin, callback) =>
+        callback(null, !requestOrigin || isLoopbackOrigin(requestOrigin)),
+      exposedHeaders: exposed,
+      allowedHeaders: [
+        'Authorization',
+        'Content-Type',
+        'MCP-Protocol-Version',
+        'Mcp-Session-Id',
+        'Last-Event-ID',
+        'Accept',
+      ],
+      methods: ['GET', 'POST', 'DELETE', 'OPTIONS'],
+    }),
+  )
+
+  if (usesOAuth) {
+    // RFC 9728 protected resource metadata, at the path-aware well-known URL.
+    app.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => {
+      res.json({
+        resource,
+        resource_name: options.name,
+        authorization_servers: [issuer],
+        scopes_supported: variant === 'stepUp' ? [BASE_SCOPE, ADMIN_SCOPE] : [BASE_SCOPE],
+        bearer_methods_supported: ['header'],
+      })
+    })
+  }
+
+  const challenge = (extra = '') =>
+    usesOAuth
+      ? `Bearer resource_metadata="${metadataUrl}", scope="${BASE_SCOPE}"${extra}`
+      : 'Bearer realm="mcp"'
+
+  /** Verifies the bearer token; answers 401 itself and returns undefined when it is not valid. */
+  async function authenticate(req, res) {
+    const header = req.get('authorization') ?? ''
+    const token = /^Bearer (.+)$/i.exec(header)?.[1]
+    if (!token) {
+      res.status(401).set('WWW-Authenticate', challenge()).json({ error: 'unauthorized' })
+      return undefined
+    }
+    if (variant === 'token') {
+      if (token === options.staticToken) return { scopes: [] }
+      res.status(401).set('WWW-Authenticate', 'Bearer realm="mcp", error="invalid_token"').end()
+      return undefined
+    }
+    try {
+      const { payload } = await jwtVerify(token, jwks, { issuer, audience: resource })
+      return {
+        scopes: String(payload.scope ?? '')
+          .split(' ')
+          .filter(Boolean),
+      }
+    } catch {
+      res
+        .status(401)
+        .set('WWW-Authenticate', challenge(', error="invalid_token"'))
+        .json({ error: 'invalid_token' })
+      return undefined
+    }
+  }
+
+  app.post('/mcp', express.json(), async (req, res) => {
+    if (variant !== 'open') {
+      const auth = await authenticate(req, res)
+      if (!auth) return
+      const calls = Array.isArray(req.body) ? req.body : [req.body]
+      const wantsAdmin = calls.some(
+        (call) => call?.method === 'tools/call' && call?.params?.name === 'admin_action',
+      )
+      if (variant === 'stepUp' && wantsAdmin && !auth.scopes.includes(ADMIN_SCOPE)) {
+        res
+          .status(403)
+          .set(
+            'WWW-Authenticate',
+            `Bearer error="insufficient_scope", scope="${BASE_SCOPE} ${ADMIN_SCOPE}", resource_metadata="${metadataUrl}"`,
+          )
+          .json({ error: 'insufficient_scope' })
+        return
+      }
+    }
+    const server = buildServer(options.name, variant)
+    const transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: undefined,
+      enableJsonResponse: true,
+    })
+    res.on('close', () => {
+      transport.close()
+      server.close()
+    })
+    await server.connect(transport)
+    await transport.handleRequest(req, res, req.body)
+  })
+  // Stateless: no server-initiated stream and no session to delete.
+  app.all('/mcp', (_req, res) => {
+    res.status(405).set('Allow', 'POST').end()
+  })
+
+  return app
+}
