@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto'
+import cors from 'cors'
 import express from 'express'
 import { exportJWK, generateKeyPair } from 'jose'
 import Provider, { errors } from 'oidc-provider'
+import { isLoopbackOrigin } from './net.mjs'
 import { renderConsent, renderLogin } from './pages.mjs'
 
 export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
@@ -109,6 +111,15 @@ export async function createAuthorizationServer(options) {
     if (options.coop()) res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
     next()
   })
+  // Browser clients on loopback call metadata, registration, token and revocation directly.
+  app.use(
+    cors({
+      origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
+      allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
+      methods: ['GET', 'POST', 'OPTIONS'],
+      maxAge: 600,
+    }),
+  )
   // RFC 8414 metadata at its own well-known URL, from the same document as OIDC discovery.
   app.get('/.well-known/oauth-authorization-server', (req, _res, next) => {
     req.url = '/.well-known/openid-configuration'
