@@ -49,7 +49,6 @@ function sessionFor(
 export function createMcpAuth(
   options: Omit<McpAuthOptions, 'driver'> & {
     driver?: AuthorizationDriver | InteractiveDriver
-    legacyEndpointFallback?: boolean
   },
 ): McpAuth {
   const redirectUri = assertSecureUrl(options.redirectUri, 'redirectUri').href

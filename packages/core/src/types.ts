@@ -106,8 +106,17 @@ export interface McpAuthOptions {
   refreshSkewSeconds?: number
   /** `MCP-Protocol-Version` sent on the probe. Default `2025-11-25`. */
   protocolVersion?: string
-  /** Maximum authorization attempts per resource and operation for step-up. Default 3. */
+  /**
+   * Maximum authorization attempts per resource and operation on `insufficient_scope`, counting
+   * the authorization whose token was refused. Default 3.
+   */
   maxStepUpAttempts?: number
+  /**
+   * For servers on the 2025-03-26 revision that publish no protected resource metadata and no
+   * authorization server metadata: use `/authorize`, `/token` and `/register` at the server's
+   * origin. Off by default, because a server that takes only a static token looks the same.
+   */
+  legacyEndpointFallback?: boolean
 }
 
 export interface AuthorizeOptions {

@@ -75,6 +75,8 @@ export class McpServerHandle {
   #tokens: TokenRecord | undefined
   #loaded: Promise<void> | undefined
   #challengeScope: string | undefined
+  /** Set when the server refused our token: the cached discovery must not be trusted. */
+  #stale: AuthChallenge | undefined
   #stepUp: { operation: string; scopes: string[] } | undefined
   readonly #stepUpAttempts = new Map<string, number>()
   #flow: AbortController | undefined
@@ -210,6 +212,11 @@ export class McpServerHandle {
     challenge: AuthChallenge | undefined,
     fresh: boolean,
   ): Promise<Discovery | undefined> {
+    if (this.#stale) {
+      challenge ??= this.#stale
+      fresh = true
+      this.#stale = undefined
+    }
     if (this.#discovery && !fresh) return this.#discovery
     const headers = { 'mcp-protocol-version': this.#ctx.protocolVersion }
     const prm = await discoverProtectedResource(
@@ -625,6 +632,9 @@ export class McpServerHandle {
     const challenge = bearerChallenge(response.headers.get('www-authenticate'))
     if (response.status === 401) {
       if (challenge?.params.scope) this.#challengeScope = challenge.params.scope
+      // The server refused a token it used to accept: its metadata may have changed (a new
+      // authorization server, SEP-2352), so the next authorization discovers again.
+      this.#stale = challenge ?? { scheme: 'bearer', params: {} }
       this.#update('needs-authorization')
       return
     }
@@ -632,6 +642,8 @@ export class McpServerHandle {
       const granted = this.#tokens?.scopes ?? []
       const scopes = [...new Set([...granted, ...splitScopes(challenge.params.scope)])]
       this.#stepUp = { operation, scopes }
+      // The authorization behind the refused token was this operation's first attempt.
+      if (!this.#stepUpAttempts.has(operation)) this.#stepUpAttempts.set(operation, 1)
       this.#update('needs-step-up')
       return
     }
