@@ -1,5 +1,5 @@
 import { McpAuthError, networkError } from '../errors.js'
-import { type FetchLike, serverError } from '../http/fetch-json.js'
+import { discard, type FetchLike, serverError } from '../http/fetch-json.js'
 import {
   type AuthChallenge,
   bearerChallenge,
@@ -45,7 +45,7 @@ export async function probeServer(
   } catch (cause) {
     throw networkError(serverUrl, cause)
   }
-  await response.body?.cancel().catch(() => {})
+  discard(response)
   if (response.status === 401 || response.status === 403) {
     const header = response.headers.get('www-authenticate')
     return {
@@ -59,7 +59,7 @@ export async function probeServer(
   }
   if (response.status >= 500) throw serverError(serverUrl, response.status)
   if (response.status === 404 || response.status === 410) {
-    throw new McpAuthError('unexpected_response', `No MCP server at ${serverUrl} (HTTP 404)`, {
+    throw new McpAuthError('unexpected_response', `No MCP server at ${serverUrl} (HTTP ${response.status})`, {
       details: { status: response.status },
     })
   }

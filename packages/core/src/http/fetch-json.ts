@@ -30,7 +30,7 @@ export async function getJson(
     throw networkError(url, cause)
   }
   if (response.status !== 200) {
-    await response.body?.cancel().catch(() => {})
+    discard(response)
     return {
       ok: false,
       status: response.status,
@@ -55,4 +55,9 @@ export function serverError(url: string, status: number): McpAuthError {
 
 export function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((v) => typeof v === 'string')
+}
+
+/** Releases a body that will not be read. Never awaited: some fetch implementations settle late. */
+export function discard(response: Response): void {
+  response.body?.cancel().catch(() => {})
 }

@@ -17,6 +17,7 @@ import {
   McpAuthError,
   RegistrationError,
 } from '../errors.js'
+import { discard } from '../http/fetch-json.js'
 import { isWithinResource } from '../http/urls.js'
 import { type AuthChallenge, bearerChallenge, splitScopes } from '../http/www-authenticate.js'
 import {
@@ -126,7 +127,9 @@ export class McpServerHandle {
     assign('registration', patch.registration ?? tokens?.registration ?? prev.registration)
     assign('expiresAt', tokens?.expiresAt)
     if (status === 'needs-step-up') assign('stepUpScopes', this.#stepUp?.scopes)
-    if ('error' in patch) assign('error', patch.error)
+    // The last error stays until an operation clears it (a corrupt record found while probing
+    // must survive the probe's own status changes).
+    assign('error', 'error' in patch ? patch.error : prev.error)
     this.#store.set(next)
     return next
   }
@@ -418,14 +421,20 @@ export class McpServerHandle {
         throw new AuthorizationError('cancelled', 'The authorization was cancelled')
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
-      const code = error instanceof McpAuthError ? error.code : undefined
+      // A newer authorize() aborted this one: that flow owns the snapshot now.
+      if (this.#flow !== flow) throw error
+      const reason =
+        flow.signal.aborted && !(error instanceof McpAuthError)
+          ? new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
+          : error
+      const code = reason instanceof McpAuthError ? reason.code : undefined
       const status =
         code === 'access_denied' || code === 'cancelled'
           ? 'cancelled'
           : this.getSnapshot().status === 'needs-client-id'
             ? 'needs-client-id'
             : 'error'
-      return this.#fail(error, status)
+      return this.#fail(reason, status)
     } finally {
       session.close()
       if (this.#flow === flow) this.#flow = undefined
@@ -618,7 +627,7 @@ export class McpServerHandle {
           fresh = undefined
         }
         if (fresh) {
-          await response.body?.cancel().catch(() => {})
+          discard(response)
           response = await this.#ctx.fetch(withBearer(retry, fresh))
         }
       }
@@ -650,7 +659,7 @@ export class McpServerHandle {
     if (response.ok) {
       this.#stepUpAttempts.delete(operation)
       const status = this.getSnapshot().status
-      if (status !== 'authorized' && this.#tokens) this.#update('authorized')
+      if (status !== 'authorized' && this.#tokens) this.#update('authorized', { error: undefined })
       else if (status === 'unknown' || status === 'probing') this.#update('open')
     }
   }

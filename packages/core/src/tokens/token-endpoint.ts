@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
 import { McpAuthError, networkError } from '../errors.js'
-import type { FetchLike } from '../http/fetch-json.js'
+import { discard, type FetchLike } from '../http/fetch-json.js'
 import { oauthRequestOptions } from '../http/oauth-options.js'
 import { splitScopes } from '../http/www-authenticate.js'
 import { clientAuthentication } from '../registration/client-auth.js'
@@ -140,7 +140,7 @@ export async function revokeToken(input: {
       },
     )
     // RFC 7009 §2.2: 200 means revoked (or an unknown token); the body is irrelevant.
-    await response.body?.cancel()
+    discard(response)
     return response.status === 200
   } catch {
     return false
