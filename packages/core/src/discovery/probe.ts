@@ -59,9 +59,13 @@ export async function probeServer(
   }
   if (response.status >= 500) throw serverError(serverUrl, response.status)
   if (response.status === 404 || response.status === 410) {
-    throw new McpAuthError('unexpected_response', `No MCP server at ${serverUrl} (HTTP ${response.status})`, {
-      details: { status: response.status },
-    })
+    throw new McpAuthError(
+      'unexpected_response',
+      `No MCP server at ${serverUrl} (HTTP ${response.status})`,
+      {
+        details: { status: response.status },
+      },
+    )
   }
   return { kind: 'open', status: response.status }
 }
