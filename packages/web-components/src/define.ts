@@ -1,0 +1,6 @@
+/** Side-effect entry: `import '@mcp-oauth/web-components/define'` registers both elements. */
+import { defineMcpElements } from './index.js'
+
+defineMcpElements()
+
+export { defineMcpElements }

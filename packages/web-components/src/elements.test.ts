@@ -1,0 +1,278 @@
+import type { McpAuth, McpServerHandle, McpServerSnapshot, McpServerStatus } from '@mcp-oauth/core'
+import { McpAuthError } from '@mcp-oauth/core'
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
+import { defineMcpElements, type McpAuthorizeElement, setDefaultMcpAuth } from './index.js'
+
+/** A handle whose snapshot the test sets directly. */
+function fakeHandle(initial: Partial<McpServerSnapshot> = {}) {
+  let snapshot: McpServerSnapshot = {
+    resource: 'https://mcp.example.com/mcp',
+    status: 'needs-authorization',
+    scopes: [],
+    storage: 'memory',
+    issuer: 'https://auth.example.com',
+    ...initial,
+  }
+  const listeners = new Set<(s: McpServerSnapshot) => void>()
+  const calls: string[] = []
+  const handle = {
+    url: snapshot.resource,
+    getSnapshot: () => snapshot,
+    subscribe(listener: (s: McpServerSnapshot) => void) {
+      listeners.add(listener)
+      listener(snapshot)
+      return () => listeners.delete(listener)
+    },
+    probe: vi.fn(async () => snapshot),
+    authorize: vi.fn((options?: unknown) => {
+      calls.push(`authorize ${JSON.stringify(options ?? {})}`)
+      return new Promise<McpServerSnapshot>(() => {})
+    }),
+    cancel: vi.fn(),
+    retry: vi.fn(async () => snapshot),
+    disconnect: vi.fn(async () => snapshot),
+    submitClientId: vi.fn(async () => snapshot),
+    submitToken: vi.fn(async () => snapshot),
+  }
+  return {
+    handle,
+    calls,
+    listenerCount: () => listeners.size,
+    set(patch: Partial<McpServerSnapshot>) {
+      snapshot = { ...snapshot, ...patch }
+      for (const listener of listeners) listener(snapshot)
+    },
+  }
+}
+
+function fakeAuth(fake: ReturnType<typeof fakeHandle>): McpAuth {
+  return {
+    server: () => fake.handle as unknown as McpServerHandle,
+    servers: () => [fake.handle as unknown as McpServerHandle],
+    completeRedirect: async () => undefined,
+  }
+}
+
+function mount<K extends 'mcp-authorize' | 'mcp-server-card'>(
+  tag: K,
+  fake: ReturnType<typeof fakeHandle>,
+) {
+  const element = document.createElement(tag)
+  element.auth = fakeAuth(fake)
+  element.setAttribute('server-url', 'https://mcp.example.com/mcp')
+  document.body.append(element)
+  return element
+}
+
+const text = (element: HTMLElement) => element.shadowRoot?.textContent ?? ''
+const buttons = (element: HTMLElement) =>
+  [...(element.shadowRoot?.querySelectorAll('button') ?? [])].map((b) => b.textContent)
+const click = (element: HTMLElement, label: string) =>
+  [...(element.shadowRoot?.querySelectorAll('button') ?? [])]
+    .find((b) => b.textContent === label)!
+    .click()
+
+beforeAll(() => defineMcpElements())
+afterEach(() => {
+  document.body.replaceChildren()
+  setDefaultMcpAuth(undefined)
+})
+
+describe('<mcp-authorize>', () => {
+  const views: Array<[McpServerStatus, Partial<McpServerSnapshot>, string, string[]]> = [
+    ['probing', {}, 'Checking mcp.example.com…', []],
+    ['open', {}, 'needs no authorization', []],
+    ['needs-authorization', {}, 'You will sign in at auth.example.com.', ['Authorize']],
+    ['authorizing', {}, 'Waiting for authorization…', ['Cancel', 'Open again']],
+    ['needs-client-id', {}, 'auth.example.com needs a client ID', ['Continue']],
+    ['needs-token', {}, 'needs an access token', ['Connect']],
+    [
+      'needs-step-up',
+      { stepUpScopes: ['read', 'admin'] },
+      'more permissions: read admin.',
+      ['Authorize'],
+    ],
+    ['cancelled', {}, 'Authorization was cancelled.', ['Try again']],
+    [
+      'cancelled',
+      { error: new McpAuthError('access_denied', 'denied') },
+      'Access was denied.',
+      ['Try again'],
+    ],
+    ['disconnected', {}, 'Disconnected from mcp.example.com.', ['Authorize']],
+    ['authorized', {}, 'Connected to mcp.example.com.', []],
+    ['error', { error: new McpAuthError('network_error', 'x') }, 'could not be reached', ['Retry']],
+  ]
+  test.each(views)('%s renders its own view', (status, patch, expected, labels) => {
+    const fake = fakeHandle({ status, ...patch })
+    const element = mount('mcp-authorize', fake)
+    expect(text(element)).toContain(expected)
+    expect(buttons(element)).toEqual(labels)
+    expect(element.getAttribute('status')).toBe(status)
+  })
+
+  test('an iss mismatch shows a security message, never the server text', () => {
+    const error = new McpAuthError('iss_mismatch', '<img src=x onerror=alert(1)> from AS', {
+      details: { description: 'Click here to fix' },
+    })
+    const element = mount('mcp-authorize', fakeHandle({ status: 'error', error }))
+    expect(text(element)).toContain('For your safety')
+    expect(text(element)).not.toContain('from AS')
+    expect(element.shadowRoot?.querySelector('img')).toBeNull()
+  })
+
+  test('Authorize calls authorize() synchronously in the click, with scope and mode', () => {
+    const fake = fakeHandle()
+    const element = mount('mcp-authorize', fake)
+    element.setAttribute('scope', 'read admin')
+    element.setAttribute('mode', 'redirect')
+    click(element, 'Authorize')
+    expect(fake.calls).toEqual(['authorize {"scope":"read admin","mode":"redirect"}'])
+  })
+
+  test('mcp-authorize-request is cancelable and stops the authorization', () => {
+    const fake = fakeHandle()
+    const element = mount('mcp-authorize', fake)
+    element.addEventListener('mcp-authorize-request', (event) => event.preventDefault())
+    click(element, 'Authorize')
+    expect(fake.handle.authorize).not.toHaveBeenCalled()
+  })
+
+  test('events: status changes, authorized and errors, bubbling out of the shadow root', () => {
+    const fake = fakeHandle()
+    const element = mount('mcp-authorize', fake)
+    const seen: string[] = []
+    document.body.addEventListener('mcp-status-change', (e) =>
+      seen.push(`status ${e.detail.status}`),
+    )
+    document.body.addEventListener('mcp-authorized', () => seen.push('authorized'))
+    document.body.addEventListener('mcp-error', (e) => seen.push(`error ${e.detail.code}`))
+    fake.set({ status: 'authorizing' })
+    fake.set({ status: 'authorized' })
+    fake.set({ status: 'error', error: new McpAuthError('timeout', 'slow') })
+    expect(seen).toEqual([
+      'status authorizing',
+      'status authorized',
+      'authorized',
+      'status error',
+      'error timeout',
+    ])
+    expect(element.isConnected).toBe(true)
+  })
+
+  test('client ID form: an empty ID is refused inline; a typed one is submitted', () => {
+    const fake = fakeHandle({ status: 'needs-client-id' })
+    const element = mount('mcp-authorize', fake)
+    const form = element.shadowRoot!.querySelector('form')!
+    form.requestSubmit()
+    expect(text(element)).toContain('Enter a client ID.')
+    expect(fake.handle.submitClientId).not.toHaveBeenCalled()
+    const input = element.shadowRoot!.querySelector<HTMLInputElement>('input[name="client-id"]')!
+    input.value = '  my-client '
+    element.shadowRoot!.querySelector('form')!.requestSubmit()
+    expect(fake.handle.submitClientId).toHaveBeenCalledWith({ clientId: 'my-client' })
+  })
+
+  test('token form: masked, submitted, and cleared from the DOM', () => {
+    const fake = fakeHandle({ status: 'needs-token' })
+    const element = mount('mcp-authorize', fake)
+    const input = element.shadowRoot!.querySelector<HTMLInputElement>('input[name="token"]')!
+    expect(input.type).toBe('password')
+    input.value = 'secret-token'
+    element.shadowRoot!.querySelector('form')!.requestSubmit()
+    expect(fake.handle.submitToken).toHaveBeenCalledWith('secret-token')
+    expect(input.value).toBe('')
+    expect(element.shadowRoot!.innerHTML).not.toContain('secret-token')
+  })
+
+  test('strings can be overridden for translation', () => {
+    const element = mount('mcp-authorize', fakeHandle())
+    element.strings = { authorize: 'Autoriser', errors: { default: 'Erreur' } }
+    expect(buttons(element)).toEqual(['Autoriser'])
+    expect(element.strings.errors.network_error).toContain('could not be reached')
+  })
+
+  test('the page-wide default auth is used when no auth property is set', () => {
+    const fake = fakeHandle({ status: 'open' })
+    const element = document.createElement('mcp-authorize') as McpAuthorizeElement
+    element.setAttribute('server-url', 'https://mcp.example.com/mcp')
+    document.body.append(element)
+    expect(element.shadowRoot?.querySelector('[part~="container"]')).toBeNull()
+    setDefaultMcpAuth(fakeAuth(fake))
+    expect(text(element)).toContain('needs no authorization')
+  })
+
+  test('removing the element releases its subscription', () => {
+    const fake = fakeHandle()
+    const element = mount('mcp-authorize', fake)
+    expect(fake.listenerCount()).toBe(1)
+    element.remove()
+    expect(fake.listenerCount()).toBe(0)
+  })
+
+  test('an unknown status starts a probe', () => {
+    const fake = fakeHandle({ status: 'unknown' })
+    mount('mcp-authorize', fake)
+    expect(fake.handle.probe).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe('<mcp-server-card>', () => {
+  test('name, URL, issuer, scopes and a live countdown pill', () => {
+    vi.useFakeTimers()
+    try {
+      const fake = fakeHandle({
+        status: 'authorized',
+        resourceName: 'Demo tools',
+        scopes: ['read', 'write'],
+        expiresAt: Date.now() + 12 * 60_000,
+      })
+      const card = mount('mcp-server-card', fake)
+      expect(text(card)).toContain('Demo tools')
+      expect(text(card)).toContain('https://mcp.example.com/mcp')
+      expect(text(card)).toContain('https://auth.example.com')
+      expect(text(card)).toContain('read write')
+      const pill = () => card.shadowRoot!.querySelector('[part~="pill"]')!.textContent
+      expect(pill()).toBe('Authorized · expires in 12 min')
+      vi.advanceTimersByTime(11.5 * 60_000)
+      expect(pill()).toBe('Authorized · expires in 30 s')
+      vi.advanceTimersByTime(31_000)
+      expect(pill()).toBe('Expired')
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test.each([
+    ['refreshing', 'Refreshing…'],
+    ['needs-authorization', 'Needs authorization'],
+    ['needs-step-up', 'Needs more permissions'],
+    ['error', 'Error'],
+    ['open', 'Open'],
+  ] as const)('%s pill', (status, label) => {
+    const card = mount('mcp-server-card', fakeHandle({ status }))
+    expect(card.shadowRoot!.querySelector('[part~="pill"]')!.textContent).toBe(label)
+  })
+
+  test('Disconnect asks for confirmation before revoking', () => {
+    const fake = fakeHandle({ status: 'authorized' })
+    const card = mount('mcp-server-card', fake)
+    expect(buttons(card)).toEqual(['Re-authorize', 'Disconnect'])
+    click(card, 'Disconnect')
+    expect(text(card)).toContain('Disconnect and revoke access?')
+    expect(fake.handle.disconnect).not.toHaveBeenCalled()
+    click(card, 'Keep')
+    expect(buttons(card)).toEqual(['Re-authorize', 'Disconnect'])
+    click(card, 'Disconnect')
+    click(card, 'Disconnect')
+    expect(fake.handle.disconnect).toHaveBeenCalledTimes(1)
+  })
+
+  test('the countdown timer stops when the card is removed', () => {
+    const clear = vi.spyOn(globalThis, 'clearInterval')
+    const card = mount('mcp-server-card', fakeHandle({ status: 'authorized' }))
+    card.remove()
+    expect(clear).toHaveBeenCalled()
+    clear.mockRestore()
+  })
+})

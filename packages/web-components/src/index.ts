@@ -1,0 +1,33 @@
+/**
+ * `<mcp-authorize>` and `<mcp-server-card>`: framework-free custom elements over
+ * `@mcp-oauth/core`. Importing this module defines nothing; call `defineMcpElements()` or
+ * import `@mcp-oauth/web-components/define`.
+ * @module
+ */
+import type { McpServerSnapshot } from '@mcp-oauth/core'
+import type { McpErrorDetail } from './base.js'
+import { McpAuthorizeElement } from './mcp-authorize.js'
+import { McpServerCardElement } from './mcp-server-card.js'
+
+export { McpElement, type McpErrorDetail, setDefaultMcpAuth } from './base.js'
+export { DEFAULT_STRINGS, type McpStrings } from './strings.js'
+export { McpAuthorizeElement, McpServerCardElement }
+
+/** Registers both elements under their tag names, once (a second call is a no-op). */
+export function defineMcpElements(registry: CustomElementRegistry = customElements): void {
+  if (!registry.get('mcp-authorize')) registry.define('mcp-authorize', McpAuthorizeElement)
+  if (!registry.get('mcp-server-card')) registry.define('mcp-server-card', McpServerCardElement)
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'mcp-authorize': McpAuthorizeElement
+    'mcp-server-card': McpServerCardElement
+  }
+  interface GlobalEventHandlersEventMap {
+    'mcp-status-change': CustomEvent<McpServerSnapshot>
+    'mcp-authorized': CustomEvent<McpServerSnapshot>
+    'mcp-error': CustomEvent<McpErrorDetail>
+    'mcp-authorize-request': CustomEvent<McpServerSnapshot>
+  }
+}

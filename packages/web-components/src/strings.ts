@@ -1,0 +1,141 @@
+import type { McpAuthErrorCode } from '@mcp-oauth/core'
+
+/**
+ * Every user-facing string of the elements. Override any of them through the `strings`
+ * property, e.g. for translation. `{name}`, `{issuer}`, `{scopes}` and `{time}` are filled in.
+ */
+export interface McpStrings {
+  checking: string
+  open: string
+  needsAuthorization: string
+  signInAt: string
+  authorize: string
+  waiting: string
+  cancel: string
+  openAgain: string
+  clientIdTitle: string
+  clientIdLabel: string
+  clientSecretLabel: string
+  clientIdRequired: string
+  continue: string
+  tokenTitle: string
+  tokenLabel: string
+  tokenRequired: string
+  connect: string
+  stepUp: string
+  cancelled: string
+  denied: string
+  tryAgain: string
+  disconnected: string
+  authorized: string
+  retry: string
+  reauthorize: string
+  disconnect: string
+  confirmDisconnect: string
+  keep: string
+  issuerLabel: string
+  scopesLabel: string
+  none: string
+  pillAuthorized: string
+  pillExpiresIn: string
+  pillRefreshing: string
+  pillExpired: string
+  pillNeedsAuthorization: string
+  pillStepUp: string
+  pillError: string
+  pillOpen: string
+  pillChecking: string
+  pillNeedsToken: string
+  pillNeedsClientId: string
+  pillAuthorizing: string
+  minutes: string
+  seconds: string
+  errors: Partial<Record<McpAuthErrorCode, string>> & { default: string }
+}
+
+export const DEFAULT_STRINGS: McpStrings = {
+  checking: 'Checking {name}…',
+  open: '{name} is ready. It needs no authorization.',
+  needsAuthorization: '{name} needs your permission.',
+  signInAt: 'You will sign in at {issuer}.',
+  authorize: 'Authorize',
+  waiting: 'Waiting for authorization…',
+  cancel: 'Cancel',
+  openAgain: 'Open again',
+  clientIdTitle: '{issuer} needs a client ID for this app.',
+  clientIdLabel: 'Client ID',
+  clientSecretLabel: 'Client secret (optional)',
+  clientIdRequired: 'Enter a client ID.',
+  continue: 'Continue',
+  tokenTitle: '{name} needs an access token.',
+  tokenLabel: 'Access token',
+  tokenRequired: 'Enter a token.',
+  connect: 'Connect',
+  stepUp: '{name} needs more permissions: {scopes}.',
+  cancelled: 'Authorization was cancelled.',
+  denied: 'Access was denied.',
+  tryAgain: 'Try again',
+  disconnected: 'Disconnected from {name}.',
+  authorized: 'Connected to {name}.',
+  retry: 'Retry',
+  reauthorize: 'Re-authorize',
+  disconnect: 'Disconnect',
+  confirmDisconnect: 'Disconnect and revoke access?',
+  keep: 'Keep',
+  issuerLabel: 'Authorization server',
+  scopesLabel: 'Permissions',
+  none: '—',
+  pillAuthorized: 'Authorized',
+  pillExpiresIn: 'Authorized · expires in {time}',
+  pillRefreshing: 'Refreshing…',
+  pillExpired: 'Expired',
+  pillNeedsAuthorization: 'Needs authorization',
+  pillStepUp: 'Needs more permissions',
+  pillError: 'Error',
+  pillOpen: 'Open',
+  pillChecking: 'Checking…',
+  pillNeedsToken: 'Needs a token',
+  pillNeedsClientId: 'Needs a client ID',
+  pillAuthorizing: 'Authorizing…',
+  minutes: '{n} min',
+  seconds: '{n} s',
+  errors: {
+    default: 'Something went wrong. Try again.',
+    network_error: 'The server could not be reached. Check your connection.',
+    server_error: 'The server had a problem. Try again in a moment.',
+    resource_mismatch: 'This server’s metadata names another server. For your safety, stopped.',
+    issuer_mismatch:
+      'The authorization server’s metadata is inconsistent. For your safety, stopped.',
+    iss_mismatch:
+      'The answer did not come from the expected authorization server. For your safety, sign-in was stopped.',
+    iss_missing:
+      'The authorization server did not identify itself. For your safety, sign-in was stopped.',
+    state_mismatch: 'This answer belongs to another sign-in. Start again.',
+    callback_replayed: 'This sign-in was already used. Start again.',
+    pkce_not_supported: 'The authorization server does not support secure sign-in (PKCE).',
+    insecure_url: 'The server uses an insecure address.',
+    registration_failed: 'This app could not register with the authorization server.',
+    timeout: 'Sign-in took too long. Try again.',
+    invalid_grant: 'The authorization expired. Authorize again.',
+    step_up_limit: 'The server keeps asking for more permissions. Stopped.',
+    storage_corrupt: 'Saved sign-in data could not be read and was ignored.',
+    invalid_client_id: 'Enter a client ID.',
+    authorization_server_not_found: 'No authorization server was found for this server.',
+    resource_metadata_not_found: 'This server did not describe how to authorize.',
+  },
+}
+
+/** Fills `{key}` placeholders with `values`; unknown placeholders stay as they are. */
+export function format(template: string, values: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match)
+}
+
+/** Strings with the app's overrides applied (one level deep, and inside `errors`). */
+export function mergeStrings(overrides: Partial<McpStrings> | undefined): McpStrings {
+  if (!overrides) return DEFAULT_STRINGS
+  return {
+    ...DEFAULT_STRINGS,
+    ...overrides,
+    errors: { ...DEFAULT_STRINGS.errors, ...overrides.errors },
+  }
+}
