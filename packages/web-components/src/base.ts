@@ -155,6 +155,13 @@ export abstract class McpElement extends Base {
     }
   }
 
+  /** The permissions a step-up asks for beyond those already granted. */
+  get extraScopes(): string {
+    const snapshot = this.snapshot
+    const granted = new Set(snapshot?.scopes)
+    return (snapshot?.stepUpScopes ?? []).filter((scope) => !granted.has(scope)).join(' ')
+  }
+
   /** The element's message for an error code; the server's own text is never shown. */
   errorMessage(code: string): string {
     const errors = this.strings.errors as Record<string, string | undefined>

@@ -88,8 +88,8 @@ describe('<mcp-authorize>', () => {
     ['needs-token', {}, 'needs an access token', ['Connect']],
     [
       'needs-step-up',
-      { stepUpScopes: ['read', 'admin'] },
-      'more permissions: read admin.',
+      { scopes: ['read'], stepUpScopes: ['read', 'admin'] },
+      'more permissions: admin.',
       ['Authorize'],
     ],
     ['cancelled', {}, 'Authorization was cancelled.', ['Try again']],

@@ -38,7 +38,7 @@ export class McpAuthorizeElement extends McpElement {
     const values = {
       name,
       issuer: hostOf(snapshot?.issuer) || s.none,
-      scopes: snapshot?.stepUpScopes?.join(' ') ?? '',
+      scopes: this.extraScopes,
     }
     const status = snapshot?.status ?? 'unknown'
     // Re-render only when what is shown changes, so focus and typed input survive.

@@ -120,7 +120,7 @@ export class McpServerCardElement extends McpElement {
         h(
           'header',
           { part: 'header' },
-          h('h3', { part: 'title' }, this.displayName),
+          h('p', { part: 'title' }, this.displayName),
           h('p', { part: 'url' }, this.getAttribute('server-url') ?? ''),
         ),
         h(
@@ -148,7 +148,7 @@ export class McpServerCardElement extends McpElement {
             { part: 'message' },
             format(s.stepUp, {
               name: this.displayName,
-              scopes: snapshot?.stepUpScopes?.join(' ') ?? '',
+              scopes: this.extraScopes,
             }),
           ),
         status === 'error' &&
