@@ -14,6 +14,11 @@ export interface McpAuth {
   /** Handles created so far. */
   servers(): McpServerHandle[]
   /**
+   * Creates handles for every server with stored tokens (after a reload, say) and resolves with
+   * all handles. Unreadable keys are skipped.
+   */
+  restore(): Promise<McpServerHandle[]>
+  /**
    * Finishes an authorization that came back to this page (full-page redirect): when the URL
    * carries a callback for a flow this app started, exchanges the code, strips the parameters
    * and resolves with the server handle and where to return. Resolves `undefined` otherwise.
@@ -93,6 +98,16 @@ export function createMcpAuth(
       return handle
     },
     servers: () => [...handles.values()],
+    async restore() {
+      for (const key of await storage.keys(keys.tokensPrefix)) {
+        try {
+          auth.server(key.slice(keys.tokensPrefix.length))
+        } catch {
+          // A key that is not a server URL: nothing to restore.
+        }
+      }
+      return auth.servers()
+    },
     async completeRedirect(url) {
       const href = url ?? (typeof location === 'undefined' ? undefined : location.href)
       if (!href) return undefined

@@ -50,6 +50,7 @@ function fakeAuth(fake: ReturnType<typeof fakeHandle>): McpAuth {
     server: () => fake.handle as unknown as McpServerHandle,
     servers: () => [fake.handle as unknown as McpServerHandle],
     completeRedirect: async () => undefined,
+    restore: async () => [fake.handle as unknown as McpServerHandle],
   }
 }
 

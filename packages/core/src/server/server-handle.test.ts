@@ -697,3 +697,18 @@ describe('snapshot', () => {
     expect(snapshot.error?.code).toBe('storage_corrupt')
   })
 })
+
+describe('restore', () => {
+  test('creates handles for servers with stored tokens', async () => {
+    const w = world()
+    const { storage } = setup(w)
+    const first = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
+    await first.server(w.options.resource).authorize()
+    await storage.set('tokens:not a url', { v: 1 })
+    const reloaded = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
+    expect(reloaded.servers()).toEqual([])
+    const restored = await reloaded.restore()
+    expect(restored.map((h) => h.url)).toEqual([w.options.resource])
+    expect((await restored[0]!.probe()).status).toBe('authorized')
+  })
+})
