@@ -23,6 +23,12 @@ const entries = [
     budget: 18 * 1024,
   },
   {
+    name: '@mcp-oauth/react (on top of core and elements)',
+    code: "export * from '@mcp-oauth/react'",
+    budget: 4 * 1024,
+    external: [/^react/, /^@tanstack\//, /^@mcp-oauth\/(core|web-components)/],
+  },
+  {
     name: '@mcp-oauth/core/callback',
     code: "export * from '@mcp-oauth/core/callback'",
     budget: 2 * 1024,
@@ -35,7 +41,7 @@ const scratch = join(root, 'node_modules', '.cache', 'size')
 rmSync(scratch, { recursive: true, force: true })
 mkdirSync(scratch, { recursive: true })
 
-async function measure(code, index) {
+async function measure({ code, external }, index) {
   const entry = join(scratch, `entry-${index}.js`)
   writeFileSync(entry, code)
   const result = await build({
@@ -49,6 +55,7 @@ async function measure(code, index) {
       modulePreload: false,
       rolldownOptions: {
         input: entry,
+        ...(external ? { external } : {}),
         preserveEntrySignatures: 'exports-only',
         output: { codeSplitting: false },
       },
@@ -67,7 +74,7 @@ const rows = []
 for (const [index, entry] of entries.entries()) {
   let size
   try {
-    size = await measure(entry.code, index)
+    size = await measure(entry, index)
   } catch (error) {
     if (entry.optional) continue
     throw error

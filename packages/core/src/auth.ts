@@ -18,6 +18,8 @@ export interface McpAuth {
    * all handles. Unreadable keys are skipped.
    */
   restore(): Promise<McpServerHandle[]>
+  /** Calls `listener` whenever a handle is created; returns the unsubscribe function. */
+  onServersChange(listener: () => void): () => void
   /**
    * Finishes an authorization that came back to this page (full-page redirect): when the URL
    * carries a callback for a flow this app started, exchanges the code, strips the parameters
@@ -63,6 +65,7 @@ export function createMcpAuth(
   const driver = options.driver ?? (typeof window === 'undefined' ? undefined : browserDriver())
   const handles = new Map<string, McpServerHandle>()
   const consumed = new Set<string>()
+  const serverListeners = new Set<() => void>()
   const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
 
   const ctx: AuthContext = {
@@ -94,10 +97,15 @@ export function createMcpAuth(
       if (!handle) {
         handle = new McpServerHandle(ctx, canonical)
         handles.set(canonical, handle)
+        for (const listener of serverListeners) listener()
       }
       return handle
     },
     servers: () => [...handles.values()],
+    onServersChange(listener) {
+      serverListeners.add(listener)
+      return () => serverListeners.delete(listener)
+    },
     async restore() {
       for (const key of await storage.keys(keys.tokensPrefix)) {
         try {

@@ -51,6 +51,7 @@ function fakeAuth(fake: ReturnType<typeof fakeHandle>): McpAuth {
     servers: () => [fake.handle as unknown as McpServerHandle],
     completeRedirect: async () => undefined,
     restore: async () => [fake.handle as unknown as McpServerHandle],
+    onServersChange: () => () => {},
   }
 }
 

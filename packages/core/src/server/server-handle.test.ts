@@ -712,3 +712,19 @@ describe('restore', () => {
     expect((await restored[0]!.probe()).status).toBe('authorized')
   })
 })
+
+test('onServersChange fires when a handle is created, once per server', async () => {
+  const auth = createMcpAuth({
+    redirectUri: REDIRECT,
+    storage: memoryStorage(),
+    driver: world().driver(),
+  })
+  let calls = 0
+  const stop = auth.onServersChange(() => calls++)
+  auth.server('https://a.example/mcp')
+  auth.server('https://a.example/mcp#same')
+  auth.server('https://b.example/mcp')
+  stop()
+  auth.server('https://c.example/mcp')
+  expect(calls).toBe(2)
+})
