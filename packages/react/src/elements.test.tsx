@@ -1,31 +1,63 @@
-import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
+import {
+  createMcpAuth,
+  type DriverSession,
+  type McpServerSnapshot,
+  memoryStorage,
+} from '@mcp-oauth/core'
+import { setDefaultMcpAuth } from '@mcp-oauth/web-components'
 import { cleanup, render, waitFor } from '@testing-library/react'
+import { StrictMode } from 'react'
 import { afterEach, expect, test, vi } from 'vitest'
 import { McpAuthProvider } from './context.js'
 import { AuthorizeStep, ServerCard } from './elements.js'
+import { createWorld, makeAuth, REDIRECT, setupMsw } from './test-support/harness.js'
 
-afterEach(cleanup)
-
-const auth = createMcpAuth({
-  redirectUri: 'https://app.example/cb',
-  storage: memoryStorage(),
-  driver: async () => '',
-  // The elements probe when connected: an open server, without any network.
-  fetch: async () => Response.json({ jsonrpc: '2.0', id: 1, result: {} }),
+setupMsw()
+afterEach(() => {
+  cleanup()
+  setDefaultMcpAuth(undefined)
 })
 
+const URL_ = 'https://mcp.example.com/mcp'
+
+/** An instance whose server is open, without any network: the elements probe on connect. */
+const offline = () =>
+  createMcpAuth({
+    redirectUri: REDIRECT,
+    storage: memoryStorage(),
+    driver: async () => '',
+    fetch: async () => Response.json({ jsonrpc: '2.0', id: 1, result: {} }),
+  })
+
+type Element = HTMLElement & { auth?: unknown; strings: { authorize: string } }
+const element = (container: HTMLElement, tag: string) => container.querySelector(tag) as Element
+
+const shadowButton = (host: Element, label: string) =>
+  [...(host.shadowRoot?.querySelectorAll('button') ?? [])].find((b) => b.textContent === label)
+
 test('AuthorizeStep renders <mcp-authorize> with its attributes and the auth property', () => {
-  const { container } = render(
+  const auth = offline()
+  const { container, rerender } = render(
     <McpAuthProvider auth={auth}>
-      <AuthorizeStep serverUrl="https://mcp.example.com/mcp" scope="read" mode="redirect" />
+      <AuthorizeStep serverUrl={URL_} scope="read" mode="redirect" className="step" />
     </McpAuthProvider>,
   )
-  const element = container.querySelector('mcp-authorize') as HTMLElement & { auth?: unknown }
-  expect(element.getAttribute('server-url')).toBe('https://mcp.example.com/mcp')
-  expect(element.getAttribute('scope')).toBe('read')
-  expect(element.getAttribute('mode')).toBe('redirect')
-  expect(element.auth).toBe(auth)
+  const host = element(container, 'mcp-authorize')
   expect(customElements.get('mcp-authorize')).toBeDefined()
+  expect(host.getAttribute('server-url')).toBe(URL_)
+  expect(host.getAttribute('scope')).toBe('read')
+  expect(host.getAttribute('mode')).toBe('redirect')
+  expect(host.getAttribute('class')).toBe('step')
+  expect(host.auth).toBe(auth)
+  rerender(
+    <McpAuthProvider auth={auth}>
+      <AuthorizeStep serverUrl="https://other.example.com/mcp" serverName="Other" />
+    </McpAuthProvider>,
+  )
+  expect(element(container, 'mcp-authorize')).toBe(host)
+  expect(host.getAttribute('server-url')).toBe('https://other.example.com/mcp')
+  expect(host.getAttribute('server-name')).toBe('Other')
+  expect(host.hasAttribute('scope')).toBe(false)
 })
 
 test('callbacks receive the element events; onAuthorizeRequest can veto', async () => {
@@ -33,9 +65,9 @@ test('callbacks receive the element events; onAuthorizeRequest can veto', async 
   const onError = vi.fn()
   const onStatusChange = vi.fn()
   const { container } = render(
-    <McpAuthProvider auth={auth}>
+    <McpAuthProvider auth={offline()}>
       <ServerCard
-        serverUrl="https://mcp.example.com/mcp"
+        serverUrl={URL_}
         onAuthorized={onAuthorized}
         onError={onError}
         onStatusChange={onStatusChange}
@@ -43,25 +75,84 @@ test('callbacks receive the element events; onAuthorizeRequest can veto', async 
       />
     </McpAuthProvider>,
   )
-  const element = container.querySelector('mcp-server-card')!
+  const host = element(container, 'mcp-server-card')
   const fire = (type: string, detail: unknown, cancelable = false) =>
-    element.dispatchEvent(new CustomEvent(type, { detail, cancelable }))
+    host.dispatchEvent(new CustomEvent(type, { detail, cancelable }))
   fire('mcp-authorized', { status: 'authorized' })
   fire('mcp-error', { code: 'timeout', message: 'Sign-in took too long.' })
   expect(onAuthorized).toHaveBeenCalledWith({ status: 'authorized' })
   expect(onError).toHaveBeenCalledWith({ code: 'timeout', message: 'Sign-in took too long.' })
-  await waitFor(() => expect(onStatusChange).toHaveBeenCalled())
+  await waitFor(() =>
+    expect(onStatusChange).toHaveBeenCalledWith(expect.objectContaining({ status: 'open' })),
+  )
   expect(fire('mcp-authorize-request', {}, true)).toBe(false)
 })
 
-test('strings are passed as a property', () => {
-  const { container } = render(
-    <McpAuthProvider auth={auth}>
-      <AuthorizeStep serverUrl="https://mcp.example.com/mcp" strings={{ authorize: 'Autoriser' }} />
-    </McpAuthProvider>,
+test('the latest callbacks are called, and none after unmount', () => {
+  const first = vi.fn()
+  const second = vi.fn()
+  const auth = offline()
+  const { container, rerender, unmount } = render(
+    <AuthorizeStep auth={auth} serverUrl={URL_} onError={first} />,
   )
-  const element = container.querySelector('mcp-authorize') as HTMLElement & {
-    strings: { authorize: string }
-  }
-  expect(element.strings.authorize).toBe('Autoriser')
+  const host = element(container, 'mcp-authorize')
+  rerender(<AuthorizeStep auth={auth} serverUrl={URL_} onError={second} />)
+  const error = () => host.dispatchEvent(new CustomEvent('mcp-error', { detail: { code: 'x' } }))
+  error()
+  expect(first).not.toHaveBeenCalled()
+  expect(second).toHaveBeenCalledTimes(1)
+  unmount()
+  error()
+  expect(second).toHaveBeenCalledTimes(1)
+})
+
+test('strings go in as a property, and an equal inline object does not reset them', () => {
+  const auth = offline()
+  const { container, rerender } = render(
+    <AuthorizeStep auth={auth} serverUrl={URL_} strings={{ authorize: 'Autoriser' }} />,
+  )
+  const host = element(container, 'mcp-authorize')
+  expect(host.strings.authorize).toBe('Autoriser')
+  const set = vi.spyOn(host, 'strings', 'set')
+  rerender(<AuthorizeStep auth={auth} serverUrl={URL_} strings={{ authorize: 'Autoriser' }} />)
+  expect(set).not.toHaveBeenCalled()
+  rerender(
+    <AuthorizeStep auth={auth} serverUrl={URL_} strings={{ errors: { timeout: 'Trop long' } }} />,
+  )
+  expect(set).toHaveBeenCalledTimes(1)
+  expect(host.strings.authorize).toBe('Authorize')
+})
+
+test('without a provider the element keeps the page default from setDefaultMcpAuth()', () => {
+  const auth = offline()
+  setDefaultMcpAuth(auth)
+  const { container } = render(<ServerCard serverUrl={URL_} />)
+  expect(element(container, 'mcp-server-card').auth).toBe(auth)
+})
+
+test('a click on the element authorizes with the window opened inside the click (StrictMode)', async () => {
+  const world = createWorld()
+  const begin = vi.fn((): DriverSession => ({ navigate: world.driver(), close() {} }))
+  const auth = makeAuth(world, { begin })
+  const onAuthorized = vi.fn<(snapshot: McpServerSnapshot) => void>()
+  const onAuthorizeRequest = vi.fn(() => undefined)
+  const { container } = render(
+    <StrictMode>
+      <McpAuthProvider auth={auth}>
+        <AuthorizeStep
+          serverUrl={world.options.resource}
+          onAuthorized={onAuthorized}
+          onAuthorizeRequest={onAuthorizeRequest}
+        />
+      </McpAuthProvider>
+    </StrictMode>,
+  )
+  const host = element(container, 'mcp-authorize')
+  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeDefined())
+  shadowButton(host, 'Authorize')?.click()
+  expect(onAuthorizeRequest).toHaveBeenCalledTimes(1)
+  expect(begin).toHaveBeenCalledTimes(1)
+  await waitFor(() => expect(onAuthorized).toHaveBeenCalledTimes(1))
+  expect(onAuthorized.mock.calls[0]?.[0].status).toBe('authorized')
+  expect(world.hits(world.options.resource, 'POST')).toHaveLength(1)
 })

@@ -1,28 +1,60 @@
 import type { McpAuth, McpServerSnapshot } from '@mcp-oauth/core'
-import { defineMcpElements, type McpErrorDetail, type McpStrings } from '@mcp-oauth/web-components'
-import { createElement, useEffect, useRef } from 'react'
-import { useMcpContext } from './context.js'
+import {
+  defineMcpElements,
+  type McpElement,
+  type McpErrorDetail,
+  type McpStrings,
+} from '@mcp-oauth/web-components'
+import { type CSSProperties, createElement, useEffect, useRef } from 'react'
+import { useOptionalMcpAuth } from './context.js'
+
+/** Overrides for any user-facing string of the elements; error messages one by one. */
+export type McpStringOverrides = Partial<Omit<McpStrings, 'errors'>> & {
+  errors?: Partial<McpStrings['errors']>
+}
 
 export interface McpElementProps {
   serverUrl: string
-  /** Display name; defaults to the server's metadata. */
+  /** Display name; defaults to the server's metadata, then its host. */
   serverName?: string
   /** Scopes to request instead of the automatic selection. */
   scope?: string
   mode?: 'popup' | 'redirect'
-  /** Overrides for any user-facing string. */
-  strings?: Partial<McpStrings>
-  /** A core instance; defaults to the one from `<McpAuthProvider>`. */
+  strings?: McpStringOverrides
+  /** A core instance; defaults to `<McpAuthProvider>`'s, then to `setDefaultMcpAuth()`'s. */
   auth?: McpAuth
   className?: string
+  style?: CSSProperties
+  /** An authorization finished (not after a silent refresh). */
   onAuthorized?: (snapshot: McpServerSnapshot) => void
+  /** A new error, with the element's own message (never the server's text). */
   onError?: (error: McpErrorDetail) => void
   onStatusChange?: (snapshot: McpServerSnapshot) => void
-  /** Return `false` to stop an authorization before it starts. */
+  /** Called before an authorization starts, inside the click; return `false` to stop it. */
   onAuthorizeRequest?: (snapshot: McpServerSnapshot) => boolean | undefined
 }
 
-type Listener = (event: Event) => void
+export type AuthorizeStepProps = McpElementProps
+export type ServerCardProps = McpElementProps
+
+type Callbacks = Pick<
+  McpElementProps,
+  'onAuthorized' | 'onError' | 'onStatusChange' | 'onAuthorizeRequest'
+>
+
+/** Element events and the callback each one feeds. */
+function listenersFor(callbacks: { current: Callbacks }): Record<string, (event: Event) => void> {
+  const snapshot = (event: Event) => (event as CustomEvent<McpServerSnapshot>).detail
+  return {
+    'mcp-authorized': (event) => callbacks.current.onAuthorized?.(snapshot(event)),
+    'mcp-error': (event) =>
+      callbacks.current.onError?.((event as CustomEvent<McpErrorDetail>).detail),
+    'mcp-status-change': (event) => callbacks.current.onStatusChange?.(snapshot(event)),
+    'mcp-authorize-request': (event) => {
+      if (callbacks.current.onAuthorizeRequest?.(snapshot(event)) === false) event.preventDefault()
+    },
+  }
+}
 
 /**
  * Renders one of the custom elements. Objects go in as properties and events are attached
@@ -30,49 +62,33 @@ type Listener = (event: Event) => void
  * effect, so nothing touches `window` during server rendering.
  */
 function useMcpElement(tag: 'mcp-authorize' | 'mcp-server-card', props: McpElementProps) {
-  const { auth } = useMcpContext(props.auth)
-  const ref = useRef<HTMLElement & { auth?: McpAuth; strings?: Partial<McpStrings> | undefined }>(
-    null,
-  )
-  const callbacks = useRef(props)
+  const auth = useOptionalMcpAuth(props.auth)
+  const ref = useRef<McpElement>(null)
+  const callbacks = useRef<McpElementProps>(props)
   callbacks.current = props
+  // Inline `strings={{…}}` objects must not re-render the element on every render.
+  const stringsKey = props.strings ? JSON.stringify(props.strings) : ''
 
   useEffect(() => {
+    // Defined before the first property is set, so properties hit the element's setters.
     defineMcpElements()
-  }, [])
-
-  useEffect(() => {
-    const element = ref.current
-    if (element) element.strings = props.strings
-  }, [props.strings])
-
-  useEffect(() => {
     const element = ref.current
     if (!element) return
-    const detail = (event: Event) => (event as CustomEvent).detail
-    const listeners: Record<string, Listener> = {
-      'mcp-authorized': (e) => callbacks.current.onAuthorized?.(detail(e)),
-      'mcp-error': (e) => callbacks.current.onError?.(detail(e)),
-      'mcp-status-change': (e) => callbacks.current.onStatusChange?.(detail(e)),
-      'mcp-authorize-request': (e) => {
-        if (callbacks.current.onAuthorizeRequest?.(detail(e)) === false) e.preventDefault()
-      },
-    }
-    for (const [type, listener] of Object.entries(listeners))
-      element.addEventListener(type, listener)
+    const listeners = Object.entries(listenersFor(callbacks))
+    for (const [type, listener] of listeners) element.addEventListener(type, listener)
     return () => {
-      for (const [type, listener] of Object.entries(listeners)) {
-        element.removeEventListener(type, listener)
-      }
+      for (const [type, listener] of listeners) element.removeEventListener(type, listener)
     }
   }, [])
 
-  // After the listeners, so the element's first events reach the callbacks.
   useEffect(() => {
-    const element = ref.current
-    if (!element) return
-    element.auth = auth
+    if (ref.current) ref.current.auth = auth
   }, [auth])
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: stringsKey stands for the object
+  useEffect(() => {
+    if (ref.current) ref.current.strings = callbacks.current.strings as Partial<McpStrings>
+  }, [stringsKey])
 
   return createElement(tag, {
     ref,
@@ -81,15 +97,22 @@ function useMcpElement(tag: 'mcp-authorize' | 'mcp-server-card', props: McpEleme
     scope: props.scope,
     mode: props.mode,
     class: props.className,
+    style: props.style,
   })
 }
 
-/** The authorize step for one server: `<mcp-authorize>` for React. */
-export function AuthorizeStep(props: McpElementProps) {
+/**
+ * The authorize step for one server, `<mcp-authorize>` for React: status, Authorize, waiting
+ * with Cancel, the client-ID and token forms, errors with Retry.
+ */
+export function AuthorizeStep(props: AuthorizeStepProps) {
   return useMcpElement('mcp-authorize', props)
 }
 
-/** One server at a glance: `<mcp-server-card>` for React. */
-export function ServerCard(props: McpElementProps) {
+/**
+ * One server at a glance, `<mcp-server-card>` for React: name, status pill with the expiry
+ * countdown, Re-authorize, Disconnect, step-up.
+ */
+export function ServerCard(props: ServerCardProps) {
   return useMcpElement('mcp-server-card', props)
 }

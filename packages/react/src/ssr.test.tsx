@@ -1,29 +1,45 @@
 // @vitest-environment node
 import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { renderToString } from 'react-dom/server'
 import { expect, test } from 'vitest'
-// A static import: evaluating the package itself must not touch window.
-import { AuthorizeStep, McpAuthProvider, ServerCard, useMcpAuth } from './index.js'
+// A static import: evaluating the package (and the elements it wraps) must not touch window.
+import { AuthorizeStep, McpAuthProvider, ServerCard, useMcpAuth, useMcpServers } from './index.js'
+
+const SERVER = 'https://mcp.example.com/mcp'
 
 function Status() {
-  return <p>{useMcpAuth('https://mcp.example.com/mcp', { probe: false }).status}</p>
+  const mcp = useMcpAuth(SERVER)
+  const servers = useMcpServers()
+  return <p>{`${mcp.status} ${mcp.resource} ${servers.length}`}</p>
 }
 
-test('imports and renders on a server without touching window', () => {
+test('imports and renders on a server without touching window', async () => {
   expect(typeof window).toBe('undefined')
+  expect(typeof document).toBe('undefined')
+  expect(typeof customElements).toBe('undefined')
+  const requests: string[] = []
   const auth = createMcpAuth({
     redirectUri: 'https://app.example/cb',
     storage: memoryStorage(),
-    driver: async () => '',
+    fetch: async (input) => {
+      requests.push(String(input))
+      return Response.json({})
+    },
   })
   const html = renderToString(
-    <McpAuthProvider auth={auth}>
-      <Status />
-      <AuthorizeStep serverUrl="https://mcp.example.com/mcp" />
-      <ServerCard serverUrl="https://mcp.example.com/mcp" serverName="Demo" />
-    </McpAuthProvider>,
+    <QueryClientProvider client={new QueryClient()}>
+      <McpAuthProvider auth={auth}>
+        <Status />
+        <AuthorizeStep serverUrl={SERVER} />
+        <ServerCard serverUrl={SERVER} serverName="Demo" />
+      </McpAuthProvider>
+    </QueryClientProvider>,
   )
-  expect(html).toContain('<p>unknown</p>')
-  expect(html).toContain('<mcp-authorize server-url="https://mcp.example.com/mcp">')
+  expect(html).toContain(`<p>unknown ${SERVER} 0</p>`)
+  expect(html).toContain(`<mcp-authorize server-url="${SERVER}">`)
   expect(html).toContain('server-name="Demo"')
+  // Nothing runs on the server: no probe, no restore.
+  await new Promise((resolve) => setTimeout(resolve, 10))
+  expect(requests).toEqual([])
 })
