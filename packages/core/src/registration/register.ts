@@ -122,6 +122,7 @@ export async function registerDynamicClient(
         ? returned
         : chooseAuthMethod(as, !!secret),
     kind: 'dynamic',
+    ...(scope ? { scope } : {}),
   }
 }
 

@@ -270,7 +270,15 @@ export class McpServerHandle {
       'client',
       (key) => this.reportCorrupt(key),
     )
-    if (stored && stored.issuer === as.issuer) return stored
+    // A registration whose scope does not cover this request registers again for the union:
+    // some servers refuse any scope a client did not register (RFC 7591 §2, `scope`).
+    const wanted = splitScopes(scope)
+    const covered = (record: ClientRecord) =>
+      !register ||
+      record.scope === undefined ||
+      wanted.every((s) => splitScopes(record.scope).includes(s))
+    if (stored && stored.issuer === as.issuer && covered(stored)) return stored
+    if (stored?.scope) scope = [...new Set([...splitScopes(stored.scope), ...wanted])].join(' ')
     const cimd = metadataDocumentClient(as, redirectUri, this.#ctx.clientMetadata?.metadataUrl)
     if (cimd) return cimd
     if (!as.registration_endpoint) return undefined

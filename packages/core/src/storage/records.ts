@@ -31,6 +31,8 @@ export interface ClientRecord {
   clientSecret?: string
   tokenEndpointAuthMethod: TokenEndpointAuthMethod
   kind: RegistrationKind
+  /** The `scope` a dynamic registration asked for (RFC 7591 §2); it may bound later requests. */
+  scope?: string
 }
 
 /** One authorization in flight, keyed by `state`. Two flows never share a record. */
