@@ -1,0 +1,39 @@
+import { defineMcpElements, setDefaultMcpAuth } from '@mcp-oauth/web-components'
+import { auth, loadStack, PRESETS, trace } from '../setup.js'
+import { type FlowTimeline, traceHandle } from '../timeline/flow-timeline.js'
+
+setDefaultMcpAuth(auth)
+defineMcpElements()
+const timeline = document.getElementById('timeline') as FlowTimeline
+timeline.trace = trace
+
+const stack = await loadStack()
+const select = document.getElementById('server') as HTMLSelectElement
+for (const preset of PRESETS) select.add(new Option(preset.label, stack.servers[preset.key]))
+
+let untrace: (() => void) | undefined
+function show(url: string) {
+  document.getElementById('authorize')!.setAttribute('server-url', url)
+  document.getElementById('card')!.setAttribute('server-url', url)
+  untrace?.()
+  untrace = traceHandle(trace, auth.server(url))
+}
+select.addEventListener('change', () => show(select.value))
+
+/** `tools/list` through the handle's fetch: the bearer goes to this server only. */
+document.getElementById('list-tools')!.addEventListener('click', async () => {
+  const output = document.getElementById('tools')!
+  const server = auth.server(select.value)
+  const response = await server.fetch(server.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+  })
+  const body = (await response.json().catch(() => ({}))) as {
+    result?: { tools: { name: string }[] }
+  }
+  output.textContent = response.ok
+    ? `Tools: ${body.result?.tools.map((tool) => tool.name).join(', ')}`
+    : `HTTP ${response.status}`
+})
+show(select.value)

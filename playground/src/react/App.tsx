@@ -1,0 +1,222 @@
+import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
+import { AuthorizeStep, ServerCard, useMcpAuth, useMcpServers } from '@mcp-oauth/react'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { useCallback, useEffect, useRef, useState } from 'react'
+import { auth, PRESETS, type StackInfo, trace } from '../setup.js'
+import { type FlowTimeline, traceHandle } from '../timeline/flow-timeline.js'
+
+/** Probes what the user types without adding it to the app's servers. */
+const scratch = createMcpAuth({
+  redirectUri: `${location.origin}/oauth/callback`,
+  storage: memoryStorage(),
+  driver: async () => '',
+})
+
+const FOUND: Record<string, string> = {
+  open: 'Open: no authorization needed',
+  'needs-authorization': 'OAuth: sign-in at {issuer}',
+  'needs-client-id': 'OAuth without registration: you will need a client ID',
+  'needs-token': 'Token only: you will need an access token',
+  authorized: 'Already authorized',
+}
+
+export function App({ stack }: { stack: StackInfo }) {
+  const servers = useMcpServers()
+  const [selected, setSelected] = useState<string>()
+  const current = selected ?? servers[0]?.url
+  return (
+    <div className="chat">
+      <aside className="sidebar" aria-label="Servers">
+        <AddServer stack={stack} onAdd={setSelected} />
+        {servers.map(({ url }) => (
+          <div key={url} className={url === current ? 'selected' : ''}>
+            <ServerCard serverUrl={url} />
+            <button type="button" onClick={() => setSelected(url)} aria-pressed={url === current}>
+              Open chat
+            </button>
+          </div>
+        ))}
+      </aside>
+      <main className="pane">
+        {current ? (
+          <ServerPane key={current} url={current} />
+        ) : (
+          <p className="muted">Add a server, or pick a preset, to start.</p>
+        )}
+        <section className="panel">
+          <Timeline />
+        </section>
+      </main>
+    </div>
+  )
+}
+
+/** The "Add server" field: probes as you type (debounced), then "Add & authorize". */
+function AddServer({ stack, onAdd }: { stack: StackInfo; onAdd: (url: string) => void }) {
+  const [url, setUrl] = useState('')
+  const [found, setFound] = useState<{ url: string; text: string }>()
+
+  useEffect(() => {
+    if (!url.trim()) return
+    let current = true
+    const timer = setTimeout(async () => {
+      let text: string
+      try {
+        const snapshot = await scratch.server(url).probe()
+        const issuer = snapshot.issuer ? new URL(snapshot.issuer).host : ''
+        text = (FOUND[snapshot.status] ?? snapshot.status).replace('{issuer}', issuer)
+      } catch (error) {
+        text = `Not usable: ${(error as { code?: string }).code ?? 'invalid URL'}`
+      }
+      // Only the latest URL may be labelled: a slow answer for an older one is dropped.
+      if (current) setFound({ url, text })
+    }, 400)
+    return () => {
+      current = false
+      clearTimeout(timer)
+    }
+  }, [url])
+
+  const add = () => {
+    const handle = auth.server(url)
+    onAdd(handle.url)
+    // Still inside the click: the popup opens before any await.
+    if (scratch.server(url).getSnapshot().status === 'needs-authorization') {
+      handle.authorize().catch(() => {})
+    }
+  }
+  const label = !url.trim() ? '' : found?.url === url ? found.text : 'Checking…'
+
+  return (
+    <section className="panel add" aria-label="Add server">
+      <label htmlFor="add-url">Add server</label>
+      <input
+        id="add-url"
+        value={url}
+        placeholder="https://mcp.example.com/mcp"
+        onChange={(event) => setUrl(event.target.value)}
+      />
+      <p className="found" role="status" aria-live="polite">
+        {label}
+      </p>
+      <button type="button" className="primary" disabled={found?.url !== url} onClick={add}>
+        Add &amp; authorize
+      </button>
+      <div className="presets">
+        {PRESETS.map((preset) => (
+          <button key={preset.key} type="button" onClick={() => setUrl(stack.servers[preset.key])}>
+            {preset.label}
+          </button>
+        ))}
+      </div>
+    </section>
+  )
+}
+
+/** One server: the authorize step until it is usable, then its tools over the MCP SDK. */
+function ServerPane({ url }: { url: string }) {
+  const mcp = useMcpAuth(url)
+  useEffect(() => traceHandle(trace, auth.server(url)), [url])
+  const ready = mcp.status === 'authorized' || mcp.status === 'refreshing' || mcp.status === 'open'
+  return (
+    <section className="panel" aria-label="Chat">
+      <h2>{mcp.resourceName ?? new URL(url).host}</h2>
+      {ready ? <Tools url={url} fetch={mcp.fetch} /> : <AuthorizeStep serverUrl={url} />}
+    </section>
+  )
+}
+
+interface Tool {
+  name: string
+  description?: string | undefined
+  inputSchema: { properties?: Record<string, unknown> | undefined }
+}
+interface Message {
+  kind: 'you' | 'tool' | 'error'
+  text: string
+}
+
+/** The official MCP SDK client, speaking through the kit's `fetch`. */
+function Tools({ url, fetch }: { url: string; fetch: typeof globalThis.fetch }) {
+  const client = useRef<Client>(undefined)
+  const [tools, setTools] = useState<Tool[]>()
+  const [text, setText] = useState('Hello, MCP!')
+  const [messages, setMessages] = useState<Message[]>([])
+  const say = useCallback((message: Message) => setMessages((list) => [...list, message]), [])
+
+  useEffect(() => {
+    let closed = false
+    const sdk = new Client({ name: 'mcp-oauth playground', version: '0.1.0' })
+    const transport = new StreamableHTTPClientTransport(new URL(url), { fetch })
+    sdk
+      .connect(transport)
+      .then(() => sdk.listTools())
+      .then((result) => {
+        if (closed) return
+        client.current = sdk
+        setTools(result.tools)
+      })
+      .catch((error: Error) => !closed && say({ kind: 'error', text: error.message }))
+    return () => {
+      closed = true
+      sdk.close().catch(() => {})
+    }
+  }, [url, fetch, say])
+
+  const call = async (tool: Tool) => {
+    const args = tool.inputSchema.properties?.text ? { text } : {}
+    say({ kind: 'you', text: `${tool.name}(${JSON.stringify(args)})` })
+    try {
+      const result = await client.current!.callTool({ name: tool.name, arguments: args })
+      const content = result.content as { type: string; text?: string }[]
+      say({ kind: 'tool', text: content.map((c) => c.text ?? `[${c.type}]`).join('\n') })
+    } catch (error) {
+      say({ kind: 'error', text: (error as Error).message })
+    }
+  }
+
+  if (!tools) return <p className="muted">Connecting with the MCP SDK…</p>
+  return (
+    <div className="tools">
+      <label>
+        Text for echo <input value={text} onChange={(event) => setText(event.target.value)} />
+      </label>
+      {tools.map((tool) => (
+        <div className="tool" key={tool.name}>
+          <div>
+            <strong>{tool.name}</strong>
+            <p>{tool.description}</p>
+          </div>
+          <button type="button" className="primary" onClick={() => call(tool)}>
+            {`Call ${tool.name}`}
+          </button>
+        </div>
+      ))}
+      <div className="messages" aria-live="polite">
+        {messages.map((message, i) => (
+          // biome-ignore lint/suspicious/noArrayIndexKey: an append-only log
+          <div key={i} className={`message ${message.kind}`}>
+            {message.text}
+          </div>
+        ))}
+      </div>
+    </div>
+  )
+}
+
+function Timeline() {
+  const ref = useRef<FlowTimeline>(null)
+  useEffect(() => {
+    if (ref.current) ref.current.trace = trace
+  }, [])
+  return <flow-timeline ref={ref} />
+}
+
+declare module 'react' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'flow-timeline': React.DetailedHTMLProps<React.HTMLAttributes<FlowTimeline>, FlowTimeline>
+    }
+  }
+}

@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+// `npm start`: the loopback demo stack (a real authorization server and real MCP servers) plus
+// the Vite playground, on 127.0.0.1. Prints one URL; Ctrl-C stops everything.
+import { fileURLToPath } from 'node:url'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+import { createServer } from 'vite'
+import { startStack } from './stack/index.mjs'
+
+const root = fileURLToPath(new URL('.', import.meta.url))
+const requestedPort = Number(process.env.PORT ?? 5173)
+
+/** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
+let stack
+let origin = ''
+
+/** Serves what the pages need from the stack, the callback route and the client metadata. */
+function playgroundRoutes() {
+  return {
+    name: 'mcp-oauth-playground-routes',
+    /** @param {import('vite').ViteDevServer} server */
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const path = (req.url ?? '/').split('?')[0]
+        if (path === '/stack.json') {
+          res.setHeader('content-type', 'application/json')
+          res.end(
+            JSON.stringify({
+              servers: stack?.servers ?? {},
+              issuer: stack?.issuer,
+              preRegisteredClient: stack?.preRegisteredClient,
+            }),
+          )
+          return
+        }
+        if (path === '/oauth/client.json') {
+          // A client ID metadata document (draft-ietf-oauth-client-id-metadata-document).
+          res.setHeader('content-type', 'application/json')
+          res.end(
+            JSON.stringify({
+              client_id: `${origin}/oauth/client.json`,
+              client_name: 'mcp-oauth playground',
+              client_uri: origin,
+              redirect_uris: [`${origin}/oauth/callback`],
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code'],
+              token_endpoint_auth_method: 'none',
+            }),
+          )
+          return
+        }
+        if (path === '/oauth/callback') req.url = `/callback.html${req.url.slice(path.length)}`
+        next()
+      })
+    },
+  }
+}
+
+/** The playground runs the kit from its sources: no build step, and edits reload at once. */
+const source = (path) => fileURLToPath(new URL(`../packages/${path}`, import.meta.url))
+const alias = [
+  { find: /^@mcp-oauth\/core\/callback$/, replacement: source('core/src/callback.ts') },
+  { find: /^@mcp-oauth\/core$/, replacement: source('core/src/index.ts') },
+  { find: /^@mcp-oauth\/web-components$/, replacement: source('web-components/src/index.ts') },
+  { find: /^@mcp-oauth\/react$/, replacement: source('react/src/index.ts') },
+]
+
+const vite = await createServer({
+  root,
+  configFile: false,
+  resolve: { alias },
+  clearScreen: false,
+  logLevel: 'warn',
+  plugins: [svelte(), playgroundRoutes()],
+  server: { host: '127.0.0.1', port: requestedPort, strictPort: false },
+  // Find every page's dependencies up front, so a first visit is never reloaded mid-flow.
+  optimizeDeps: { entries: ['index.html', 'plain.html', 'svelte.html', 'callback.html'] },
+  build: {
+    rolldownOptions: {
+      input: ['index.html', 'plain.html', 'svelte.html', 'callback.html'].map((page) =>
+        fileURLToPath(new URL(page, import.meta.url)),
+      ),
+    },
+  },
+})
+await vite.listen()
+const address = vite.httpServer?.address()
+if (!address || typeof address === 'string') throw new Error('The playground did not start')
+origin = `http://127.0.0.1:${address.port}`
+stack = await startStack({ redirectUris: [`${origin}/oauth/callback`] })
+
+console.log(`\n  mcp-oauth playground: ${origin}/\n`)
+for (const [name, url] of Object.entries(stack.servers))
+  console.log(`    ${name.padEnd(16)} ${url}`)
+console.log(`    ${'authorization'.padEnd(16)} ${stack.issuer}\n`)
+
+let stopping = false
+async function stop() {
+  if (stopping) return
+  stopping = true
+  await Promise.allSettled([vite.close(), stack?.close()])
+  process.exit(0)
+}
+process.on('SIGINT', stop)
+process.on('SIGTERM', stop)
