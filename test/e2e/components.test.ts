@@ -3,28 +3,24 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type Stack, startStack } from '../../playground/stack/index.mjs'
-import { launchChromium, signInAndConsent, startTestPage } from './support.js'
+import type { Stack } from '../../playground/stack/index.mjs'
+import { signInAndConsent, startWorld } from './support.js'
 
 const artifacts = fileURLToPath(new URL('./artifacts/components/', import.meta.url))
 const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 
-let testPage: Awaited<ReturnType<typeof startTestPage>>
+let world: Awaited<ReturnType<typeof startWorld>>
+let testPage: typeof world.testPage
 let stack: Stack
 let browser: Browser
 
 beforeAll(async () => {
   mkdirSync(artifacts, { recursive: true })
-  testPage = await startTestPage()
-  stack = await startStack({ redirectUris: [`${testPage.origin}/callback.html`] })
-  browser = await launchChromium()
+  world = await startWorld()
+  ;({ testPage, stack, browser } = world)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await stack?.close()
-  await testPage?.close()
-})
+afterAll(() => world?.close())
 
 async function withPage(
   server: string,

@@ -1,23 +1,19 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Stack, startStack } from '../../playground/stack/index.mjs'
-import { launchChromium, signInAndConsent, startTestPage } from './support.js'
+import { signInAndConsent, startWorld } from './support.js'
 
-let testPage: Awaited<ReturnType<typeof startTestPage>>
+let world: Awaited<ReturnType<typeof startWorld>>
+let testPage: typeof world.testPage
 let stack: Stack
 let browser: Browser
 
 beforeAll(async () => {
-  testPage = await startTestPage()
-  stack = await startStack({ redirectUris: [`${testPage.origin}/callback.html`] })
-  browser = await launchChromium()
+  world = await startWorld()
+  ;({ testPage, stack, browser } = world)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await stack?.close()
-  await testPage?.close()
-})
+afterAll(() => world?.close())
 
 /** A fresh profile per test: its own IndexedDB, cookies and popups. */
 async function withContext(run: (context: BrowserContext) => Promise<void>) {

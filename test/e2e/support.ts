@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { type Browser, chromium, type Page } from 'playwright-core'
 import { createServer, type ViteDevServer } from 'vite'
+import { startStack } from '../../playground/stack/index.mjs'
 
 /**
  * Debian's Chromium, or `CHROMIUM_PATH`. A missing browser is an error, never a skip:
@@ -60,4 +61,21 @@ export async function signInAndConsent(page: Page, choice: 'allow' | 'deny' = 'a
   }
   await page.waitForSelector(`#${choice}`)
   await page.click(`#${choice}`)
+}
+
+/** The test page, a demo stack that accepts its callback, and Chromium; `close()` stops all. */
+export async function startWorld() {
+  const testPage = await startTestPage()
+  const stack = await startStack({ redirectUris: [`${testPage.origin}/callback.html`] })
+  const browser = await launchChromium()
+  return {
+    testPage,
+    stack,
+    browser,
+    async close() {
+      await browser.close()
+      await stack.close()
+      await testPage.close()
+    },
+  }
 }
