@@ -223,6 +223,41 @@ describe('authorization in Chromium', () => {
     })
   })
 
+  test('a popup the user closes: cancelled after the grace period, never before', async () => {
+    await withContext(async (context) => {
+      const app = await openApp(context, stack.servers.oauth, '&grace=1500')
+      const popup = await clickAuthorize(context, app)
+      await popup.waitForSelector('input[name="login"]')
+      await popup.close()
+      await app.waitForTimeout(700)
+      expect(await status(app)).toBe('authorizing')
+      await expect.poll(() => status(app), { timeout: 5000 }).toBe('cancelled')
+      await authorizeInPopup(context, app)
+    })
+  })
+
+  test('the callback page renders no markup from the query and runs no script from it', async () => {
+    await withContext(async (context) => {
+      const page = await context.newPage()
+      const dialogs: string[] = []
+      page.on('dialog', async (dialog) => {
+        dialogs.push(dialog.message())
+        await dialog.dismiss()
+      })
+      const payload = encodeURIComponent('<img src=x onerror="alert(1)"><script>alert(2)</script>')
+      await page.goto(
+        `${testPage.origin}/callback.html?error=access_denied&error_description=${payload}&state=${payload}`,
+      )
+      await expect
+        .poll(() => page.textContent('#message'))
+        .toBe('No sign-in is waiting for this response.')
+      expect(await page.locator('img, script:not([type="module"])').count()).toBe(0)
+      expect(dialogs).toEqual([])
+      // The response was stripped from the address bar before anything else.
+      expect(new URL(page.url()).search).toBe('')
+    })
+  })
+
   test('disconnect revokes at the AS and removes the tokens from IndexedDB', async () => {
     await withContext(async (context) => {
       const app = await openApp(context, stack.servers.oauth)
