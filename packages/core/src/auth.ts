@@ -130,7 +130,8 @@ export function createMcpAuth(
         () => {},
       )
       if (!pending) return undefined
-      const server = auth.server(pending.resource)
+      // The handle that started the flow: the PRM `resource` may name a broader URL.
+      const server = auth.server(pending.server ?? pending.resource)
       if (typeof history !== 'undefined' && typeof location !== 'undefined' && url === undefined) {
         history.replaceState(
           history.state,

@@ -65,4 +65,84 @@ describe('parseWwwAuthenticate (RFC 9110 §11.6.1)', () => {
     expect(splitScopes('  a  b a ')).toEqual(['a', 'b'])
     expect(splitScopes(undefined)).toEqual([])
   })
+  test('reads a Bearer challenge that follows other schemes in a second header line', () => {
+    // Several WWW-Authenticate fields arrive joined by ", " (RFC 9110 §5.3).
+    const headers = new Headers()
+    headers.append('WWW-Authenticate', 'DPoP algs="ES256", error="use_dpop_nonce"')
+    headers.append(
+      'WWW-Authenticate',
+      'Bearer resource_metadata="https://mcp.example.com/.well-known/oauth-protected-resource"',
+    )
+    const challenges = parseWwwAuthenticate(headers.get('www-authenticate'))
+    expect(challenges.map((c) => c.scheme)).toEqual(['dpop', 'bearer'])
+    expect(challenges[0]?.params).toEqual({ algs: 'ES256', error: 'use_dpop_nonce' })
+    expect(challenges[1]?.params.resource_metadata).toBe(
+      'https://mcp.example.com/.well-known/oauth-protected-resource',
+    )
+  })
+
+  test('a quoted string may hold commas, equals signs and what looks like another scheme', () => {
+    const challenges = parseWwwAuthenticate(
+      'Bearer error_description="a=b, Basic realm=\\"x\\"", scope="s"',
+    )
+    expect(challenges).toHaveLength(1)
+    expect(challenges[0]?.params).toEqual({
+      error_description: 'a=b, Basic realm="x"',
+      scope: 's',
+    })
+  })
+
+  test('an escaped character that is not special stands for itself', () => {
+    expect(bearerChallenge('Bearer realm="\\a\\b"')?.params.realm).toBe('ab')
+  })
+
+  test('white space around "=" and extra commas are allowed (BWS, #rule)', () => {
+    const challenges = parseWwwAuthenticate(',, Bearer  scope = "a b" ,, error = x ,')
+    expect(challenges).toEqual([{ scheme: 'bearer', params: { scope: 'a b', error: 'x' } }])
+  })
+
+  test('a scheme with no parameters, followed by another challenge', () => {
+    const challenges = parseWwwAuthenticate('Bearer, Basic realm="r"')
+    expect(challenges).toEqual([
+      { scheme: 'bearer', params: {} },
+      { scheme: 'basic', params: { realm: 'r' } },
+    ])
+  })
+
+  test.each(['bearer', 'BEARER', 'BeArEr'])('the scheme %s is Bearer', (scheme) => {
+    expect(bearerChallenge(`${scheme} ERROR="invalid_token"`)?.params).toEqual({
+      error: 'invalid_token',
+    })
+  })
+
+  test('a Bearer challenge is found after a token68 challenge', () => {
+    expect(bearerChallenge('Negotiate YII=, Bearer scope="x"')?.params.scope).toBe('x')
+  })
+
+  test.each([
+    [
+      'an unterminated quoted string keeps earlier parameters',
+      'Bearer error="e", scope="x',
+      {
+        error: 'e',
+      },
+    ],
+    ['a backslash at the very end', 'Bearer error="e", scope="x\\', { error: 'e' }],
+    [
+      'a missing comma stops after the first parameter',
+      'Bearer scope="a" error="b"',
+      {
+        scope: 'a',
+      },
+    ],
+    ['a parameter without a value', 'Bearer scope="a", error=', { scope: 'a' }],
+  ])('malformed: %s', (_name, header, params) => {
+    expect(bearerChallenge(header)?.params).toEqual(params)
+  })
+
+  test('garbage where a scheme should be yields nothing, not an exception', () => {
+    expect(parseWwwAuthenticate('"quoted" Bearer scope=x')).toEqual([])
+    expect(parseWwwAuthenticate('@@@')).toEqual([])
+    expect(bearerChallenge('Basic realm="a", ( Bearer scope=x')).toBeUndefined()
+  })
 })

@@ -92,7 +92,7 @@ export function parseWwwAuthenticate(header: string | null | undefined): AuthCha
           skipWs()
           let value: string | undefined
           if (header[i] === '"') value = readQuoted()
-          else value = readToken()
+          else value = readToken() || undefined // a token is 1*tchar: `name=` is malformed
           if (value === undefined) {
             challenges.push({ scheme: scheme.toLowerCase(), params })
             return challenges

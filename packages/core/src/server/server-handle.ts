@@ -411,6 +411,7 @@ export class McpServerHandle {
         scopes,
         returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
       })
+      request.pending.server = this.url
       await this.#ctx.storage.set(keys.pending(request.pending.state), request.pending)
       this.#update('authorizing', { registration: client.kind, error: undefined })
       let callbackUrl: string
@@ -425,8 +426,11 @@ export class McpServerHandle {
         await this.#ctx.storage.delete(keys.pending(request.pending.state))
         throw error
       }
-      if (flow.signal.aborted)
+      if (flow.signal.aborted) {
+        // A superseded or cancelled flow must not leave its verifier behind.
+        await this.#ctx.storage.delete(keys.pending(request.pending.state))
         throw new AuthorizationError('cancelled', 'The authorization was cancelled')
+      }
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
       // A newer authorize() aborted this one: that flow owns the snapshot now.

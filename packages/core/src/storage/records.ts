@@ -53,6 +53,8 @@ export interface PendingRecord {
   /** Epoch milliseconds after which the callback is refused. */
   expiresAt: number
   returnTo?: string
+  /** The server URL of the handle that started the flow (`resource` may be broader). */
+  server?: string
 }
 
 export const keys = {
@@ -84,7 +86,8 @@ const validators = {
     isString(r.resource) &&
     typeof r.as === 'object' &&
     typeof r.client === 'object' &&
-    typeof r.expiresAt === 'number',
+    typeof r.expiresAt === 'number' &&
+    (r.server === undefined || isString(r.server)),
 }
 
 /**

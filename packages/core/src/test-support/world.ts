@@ -30,6 +30,10 @@ export interface WorldOptions {
   acceptTokens: boolean
   /** Tool names that need the `admin` scope (403 insufficient_scope otherwise). */
   adminTools: string[]
+  /** How the registration endpoint answers. */
+  registration: 'ok' | 'invalid_redirect_uri' | 'server-error'
+  /** How the revocation endpoint answers. */
+  revocation: 'ok' | 'server-error' | 'network-error'
 }
 
 export interface LoggedRequest {
@@ -59,6 +63,8 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     grantedScope: undefined,
     acceptTokens: true,
     adminTools: ['admin'],
+    registration: 'ok',
+    revocation: 'ok',
     ...overrides,
   }
   const requests: LoggedRequest[] = []
@@ -69,6 +75,8 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
   /** Authorization codes handed out by the driver, with the requested scope. */
   const codes = new Map<string, string>()
   const revoked: string[] = []
+  /** Clients this AS registered dynamically, with how they must authenticate. */
+  const clients = new Map<string, { secret?: string; method: string }>()
   let counter = 0
 
   /** Origins this world's authorization server has used; other worlds serve the rest. */
@@ -110,6 +118,30 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     accessTokens.set(accessToken, { scopes: scope.split(' ').filter(Boolean), issuer })
     refreshTokens.set(refreshToken, scope)
     return { accessToken, refreshToken }
+  }
+
+  /**
+   * Client authentication at the token endpoint (RFC 6749 §2.3.1) for clients this AS
+   * registered: the registered method, and only that one.
+   */
+  const authenticated = (request: Request, form: URLSearchParams) => {
+    const basic = /^Basic (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1]
+    const [basicId, basicSecret] = basic
+      ? atob(basic)
+          .split(':')
+          .map((part) => decodeURIComponent(part.replace(/\+/g, ' ')))
+      : []
+    const clientId = basicId ?? form.get('client_id') ?? ''
+    const registered = clients.get(clientId)
+    if (!registered) return true
+    switch (registered.method) {
+      case 'client_secret_basic':
+        return basicSecret === registered.secret && !form.has('client_secret')
+      case 'client_secret_post':
+        return !basic && form.get('client_secret') === registered.secret
+      default:
+        return !basic && !form.has('client_secret')
+    }
   }
 
   const handlers = [
@@ -181,14 +213,18 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     http.post(/\/register$/, async ({ request }) => {
       if (!ours(request)) return undefined
       await log(request)
+      if (options.registration === 'server-error') return new HttpResponse(null, { status: 503 })
+      if (options.registration === 'invalid_redirect_uri') {
+        return HttpResponse.json({ error: 'invalid_redirect_uri' }, { status: 400 })
+      }
       const body = (await request.clone().json()) as Record<string, unknown>
       counter += 1
+      const clientId = `client-${counter}`
+      const method = String(body.token_endpoint_auth_method ?? 'client_secret_basic')
+      const secret = method === 'none' ? undefined : `secret-${counter}`
+      clients.set(clientId, { method, ...(secret ? { secret } : {}) })
       return HttpResponse.json(
-        {
-          ...body,
-          client_id: `client-${counter}`,
-          ...(body.token_endpoint_auth_method === 'none' ? {} : { client_secret: 'secret' }),
-        },
+        { ...body, client_id: clientId, ...(secret ? { client_secret: secret } : {}) },
         { status: 201 },
       )
     }),
@@ -198,6 +234,9 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
       await log(request)
       const form = new URLSearchParams(await request.clone().text())
       if (options.tokenDelay) await new Promise((r) => setTimeout(r, options.tokenDelay))
+      if (!authenticated(request, form)) {
+        return HttpResponse.json({ error: 'invalid_client' }, { status: 401 })
+      }
       const grant = form.get('grant_type')
       let scope = ''
       if (grant === 'refresh_token') {
@@ -240,6 +279,8 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     http.post(/\/revoke$/, async ({ request }) => {
       if (!ours(request)) return undefined
       await log(request)
+      if (options.revocation === 'network-error') return HttpResponse.error()
+      if (options.revocation === 'server-error') return new HttpResponse(null, { status: 503 })
       const form = new URLSearchParams(await request.clone().text())
       revoked.push(form.get('token') ?? '')
       refreshTokens.delete(form.get('token') ?? '')
@@ -254,9 +295,12 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
    */
   const driver =
     (response: { iss?: string | null; error?: string; state?: string } = {}): AuthorizationDriver =>
-    async ({ url, redirectUri }) => {
+    async ({ url }) => {
       const request = new URL(url)
       requests.push({ method: 'NAVIGATE', url, headers: new Headers(), body: '' })
+      // Like a real AS: the callback goes to the redirect_uri the authorization URL carries.
+      const redirectUri = request.searchParams.get('redirect_uri')
+      if (!redirectUri) throw new Error(`No redirect_uri in the authorization URL ${url}`)
       const callback = new URL(redirectUri)
       if (response.error) callback.searchParams.set('error', response.error)
       else {
@@ -276,6 +320,7 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     requests,
     revoked,
     accessTokens,
+    clients,
     handlers,
     driver,
     prmPathUrl,

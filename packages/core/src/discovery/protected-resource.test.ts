@@ -1,0 +1,192 @@
+import { HttpResponse, http } from 'msw'
+import { describe, expect, test } from 'vitest'
+import { recordingFetch, useMockServer } from '../test-support/msw.js'
+import {
+  discoverProtectedResource,
+  protectedResourceMetadataUrls,
+  validateProtectedResourceMetadata,
+} from './protected-resource.js'
+
+const server = useMockServer()
+const SERVER = 'https://mcp.example.com/mcp'
+const PATH_URL = 'https://mcp.example.com/.well-known/oauth-protected-resource/mcp'
+const ROOT_URL = 'https://mcp.example.com/.well-known/oauth-protected-resource'
+const prm = (extra: Record<string, unknown> = {}) => ({
+  resource: SERVER,
+  authorization_servers: ['https://auth.example.com'],
+  ...extra,
+})
+
+/** Serves `documents` by URL; every other well-known URL on the host is a 404. */
+function serve(documents: Record<string, () => Response>) {
+  server.use(
+    http.get(
+      'https://*/*',
+      ({ request }) => documents[request.url]?.() ?? new HttpResponse(null, { status: 404 }),
+    ),
+  )
+}
+
+describe('protectedResourceMetadataUrls (RFC 9728 §3.1)', () => {
+  test('path-aware first, then the root', () => {
+    expect(protectedResourceMetadataUrls(SERVER)).toEqual([PATH_URL, ROOT_URL])
+    expect(protectedResourceMetadataUrls('https://mcp.example.com/a/b/')).toEqual([
+      'https://mcp.example.com/.well-known/oauth-protected-resource/a/b',
+      ROOT_URL,
+    ])
+  })
+
+  test('a server at the root has only the root URL', () => {
+    expect(protectedResourceMetadataUrls('https://mcp.example.com')).toEqual([ROOT_URL])
+    expect(protectedResourceMetadataUrls('https://mcp.example.com:8443/')).toEqual([
+      'https://mcp.example.com:8443/.well-known/oauth-protected-resource',
+    ])
+  })
+})
+
+describe('discoverProtectedResource', () => {
+  test('uses the challenged resource_metadata URL and nothing else', async () => {
+    const challenged = 'https://meta.example.com/prm/for/mcp'
+    serve({ [challenged]: () => HttpResponse.json(prm({ scopes_supported: ['x'] })) })
+    const recorder = recordingFetch()
+    const result = await discoverProtectedResource(recorder.fetch, SERVER, challenged)
+    expect(result).toEqual({
+      resource: SERVER,
+      authorization_servers: ['https://auth.example.com'],
+      scopes_supported: ['x'],
+      url: challenged,
+    })
+    expect(recorder.urls).toEqual([challenged])
+  })
+
+  test('a challenged URL without a document is an error: neither well-known URL is tried', async () => {
+    serve({
+      [PATH_URL]: () => HttpResponse.json(prm()),
+      [ROOT_URL]: () => HttpResponse.json(prm()),
+    })
+    const recorder = recordingFetch()
+    await expect(
+      discoverProtectedResource(recorder.fetch, SERVER, 'https://mcp.example.com/missing'),
+    ).rejects.toMatchObject({ code: 'resource_metadata_not_found' })
+    expect(recorder.urls).toEqual(['https://mcp.example.com/missing'])
+  })
+
+  test.each(['javascript:alert(1)', 'http://meta.example.com/prm', 'data:application/json,{}'])(
+    'a challenged resource_metadata of %s is refused before any request',
+    async (url) => {
+      const recorder = recordingFetch()
+      await expect(discoverProtectedResource(recorder.fetch, SERVER, url)).rejects.toMatchObject({
+        code: 'insecure_url',
+      })
+      expect(recorder.urls).toEqual([])
+    },
+  )
+
+  test('without a challenge URL: the path-aware URL wins and the root is not asked', async () => {
+    serve({
+      [PATH_URL]: () => HttpResponse.json(prm()),
+      [ROOT_URL]: () => HttpResponse.json(prm()),
+    })
+    const recorder = recordingFetch()
+    expect((await discoverProtectedResource(recorder.fetch, SERVER, undefined))?.url).toBe(PATH_URL)
+    expect(recorder.urls).toEqual([PATH_URL])
+  })
+
+  test('without a challenge URL: the root after a path-aware miss', async () => {
+    serve({ [ROOT_URL]: () => HttpResponse.json(prm()) })
+    const recorder = recordingFetch()
+    expect((await discoverProtectedResource(recorder.fetch, SERVER, undefined))?.url).toBe(ROOT_URL)
+    expect(recorder.urls).toEqual([PATH_URL, ROOT_URL])
+  })
+
+  test('a non-JSON or non-object answer is a miss, not a document', async () => {
+    serve({
+      [PATH_URL]: () =>
+        new HttpResponse('<html></html>', { headers: { 'content-type': 'text/html' } }),
+      [ROOT_URL]: () => HttpResponse.json([prm()]),
+    })
+    expect(await discoverProtectedResource(fetch, SERVER, undefined)).toBeUndefined()
+  })
+
+  test('no document anywhere → undefined (the caller decides)', async () => {
+    serve({})
+    expect(await discoverProtectedResource(fetch, SERVER, undefined)).toBeUndefined()
+  })
+
+  test('a 5xx is a transient server_error, not a miss', async () => {
+    serve({ [PATH_URL]: () => new HttpResponse(null, { status: 503 }) })
+    await expect(discoverProtectedResource(fetch, SERVER, undefined)).rejects.toMatchObject({
+      code: 'server_error',
+      transient: true,
+    })
+  })
+
+  test('a network failure is a transient network_error', async () => {
+    server.use(http.get(PATH_URL, () => HttpResponse.error()))
+    await expect(discoverProtectedResource(fetch, SERVER, undefined)).rejects.toMatchObject({
+      code: 'network_error',
+    })
+  })
+
+  test('the PRM is checked even when found at the root', async () => {
+    serve({
+      [ROOT_URL]: () => HttpResponse.json(prm({ resource: 'https://other.example.com/mcp' })),
+    })
+    await expect(discoverProtectedResource(fetch, SERVER, undefined)).rejects.toMatchObject({
+      code: 'resource_mismatch',
+    })
+  })
+})
+
+describe('validateProtectedResourceMetadata (RFC 9728 §2, §3.3)', () => {
+  const validate = (body: Record<string, unknown>, serverUrl = SERVER) =>
+    validateProtectedResourceMetadata(body, PATH_URL, serverUrl)
+
+  test('keeps the resource string exactly as published', () => {
+    expect(validate(prm({ resource: 'https://mcp.example.com' })).resource).toBe(
+      'https://mcp.example.com',
+    )
+    expect(validate(prm({ resource: 'https://mcp.example.com/' })).resource).toBe(
+      'https://mcp.example.com/',
+    )
+    expect(validate(prm(), 'https://mcp.example.com/mcp').resource).toBe(SERVER)
+  })
+
+  test.each([
+    ['another host', 'https://other.example.com/mcp'],
+    ['a look-alike host', 'https://mcp.example.com.evil.example/mcp'],
+    ['a sibling path', 'https://mcp.example.com/mcp-evil'],
+    ['a deeper path than the server', 'https://mcp.example.com/mcp/sub'],
+    ['plain http', 'http://mcp.example.com/mcp'],
+    ['another port', 'https://mcp.example.com:444/mcp'],
+    ['not a URL', 'mcp'],
+  ])('a resource naming %s → resource_mismatch', (_name, resource) => {
+    expect(() => validate(prm({ resource }))).toThrow(
+      expect.objectContaining({
+        code: 'resource_mismatch',
+        details: expect.objectContaining({ actual: resource }),
+      }),
+    )
+  })
+
+  test.each([
+    ['resource missing', { resource: undefined }],
+    ['resource a number', { resource: 42 }],
+    ['resource empty', { resource: '' }],
+    ['authorization_servers a string', { authorization_servers: 'https://auth.example.com' }],
+    ['authorization_servers empty', { authorization_servers: [] }],
+    ['authorization_servers holding a number', { authorization_servers: [1] }],
+    ['authorization_servers missing', { authorization_servers: undefined }],
+    ['scopes_supported a string', { scopes_supported: 'read' }],
+    ['scopes_supported holding an object', { scopes_supported: [{}] }],
+  ])('%s → invalid_resource_metadata', (_name, extra) => {
+    expect(() => validate(prm(extra))).toThrow(
+      expect.objectContaining({ code: 'invalid_resource_metadata' }),
+    )
+  })
+
+  test('a non-string resource_name is ignored, a string one kept', () => {
+    expect(validate(prm({ resource_name: 7 }))).not.toHaveProperty('resource_name')
+    expect(validate(prm({ resource_name: 'Files' })).resource_name).toBe('Files')
+  })
+})

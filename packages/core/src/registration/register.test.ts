@@ -1,0 +1,329 @@
+import { HttpResponse, http } from 'msw'
+import type { AuthorizationServer } from 'oauth4webapi'
+import { describe, expect, test } from 'vitest'
+import { RECORD_VERSION } from '../storage/records.js'
+import { useMockServer } from '../test-support/msw.js'
+import { chooseAuthMethod, clientAuthentication } from './client-auth.js'
+import {
+  manualClient,
+  metadataDocumentClient,
+  normalizeClientId,
+  registerDynamicClient,
+} from './register.js'
+
+const server = useMockServer()
+const ISSUER = 'https://auth.example.com'
+const as = (extra: Partial<AuthorizationServer> = {}): AuthorizationServer => ({
+  issuer: ISSUER,
+  authorization_endpoint: `${ISSUER}/authorize`,
+  token_endpoint: `${ISSUER}/token`,
+  registration_endpoint: `${ISSUER}/register`,
+  code_challenge_methods_supported: ['S256'],
+  ...extra,
+})
+const REDIRECT = 'https://app.example/oauth/callback'
+
+/** Answers registration with `answer(body)`, recording every body. */
+function registrar(answer: (body: Record<string, unknown>) => Response) {
+  const bodies: Record<string, unknown>[] = []
+  server.use(
+    http.post(`${ISSUER}/register`, async ({ request }) => {
+      const body = (await request.json()) as Record<string, unknown>
+      bodies.push(body)
+      return answer(body)
+    }),
+  )
+  return bodies
+}
+const created =
+  (extra: Record<string, unknown> = {}) =>
+  (body: Record<string, unknown>) =>
+    HttpResponse.json({ ...body, client_id: 'dyn-1', ...extra }, { status: 201 })
+
+describe('normalizeClientId', () => {
+  test.each(['', ' ', '\t\n', undefined, null, 42, {}])('refuses %j', (value) => {
+    expect(() => normalizeClientId(value)).toThrow(
+      expect.objectContaining({ code: 'invalid_client_id' }),
+    )
+  })
+  test('trims surrounding white space', () => {
+    expect(normalizeClientId('  my-app ')).toBe('my-app')
+  })
+})
+
+describe('registerDynamicClient (RFC 7591)', () => {
+  test('web application for an https redirect URI; refresh_token grant; public client', async () => {
+    const bodies = registrar(created())
+    const client = await registerDynamicClient(
+      fetch,
+      as(),
+      REDIRECT,
+      { name: 'Chat', uri: 'https://app.example' },
+      'read',
+    )
+    expect(bodies[0]).toEqual({
+      redirect_uris: [REDIRECT],
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      token_endpoint_auth_method: 'none',
+      application_type: 'web',
+      client_name: 'Chat',
+      client_uri: 'https://app.example',
+      scope: 'read',
+    })
+    expect(client).toEqual({
+      v: RECORD_VERSION,
+      issuer: ISSUER,
+      redirectUri: REDIRECT,
+      clientId: 'dyn-1',
+      tokenEndpointAuthMethod: 'none',
+      kind: 'dynamic',
+      scope: 'read',
+    })
+  })
+
+  test.each(['http://localhost:5173/cb', 'http://127.0.0.1:8765/cb', 'http://[::1]/cb'])(
+    'native application for the loopback redirect URI %s',
+    async (redirectUri) => {
+      const bodies = registrar(created())
+      await registerDynamicClient(fetch, as(), redirectUri, undefined, undefined)
+      expect(bodies[0]).toMatchObject({ application_type: 'native', redirect_uris: [redirectUri] })
+      expect(bodies[0]).not.toHaveProperty('scope')
+    },
+  )
+
+  test.each([
+    [undefined, 'none'],
+    [['none', 'client_secret_basic'], 'none'],
+    [['client_secret_basic', 'client_secret_post'], 'client_secret_basic'],
+    [['client_secret_post'], 'client_secret_post'],
+  ])('token_endpoint_auth_methods_supported %j → asks for %s', async (supported, method) => {
+    const bodies = registrar(created(method === 'none' ? {} : { client_secret: 'shh' }))
+    const client = await registerDynamicClient(
+      fetch,
+      as(supported ? { token_endpoint_auth_methods_supported: supported } : {}),
+      REDIRECT,
+      undefined,
+      undefined,
+    )
+    expect(bodies[0]?.token_endpoint_auth_method).toBe(method)
+    expect(client.tokenEndpointAuthMethod).toBe(method)
+    if (method !== 'none') expect(client.clientSecret).toBe('shh')
+  })
+
+  test('the method the AS registered wins over the one asked for', async () => {
+    registrar(created({ token_endpoint_auth_method: 'client_secret_post', client_secret: 'x' }))
+    const client = await registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined)
+    expect(client).toMatchObject({
+      tokenEndpointAuthMethod: 'client_secret_post',
+      clientSecret: 'x',
+    })
+  })
+
+  test.each([
+    [
+      'a 400 error response',
+      () => HttpResponse.json({ error: 'invalid_redirect_uri' }, { status: 400 }),
+      'registration_failed',
+    ],
+    ['a 503', () => new HttpResponse(null, { status: 503 }), 'server_error'],
+    [
+      'no client_id',
+      () => HttpResponse.json({ client_name: 'x' }, { status: 201 }),
+      'registration_failed',
+    ],
+    [
+      'a blank client_id',
+      () => HttpResponse.json({ client_id: '  ' }, { status: 201 }),
+      'invalid_client_id',
+    ],
+    [
+      'a numeric client_id',
+      () => HttpResponse.json({ client_id: 7 }, { status: 201 }),
+      'registration_failed',
+    ],
+    ['not JSON', () => new HttpResponse('ok', { status: 201 }), 'registration_failed'],
+  ])('%s → %s', async (_n, answer, code) => {
+    registrar(answer)
+    await expect(
+      registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined),
+    ).rejects.toMatchObject({ code })
+  })
+
+  test('a network failure is a transient network_error', async () => {
+    server.use(http.post(`${ISSUER}/register`, () => HttpResponse.error()))
+    await expect(
+      registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined),
+    ).rejects.toMatchObject({
+      code: 'network_error',
+    })
+  })
+
+  test('an insecure registration endpoint is refused before any request', async () => {
+    const bodies = registrar(created())
+    await expect(
+      registerDynamicClient(
+        fetch,
+        as({ registration_endpoint: 'http://auth.example.com/register' }),
+        REDIRECT,
+        undefined,
+        undefined,
+      ),
+    ).rejects.toMatchObject({ code: 'insecure_url' })
+    expect(bodies).toEqual([])
+  })
+
+  test('a loopback AS over plain http works (development)', async () => {
+    const issuer = 'http://127.0.0.1:9000'
+    server.use(
+      http.post(`${issuer}/register`, () =>
+        HttpResponse.json({ client_id: 'local' }, { status: 201 }),
+      ),
+    )
+    const client = await registerDynamicClient(
+      fetch,
+      as({ issuer, registration_endpoint: `${issuer}/register` }),
+      'http://127.0.0.1:5173/cb',
+      undefined,
+      undefined,
+    )
+    expect(client).toMatchObject({ clientId: 'local', issuer })
+  })
+})
+
+describe('manualClient: pre-registered or typed credentials, bound to one issuer', () => {
+  test.each([
+    [{ clientId: 'a' }, undefined, 'none'],
+    [{ clientId: 'a', clientSecret: 's' }, undefined, 'client_secret_basic'],
+    [{ clientId: 'a', clientSecret: 's' }, ['client_secret_post'], 'client_secret_post'],
+    [
+      { clientId: 'a', clientSecret: 's' },
+      ['client_secret_basic', 'client_secret_post'],
+      'client_secret_basic',
+    ],
+    [
+      { clientId: 'a', clientSecret: 's', tokenEndpointAuthMethod: 'client_secret_post' as const },
+      undefined,
+      'client_secret_post',
+    ],
+    [{ clientId: 'a', clientSecret: '   ' }, undefined, 'none'],
+  ])('%j with AS methods %j → %s', (credentials, supported, method) => {
+    const client = manualClient(
+      as(supported ? { token_endpoint_auth_methods_supported: supported } : {}),
+      REDIRECT,
+      credentials,
+      'pre-registered',
+    )
+    expect(client).toMatchObject({
+      issuer: ISSUER,
+      clientId: 'a',
+      tokenEndpointAuthMethod: method,
+      kind: 'pre-registered',
+    })
+    if (method === 'none') expect(client).not.toHaveProperty('clientSecret')
+  })
+
+  test.each(['', '   '])('an empty client ID %j is refused', (clientId) => {
+    expect(() => manualClient(as(), REDIRECT, { clientId }, 'manual')).toThrow(
+      expect.objectContaining({ code: 'invalid_client_id' }),
+    )
+  })
+})
+
+describe('metadataDocumentClient (client ID metadata documents)', () => {
+  const url = 'https://app.example/oauth/client.json'
+  test('used only when the AS advertises support and a document URL is configured', () => {
+    expect(
+      metadataDocumentClient(as({ client_id_metadata_document_supported: true }), REDIRECT, url),
+    ).toMatchObject({
+      clientId: url,
+      tokenEndpointAuthMethod: 'none',
+      kind: 'metadata-document',
+      issuer: ISSUER,
+    })
+    expect(metadataDocumentClient(as(), REDIRECT, url)).toBeUndefined()
+    expect(
+      metadataDocumentClient(as({ client_id_metadata_document_supported: false }), REDIRECT, url),
+    ).toBeUndefined()
+    expect(
+      metadataDocumentClient(
+        as({ client_id_metadata_document_supported: true }),
+        REDIRECT,
+        undefined,
+      ),
+    ).toBeUndefined()
+  })
+
+  test.each([
+    'http://app.example/client.json',
+    'https://app.example/',
+    'https://app.example/c.json#x',
+  ])('an unusable document URL %s is not a client ID', (bad) => {
+    expect(
+      metadataDocumentClient(as({ client_id_metadata_document_supported: true }), REDIRECT, bad),
+    ).toBeUndefined()
+  })
+})
+
+describe('client authentication at the token endpoint', () => {
+  const apply = (
+    method: 'none' | 'client_secret_basic' | 'client_secret_post',
+    clientId: string,
+    secret?: string,
+  ) => {
+    const headers = new Headers()
+    const body = new URLSearchParams()
+    const auth = clientAuthentication({
+      v: RECORD_VERSION,
+      issuer: ISSUER,
+      redirectUri: REDIRECT,
+      clientId,
+      tokenEndpointAuthMethod: method,
+      kind: 'pre-registered',
+      ...(secret ? { clientSecret: secret } : {}),
+    })
+    return Promise.resolve(auth(as(), { client_id: clientId }, body, headers)).then(() => ({
+      headers,
+      body,
+    }))
+  }
+
+  test('client_secret_basic form-encodes ID and secret before base64 (RFC 6749 §2.3.1)', async () => {
+    const { headers, body } = await apply('client_secret_basic', 'my app:1', 'p@ss/wörd')
+    const encoded = headers.get('authorization')!.replace(/^Basic /, '')
+    expect(new TextDecoder().decode(Uint8Array.from(atob(encoded), (c) => c.charCodeAt(0)))).toBe(
+      'my+app%3A1:p%40ss%2Fw%C3%B6rd',
+    )
+    expect(body.has('client_secret')).toBe(false)
+  })
+
+  test('client_secret_basic leaves the form-safe characters -._* alone', async () => {
+    const { headers } = await apply('client_secret_basic', 'my-app_1.x*', 's-3')
+    expect(headers.get('authorization')).toBe(`Basic ${btoa('my-app_1.x*:s-3')}`)
+  })
+
+  test('client_secret_post puts ID and secret in the body', async () => {
+    const { headers, body } = await apply('client_secret_post', 'a', 's')
+    expect(headers.has('authorization')).toBe(false)
+    expect(body.get('client_id')).toBe('a')
+    expect(body.get('client_secret')).toBe('s')
+  })
+
+  test('none sends only the client ID', async () => {
+    const { headers, body } = await apply('none', 'a')
+    expect(headers.has('authorization')).toBe(false)
+    expect(body.get('client_id')).toBe('a')
+    expect(body.has('client_secret')).toBe(false)
+  })
+
+  test('chooseAuthMethod: a configured method wins; no secret means none', () => {
+    expect(chooseAuthMethod(as(), false)).toBe('none')
+    expect(
+      chooseAuthMethod(
+        as({ token_endpoint_auth_methods_supported: ['client_secret_post'] }),
+        true,
+        'client_secret_basic',
+      ),
+    ).toBe('client_secret_basic')
+  })
+})

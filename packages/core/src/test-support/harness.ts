@@ -1,0 +1,50 @@
+import type { SetupServer } from 'msw/node'
+import { createMcpAuth } from '../auth.js'
+import { memoryStorage } from '../storage/memory.js'
+import type { TokenStorage } from '../storage/types.js'
+import type { McpAuthOptions } from '../types.js'
+import type { World } from './world.js'
+
+export const REDIRECT = 'https://app.example/cb'
+
+/** Installs the world's handlers and creates an auth instance driven by the world's driver. */
+export function setupWorld(
+  mock: SetupServer,
+  world: World,
+  options: {
+    storage?: TokenStorage
+    response?: Parameters<World['driver']>[0]
+    auth?: Partial<McpAuthOptions>
+  } = {},
+) {
+  mock.use(...world.handlers)
+  const storage = options.storage ?? memoryStorage()
+  const auth = createMcpAuth({
+    redirectUri: REDIRECT,
+    storage,
+    driver: world.driver(options.response),
+    ...options.auth,
+  })
+  return { auth, storage, handle: auth.server(world.options.resource) }
+}
+
+/** An MCP JSON-RPC request through a handle's fetch. */
+export function mcpCall(
+  handle: { fetch: typeof fetch; url: string },
+  method = 'tools/list',
+  params: Record<string, unknown> = {},
+  url = handle.url,
+) {
+  return handle.fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
+  })
+}
+
+/** Every key and value in a storage, to compare before and after. */
+export async function dump(storage: TokenStorage): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {}
+  for (const key of (await storage.keys('')).sort()) out[key] = await storage.get(key)
+  return out
+}

@@ -1,0 +1,54 @@
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { deferred } from '../test-support/msw.js'
+import { SingleFlight, withCrossTabLock } from './refresh-lock.js'
+
+describe('SingleFlight', () => {
+  test('concurrent callers share one run; a later call runs again', async () => {
+    const flight = new SingleFlight<number>()
+    const gate = deferred()
+    let runs = 0
+    const task = async () => {
+      runs += 1
+      await gate.promise
+      return runs
+    }
+    const results = Promise.all(Array.from({ length: 20 }, () => flight.run('k', task)))
+    gate.resolve()
+    expect(await results).toEqual(Array(20).fill(1))
+    expect(await flight.run('k', task)).toBe(2)
+  })
+
+  test('different keys run independently; a failure is shared and then forgotten', async () => {
+    const flight = new SingleFlight<string>()
+    const a = flight.run('a', async () => 'a')
+    const b = flight.run('b', async () => 'b')
+    expect(await Promise.all([a, b])).toEqual(['a', 'b'])
+    const failing = () => Promise.reject(new Error('boom'))
+    await expect(Promise.all([flight.run('c', failing), flight.run('c', failing)])).rejects.toThrow(
+      'boom',
+    )
+    expect(await flight.run('c', async () => 'ok')).toBe('ok')
+  })
+})
+
+describe('withCrossTabLock', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  test('takes an exclusive Web Lock named for the resource when the Locks API exists', async () => {
+    const request = vi.fn((_name: string, _options: LockOptions, task: () => Promise<unknown>) =>
+      task(),
+    )
+    vi.stubGlobal('navigator', { locks: { request } })
+    expect(await withCrossTabLock('mcp-oauth:refresh:x', async () => 7)).toBe(7)
+    expect(request).toHaveBeenCalledWith(
+      'mcp-oauth:refresh:x',
+      { mode: 'exclusive' },
+      expect.any(Function),
+    )
+  })
+
+  test('runs the task directly without the Locks API', async () => {
+    vi.stubGlobal('navigator', {})
+    expect(await withCrossTabLock('n', async () => 'direct')).toBe('direct')
+  })
+})

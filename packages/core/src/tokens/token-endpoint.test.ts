@@ -1,0 +1,233 @@
+import { HttpResponse, http } from 'msw'
+import type { AuthorizationServer } from 'oauth4webapi'
+import { describe, expect, test } from 'vitest'
+import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
+import { useMockServer } from '../test-support/msw.js'
+import { exchangeAuthorizationCode, refreshAccessToken, revokeToken } from './token-endpoint.js'
+
+const server = useMockServer()
+const ISSUER = 'https://auth.example.com'
+const RESOURCE = 'https://mcp.example.com'
+const as = (extra: Partial<AuthorizationServer> = {}): AuthorizationServer => ({
+  issuer: ISSUER,
+  authorization_endpoint: `${ISSUER}/authorize`,
+  token_endpoint: `${ISSUER}/token`,
+  revocation_endpoint: `${ISSUER}/revoke`,
+  code_challenge_methods_supported: ['S256'],
+  ...extra,
+})
+const client = (extra: Partial<ClientRecord> = {}): ClientRecord => ({
+  v: RECORD_VERSION,
+  issuer: ISSUER,
+  redirectUri: 'https://app.example/cb',
+  clientId: 'client-1',
+  tokenEndpointAuthMethod: 'none',
+  kind: 'dynamic',
+  ...extra,
+})
+
+interface Seen {
+  form: URLSearchParams
+  authorization: string | null
+}
+function tokenEndpoint(answer: () => Response, url = `${ISSUER}/token`) {
+  const seen: Seen[] = []
+  server.use(
+    http.post(url, async ({ request }) => {
+      seen.push({
+        form: new URLSearchParams(await request.text()),
+        authorization: request.headers.get('authorization'),
+      })
+      return answer()
+    }),
+  )
+  return seen
+}
+const tokens =
+  (extra: Record<string, unknown> = {}) =>
+  () =>
+    HttpResponse.json({ access_token: 'at-2', token_type: 'Bearer', ...extra })
+
+const exchange = (extra: Partial<Parameters<typeof exchangeAuthorizationCode>[0]> = {}) =>
+  exchangeAuthorizationCode({
+    fetch,
+    as: as(),
+    client: client(),
+    params: new URLSearchParams({ code: 'the-code', state: 's' }),
+    redirectUri: 'https://app.example/cb',
+    codeVerifier: 'v'.repeat(43),
+    resource: RESOURCE,
+    requestedScopes: ['read'],
+    now: () => 10_000,
+    ...extra,
+  })
+
+describe('exchangeAuthorizationCode (OAuth 2.1 §4.1.3)', () => {
+  test('sends code, verifier, redirect_uri and the resource exactly as given', async () => {
+    const seen = tokenEndpoint(tokens({ expires_in: 60, refresh_token: 'rt', scope: 'read write' }))
+    const issued = await exchange()
+    expect(Object.fromEntries(seen[0]!.form)).toEqual({
+      grant_type: 'authorization_code',
+      code: 'the-code',
+      code_verifier: 'v'.repeat(43),
+      redirect_uri: 'https://app.example/cb',
+      resource: RESOURCE,
+      client_id: 'client-1',
+    })
+    expect(issued).toEqual({
+      accessToken: 'at-2',
+      refreshToken: 'rt',
+      expiresAt: 10_000 + 60_000,
+      scopes: ['read', 'write'],
+    })
+  })
+
+  test('without scope in the response, the requested scopes are recorded', async () => {
+    tokenEndpoint(tokens())
+    const issued = await exchange()
+    expect(issued.scopes).toEqual(['read'])
+    expect(issued).not.toHaveProperty('expiresAt')
+    expect(issued).not.toHaveProperty('refreshToken')
+  })
+
+  test('client_secret_basic as registered', async () => {
+    const seen = tokenEndpoint(tokens())
+    await exchange({
+      client: client({ tokenEndpointAuthMethod: 'client_secret_basic', clientSecret: 's' }),
+    })
+    expect(seen[0]!.authorization).toBe(`Basic ${btoa('client-1:s')}`)
+    expect(seen[0]!.form.has('client_secret')).toBe(false)
+  })
+
+  test('client_secret_post as registered', async () => {
+    const seen = tokenEndpoint(tokens())
+    await exchange({
+      client: client({ tokenEndpointAuthMethod: 'client_secret_post', clientSecret: 's' }),
+    })
+    expect(seen[0]!.authorization).toBeNull()
+    expect(seen[0]!.form.get('client_secret')).toBe('s')
+  })
+
+  test.each([
+    [() => HttpResponse.json({ error: 'invalid_grant' }, { status: 400 }), 'invalid_grant'],
+    [() => HttpResponse.json({ error: 'invalid_client' }, { status: 401 }), 'token_request_failed'],
+    [() => new HttpResponse(null, { status: 502 }), 'server_error'],
+    [() => HttpResponse.error(), 'network_error'],
+    [() => HttpResponse.json({ token_type: 'Bearer' }), 'token_request_failed'],
+  ])('failure %# → %s', async (answer, code) => {
+    tokenEndpoint(answer)
+    await expect(exchange()).rejects.toMatchObject({ code })
+  })
+
+  test('an http token endpoint on a loopback AS works; elsewhere it is refused', async () => {
+    const local = as({
+      issuer: 'http://127.0.0.1:9000',
+      token_endpoint: 'http://127.0.0.1:9000/token',
+    })
+    tokenEndpoint(tokens(), 'http://127.0.0.1:9000/token')
+    expect((await exchange({ as: local })).accessToken).toBe('at-2')
+    const seen = tokenEndpoint(tokens(), 'http://auth.example.com/token')
+    await expect(
+      exchange({ as: as({ token_endpoint: 'http://auth.example.com/token' }) }),
+    ).rejects.toThrow()
+    expect(seen).toHaveLength(0)
+  })
+})
+
+describe('refreshAccessToken (OAuth 2.1 §4.3)', () => {
+  const refresh = (extra: Partial<Parameters<typeof refreshAccessToken>[0]> = {}) =>
+    refreshAccessToken({
+      fetch,
+      as: as(),
+      client: client(),
+      refreshToken: 'rt-1',
+      resource: RESOURCE,
+      scopes: ['read'],
+      now: () => 5_000,
+      ...extra,
+    })
+
+  test('sends the refresh token and the same resource; no scope (a refresh cannot widen it)', async () => {
+    const seen = tokenEndpoint(tokens({ refresh_token: 'rt-2', expires_in: 10 }))
+    expect(await refresh()).toEqual({
+      accessToken: 'at-2',
+      refreshToken: 'rt-2',
+      expiresAt: 15_000,
+      scopes: ['read'],
+    })
+    expect(Object.fromEntries(seen[0]!.form)).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+      resource: RESOURCE,
+      client_id: 'client-1',
+    })
+  })
+
+  test('a response without a refresh token keeps the previous one', async () => {
+    tokenEndpoint(tokens())
+    expect((await refresh()).refreshToken).toBe('rt-1')
+  })
+
+  test('client authentication as registered on refresh too', async () => {
+    const seen = tokenEndpoint(tokens())
+    await refresh({
+      client: client({ tokenEndpointAuthMethod: 'client_secret_basic', clientSecret: 'x' }),
+    })
+    expect(seen[0]!.authorization).toBe(`Basic ${btoa('client-1:x')}`)
+  })
+
+  test('invalid_grant is told apart from transient failures', async () => {
+    tokenEndpoint(() => HttpResponse.json({ error: 'invalid_grant' }, { status: 400 }))
+    await expect(refresh()).rejects.toMatchObject({ code: 'invalid_grant', transient: false })
+    tokenEndpoint(() => HttpResponse.error())
+    await expect(refresh()).rejects.toMatchObject({ code: 'network_error', transient: true })
+    tokenEndpoint(() => HttpResponse.json({ error: 'temporarily_unavailable' }, { status: 503 }))
+    await expect(refresh()).rejects.toMatchObject({ code: 'server_error', transient: true })
+  })
+})
+
+describe('revokeToken (RFC 7009)', () => {
+  test('posts the token with its type hint and client authentication', async () => {
+    const seen = tokenEndpoint(() => new HttpResponse(null, { status: 200 }), `${ISSUER}/revoke`)
+    const ok = await revokeToken({
+      fetch,
+      as: as(),
+      client: client({ tokenEndpointAuthMethod: 'client_secret_post', clientSecret: 's' }),
+      token: 'rt-1',
+      hint: 'refresh_token',
+    })
+    expect(ok).toBe(true)
+    expect(Object.fromEntries(seen[0]!.form)).toMatchObject({
+      token: 'rt-1',
+      token_type_hint: 'refresh_token',
+      client_id: 'client-1',
+      client_secret: 's',
+    })
+  })
+
+  test('no revocation endpoint → nothing sent, false', async () => {
+    const seen = tokenEndpoint(() => new HttpResponse(null, { status: 200 }), `${ISSUER}/revoke`)
+    const { revocation_endpoint: _, ...withoutEndpoint } = as()
+    expect(
+      await revokeToken({
+        fetch,
+        as: withoutEndpoint,
+        client: client(),
+        token: 't',
+        hint: 'access_token',
+      }),
+    ).toBe(false)
+    expect(seen).toHaveLength(0)
+  })
+
+  test.each([
+    () => HttpResponse.error(),
+    () => new HttpResponse(null, { status: 503 }),
+    () => HttpResponse.json({ error: 'unsupported_token_type' }, { status: 400 }),
+  ])('a failure %# resolves false, never throws', async (answer) => {
+    tokenEndpoint(answer, `${ISSUER}/revoke`)
+    await expect(
+      revokeToken({ fetch, as: as(), client: client(), token: 't', hint: 'access_token' }),
+    ).resolves.toBe(false)
+  })
+})
