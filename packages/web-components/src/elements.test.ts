@@ -270,11 +270,20 @@ describe('<mcp-server-card>', () => {
     expect(fake.handle.disconnect).toHaveBeenCalledTimes(1)
   })
 
-  test('the countdown timer stops when the card is removed', () => {
-    const clear = vi.spyOn(globalThis, 'clearInterval')
-    const card = mount('mcp-server-card', fakeHandle({ status: 'authorized' }))
-    card.remove()
-    expect(clear).toHaveBeenCalled()
-    clear.mockRestore()
+  test('the countdown timer runs only while there is a time to count down', () => {
+    vi.useFakeTimers()
+    try {
+      const fake = fakeHandle({ status: 'authorized', expiresAt: Date.now() + 10 * 60_000 })
+      const card = mount('mcp-server-card', fake)
+      expect(vi.getTimerCount()).toBe(1)
+      fake.set({ status: 'needs-authorization' })
+      expect(vi.getTimerCount()).toBe(0)
+      fake.set({ status: 'authorized' })
+      expect(vi.getTimerCount()).toBe(1)
+      card.remove()
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })
