@@ -23,6 +23,14 @@ export function setText(node: Text, value: string): void {
   if (node.data !== value) node.data = value
 }
 
+/** Sets (string), adds (`true`) or removes (`false`) an attribute, only when that changes it. */
+export function setAttr(element: Element, name: string, value: string | boolean): void {
+  const next = value === true ? '' : value || null
+  if (element.getAttribute(name) === next) return
+  if (next === null) element.removeAttribute(name)
+  else element.setAttribute(name, next)
+}
+
 /**
  * Replaces what `slot` holds. Focus inside the old content moves to the control with the same
  * `data-key` in the new content, else to its first control, else to `fallback`: never to

@@ -1,5 +1,5 @@
 import { McpElement } from './base.js'
-import { button, type Child, h, swap } from './dom.js'
+import { button, type Child, h, setAttr, swap } from './dom.js'
 import { format } from './strings.js'
 
 const hostOf = (url: string | undefined) => {
@@ -161,8 +161,8 @@ export class McpAuthorizeElement extends McpElement {
       this.#view = ''
       this.frame(nodes.container)
     }
-    nodes.container.setAttribute('aria-label', name)
-    nodes.live.setAttribute('part', status === 'error' ? 'status error' : 'status')
+    setAttr(nodes.container, 'aria-label', name)
+    setAttr(nodes.live, 'part', status === 'error' ? 'status error' : 'status')
     // Written only when the words change, so a screen reader hears each change once.
     if (nodes.live.textContent !== said.textContent) nodes.live.replaceChildren(said)
     // The controls are rebuilt only when the view changes: focus and typed input survive.

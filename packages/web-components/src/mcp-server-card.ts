@@ -1,6 +1,6 @@
 import type { McpServerSnapshot } from '@mcp-oauth/core'
 import { McpElement } from './base.js'
-import { button, h, setText, swap } from './dom.js'
+import { button, h, setAttr, setText, swap } from './dom.js'
 import { signedOutNote } from './revocation.js'
 import { format, timeLeft } from './strings.js'
 
@@ -187,18 +187,18 @@ export class McpServerCardElement extends McpElement {
     const pill = this.pill
     const note = this.#note(snapshot, now)
 
-    nodes.container.setAttribute('aria-label', name)
+    setAttr(nodes.container, 'aria-label', name)
     setText(nodes.title, name)
     setText(nodes.url, this.getAttribute('server-url') ?? '')
     setText(nodes.pillText, pill)
-    nodes.pill.toggleAttribute('data-expired', pill === s.pillExpired)
+    setAttr(nodes.pill, 'data-expired', pill === s.pillExpired)
     // The live region says the status and what happened, without the countdown: a tick is
     // not announced.
     const quiet = this.#note(snapshot, Number.POSITIVE_INFINITY)
     setText(nodes.live, `${this.#pill(false)}. ${quiet}`.trim())
     setText(nodes.noteText, note)
-    nodes.note.hidden = !note
-    nodes.note.setAttribute('part', status === 'error' ? 'error' : 'message')
+    setAttr(nodes.note, 'hidden', !note)
+    setAttr(nodes.note, 'part', status === 'error' ? 'error' : 'message')
 
     const detailsKey = JSON.stringify([snapshot?.issuer, snapshot?.scopes, this.stringsVersion])
     if (detailsKey !== this.#detailsKey) {
@@ -222,7 +222,8 @@ export class McpServerCardElement extends McpElement {
     const authorized = status === 'authorized' || status === 'refreshing'
     if (!authorized) this.#confirming = false
     const confirming = this.#confirming
-    const actionsKey = JSON.stringify([status, confirming, this.stringsVersion])
+    // The same buttons while a refresh runs: a background refresh must not move focus.
+    const actionsKey = JSON.stringify([authorized || status, confirming, this.stringsVersion])
     if (actionsKey !== this.#actionsKey) {
       this.#actionsKey = actionsKey
       swap(this.root, nodes.actions, nodes.container, ...this.#actions(status, confirming))
