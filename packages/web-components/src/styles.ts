@@ -45,7 +45,7 @@ export const STYLES = `
 [part~="message"] { margin: 0; overflow-wrap: anywhere; }
 [part~="hint"], [part~="url"] { margin: 0; color: var(--_muted); font-size: 13px; overflow-wrap: anywhere; }
 [part~="error"] { margin: 0; color: var(--_danger); }
-[part~="actions"] { display: flex; flex-wrap: wrap; gap: 8px; }
+[part~="actions"] { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
 button {
   font: inherit;
   font-weight: 600;
