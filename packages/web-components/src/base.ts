@@ -87,6 +87,22 @@ export abstract class McpElement extends Base {
     this.setAttribute('probe', value)
   }
 
+  /** The `server-url` attribute, as a property (frameworks that set properties use it). */
+  get serverUrl(): string {
+    return this.getAttribute('server-url') ?? ''
+  }
+  set serverUrl(value: string) {
+    this.setAttribute('server-url', value)
+  }
+
+  /** The `server-name` attribute, as a property. */
+  get serverName(): string {
+    return this.getAttribute('server-name') ?? ''
+  }
+  set serverName(value: string) {
+    this.setAttribute('server-name', value)
+  }
+
   /** The server handle for `server-url`, once `auth` and the URL are known. */
   get handle(): McpServerHandle | undefined {
     return this.#handle
