@@ -512,6 +512,30 @@ describe('under a strict Content-Security-Policy', () => {
     )
   })
 
+  test('mcp-authorized after the authorization; after a reload, mcp-restored only', async () => {
+    await strictPage(async (page, context) => {
+      await context.addInitScript(() => {
+        const seen: string[] = []
+        Object.assign(window, { seen })
+        for (const type of ['mcp-authorized', 'mcp-restored']) {
+          document.addEventListener(type, (e) => seen.push(`${type} ${(e.target as Element).id}`))
+        }
+      })
+      await page.reload()
+      const seen = () => page.evaluate(() => (window as unknown as { seen: string[] }).seen)
+      await expect
+        .poll(() => statusOf(page, 'authorize'), { timeout: 20_000 })
+        .toBe('needs-authorization')
+      await authorizeWithClick(page, context)
+      await expect.poll(() => statusOf(page, 'card')).toBe('authorized')
+      expect((await seen()).sort()).toEqual(['mcp-authorized authorize', 'mcp-authorized card'])
+      await page.reload()
+      await expect.poll(() => statusOf(page, 'card')).toBe('authorized')
+      await expect.poll(() => statusOf(page, 'authorize')).toBe('authorized')
+      expect((await seen()).sort()).toEqual(['mcp-restored authorize', 'mcp-restored card'])
+    })
+  })
+
   test('a card bound to a text input probes once, after typing; an invalid URL never', async () => {
     await strictPage(async (page) => {
       await expect.poll(() => statusOf(page, 'authorize')).toBe('needs-authorization')
