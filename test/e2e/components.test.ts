@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core'
+import { build, type Plugin, preview } from 'vite'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import type { Stack } from '../../playground/stack/index.mjs'
 import { signInAndConsent, startWorld } from './support.js'
@@ -45,9 +46,13 @@ const pill = (page: Page) => text(page.locator('mcp-server-card [part~="pill"]')
 const snap = (page: Page, state: string) =>
   page.locator('main').screenshot({ path: `${artifacts}${state}.png` })
 
-/** axe-core over the page, shadow roots included. */
-async function axeViolations(page: Page) {
-  await page.addScriptTag({ path: axePath })
+/**
+ * axe-core over the page, shadow roots included. Under a strict policy a `<script>` tag would
+ * be refused, so axe is evaluated through the test runner instead.
+ */
+async function axeViolations(page: Page, { strict = false } = {}) {
+  if (strict) await page.evaluate(readFileSync(axePath, 'utf8'))
+  else await page.addScriptTag({ path: axePath })
   return page.evaluate(async () => {
     const axe = (
       window as unknown as {
@@ -253,6 +258,299 @@ describe('<mcp-authorize> and <mcp-server-card> in Chromium', () => {
       await expect.poll(() => authorizeStatus(page)).toBe('disconnected')
       expect(stack.stats().revocations).toBeGreaterThan(revocations)
       await snap(page, 'disconnected')
+    })
+  })
+})
+
+/**
+ * The policy the README recommends, with nothing inline allowed. `connect-src` names the demo
+ * stack's origins (the MCP servers and the authorization server), as an app's policy names the
+ * servers it talks to; styles and scripts stay `'self'` only.
+ */
+const strictPolicy = (origins: string[]) =>
+  `default-src 'self'; style-src 'self'; script-src 'self'; connect-src 'self' ${origins.join(' ')}`
+
+/** Serves every page and module of the test app with the strict policy header. */
+const strictCsp = (policy: () => string): Plugin => ({
+  name: 'strict-csp',
+  configurePreviewServer(server) {
+    server.middlewares.use((req, res, next) => {
+      res.setHeader('Content-Security-Policy', policy())
+      // An app has an icon; a 404 for it would be noise among the console errors.
+      if (req.url === '/favicon.ico') res.writeHead(204).end()
+      else next()
+    })
+  },
+})
+
+describe('under a strict Content-Security-Policy', () => {
+  let origin = ''
+  let close = async () => {}
+  let STRICT_CSP = ''
+
+  beforeAll(async () => {
+    const origins = [stack.issuer, ...Object.values(stack.servers)].map(
+      (url) => new URL(url).origin,
+    )
+    STRICT_CSP = strictPolicy([...new Set(origins)])
+    // Built as an app ships (no dev client, no inline code), then served with the header.
+    const root = fileURLToPath(new URL('./app', import.meta.url))
+    const outDir = `${artifacts}strict-build`
+    await build({
+      root,
+      configFile: false,
+      logLevel: 'error',
+      build: {
+        outDir,
+        emptyOutDir: true,
+        modulePreload: false,
+        rolldownOptions: {
+          input: { app: `${root}/elements-csp.html`, callback: `${root}/callback.html` },
+        },
+      },
+    })
+    const server = await preview({
+      root,
+      configFile: false,
+      logLevel: 'error',
+      plugins: [strictCsp(() => STRICT_CSP)],
+      build: { outDir },
+      preview: { host: '127.0.0.1', port: 0, strictPort: false },
+    })
+    const address = server.httpServer.address()
+    if (!address || typeof address === 'string') throw new Error('CSP test page did not start')
+    origin = `http://127.0.0.1:${address.port}`
+    close = () => server.close()
+  })
+  afterAll(() => close())
+
+  /**
+   * Opens the strict page. Every page of the context (the popup and the callback page too)
+   * reports CSP violations, console errors and page errors into `problems`.
+   */
+  async function strictPage(
+    run: (page: Page, context: BrowserContext, problems: string[]) => Promise<void>,
+    options: { colorScheme?: 'light' | 'dark'; query?: string; clock?: boolean } = {},
+  ) {
+    const context = await browser.newContext({
+      viewport: { width: 640, height: 900 },
+      colorScheme: options.colorScheme ?? 'light',
+    })
+    const problems: string[] = []
+    await context.addInitScript(() => {
+      document.addEventListener('securitypolicyviolation', (event) => {
+        console.error(`CSP violation: ${event.violatedDirective} ${event.blockedURI}`)
+      })
+    })
+    // The app's pages (not the authorization server's). The one expected console error is
+    // the browser's own line for the probe's 401 from an MCP server that wants a token.
+    const probed = new Set(Object.values(stack.servers))
+    const watch = (page: Page) => {
+      page.on('console', (m) => {
+        if (m.type() !== 'error' || !page.url().startsWith(origin)) return
+        if (probed.has(m.location().url) && m.text().includes('status of 401')) return
+        problems.push(`${m.location().url}: ${m.text()}`)
+      })
+      page.on('pageerror', (e) => problems.push(`${page.url()}: ${e.message}`))
+    }
+    context.on('page', watch)
+    try {
+      if (options.clock) await context.clock.install()
+      const page = await context.newPage()
+      const response = await page.goto(
+        `${origin}/elements-csp.html?server=${encodeURIComponent(stack.servers.oauth)}${options.query ?? ''}`,
+      )
+      expect(response?.headers()['content-security-policy']).toBe(STRICT_CSP)
+      await run(page, context, problems)
+      expect(problems).toEqual([])
+    } finally {
+      await context.close()
+    }
+  }
+
+  /** Computed styles inside a shadow root: proof that the stylesheet applied. */
+  const styleOf = (page: Page, host: string, selector: string, properties: string[]) =>
+    page.evaluate(
+      ([host, selector, properties]) => {
+        const node = document.querySelector(host)?.shadowRoot?.querySelector(selector)
+        if (!node) return null
+        const style = getComputedStyle(node)
+        return Object.fromEntries(properties.map((p) => [p, style.getPropertyValue(p)]))
+      },
+      [host, selector, properties] as const,
+    )
+
+  const statusOf = (page: Page, id: string) => page.getAttribute(`#${id}`, 'status')
+
+  test.each(['light', 'dark'] as const)(
+    '%s: styled through the adopted stylesheet, no violation, callback included',
+    async (colorScheme) => {
+      await strictPage(
+        async (page, context, problems) => {
+          // The first discovery against a cold demo stack can take a few seconds.
+          await expect
+            .poll(() => statusOf(page, 'authorize'), { timeout: 20_000 })
+            .toBe('needs-authorization')
+          await expect.poll(() => statusOf(page, 'card')).toBe('needs-authorization')
+          const dark = colorScheme === 'dark'
+          expect(
+            await styleOf(page, '#authorize', '[part~="container"]', [
+              'background-color',
+              'border-radius',
+              'padding-top',
+              'display',
+            ]),
+          ).toEqual({
+            'background-color': dark ? 'rgb(17, 24, 39)' : 'rgb(255, 255, 255)',
+            'border-radius': '12px',
+            'padding-top': '16px',
+            display: 'grid',
+          })
+          expect(
+            await styleOf(page, '#authorize', 'button[part~="primary"]', [
+              'background-color',
+              'font-weight',
+            ]),
+          ).toEqual({
+            'background-color': dark ? 'rgb(129, 140, 248)' : 'rgb(79, 70, 229)',
+            'font-weight': '600',
+          })
+          expect(
+            await styleOf(page, '#card', '[part~="pill"]', ['border-radius', 'color']),
+          ).toEqual({
+            'border-radius': '999px',
+            color: dark ? 'rgb(129, 140, 248)' : 'rgb(79, 70, 229)',
+          })
+          // The card's live region is read out, not shown.
+          expect(await styleOf(page, '#card', '[role="status"]', ['width'])).toEqual({
+            width: '1px',
+          })
+          const shared = await page.evaluate(() => {
+            const roots = [...document.querySelectorAll('mcp-authorize, mcp-server-card')].map(
+              (el) => el.shadowRoot!,
+            )
+            return {
+              styles: roots.reduce((n, root) => n + root.querySelectorAll('style').length, 0),
+              sheets: new Set(roots.flatMap((root) => root.adoptedStyleSheets)).size,
+            }
+          })
+          expect(shared).toEqual({ styles: 0, sheets: 1 })
+          await page.locator('main').screenshot({
+            path: `${artifacts}csp-${colorScheme}-needs-authorization.png`,
+          })
+          expect((await axeViolations(page, { strict: true })).join('\n')).toBe('')
+
+          await authorizeWithClick(page, context)
+          await expect.poll(() => statusOf(page, 'card')).toBe('authorized')
+          await expect.poll(() => pill(page)).toBe('Authorized · expires in 5 min')
+          expect(await styleOf(page, '#card', '[part~="pill"]', ['color'])).toEqual({
+            color: dark ? 'rgb(52, 211, 153)' : 'rgb(4, 120, 87)',
+          })
+          await page.locator('main').screenshot({
+            path: `${artifacts}csp-${colorScheme}-authorized.png`,
+          })
+          await page.click('#card button:text-is("Disconnect")')
+          await page.locator('main').screenshot({
+            path: `${artifacts}csp-${colorScheme}-disconnect-confirm.png`,
+          })
+          expect(problems).toEqual([])
+        },
+        { colorScheme },
+      )
+    },
+  )
+
+  test('focus stays on each card button while the countdown ticks; one text node changes', async () => {
+    await strictPage(
+      async (page, context) => {
+        await expect
+          .poll(() => statusOf(page, 'authorize'), { timeout: 20_000 })
+          .toBe('needs-authorization')
+        await authorizeWithClick(page, context)
+        await expect.poll(() => pill(page)).toBe('Authorized · expires in 5 min')
+        for (const [label, minute] of [
+          ['Re-authorize', '4 min'],
+          ['Disconnect', '3 min'],
+        ] as const) {
+          await page.locator(`#card button:text-is("${label}")`).focus()
+          await page.evaluate(() => {
+            const root = document.querySelector('#card')!.shadowRoot!
+            const w = window as unknown as { pillText: Node | null; changed: string[] }
+            w.pillText = root.querySelector('[part~="pill"]')!.firstChild
+            w.changed = []
+            new MutationObserver((records) => {
+              for (const r of records) w.changed.push(`${r.type} ${r.target.nodeName}`)
+            }).observe(root, {
+              subtree: true,
+              childList: true,
+              attributes: true,
+              characterData: true,
+            })
+          })
+          await context.clock.fastForward('01:00')
+          await expect.poll(() => pill(page)).toBe(`Authorized · expires in ${minute}`)
+          const after = await page.evaluate(() => {
+            const card = document.querySelector('#card')!
+            const root = card.shadowRoot!
+            const w = window as unknown as { pillText: Node | null; changed: string[] }
+            return {
+              host: document.activeElement === card,
+              focused: root.activeElement?.textContent,
+              sameTextNode: root.querySelector('[part~="pill"]')!.firstChild === w.pillText,
+              changed: [...new Set(w.changed)],
+            }
+          })
+          expect(after).toEqual({
+            host: true,
+            focused: label,
+            sameTextNode: true,
+            changed: ['characterData #text'],
+          })
+        }
+      },
+      { clock: true },
+    )
+  })
+
+  test('mcp-authorized after the authorization; after a reload, mcp-restored only', async () => {
+    await strictPage(async (page, context) => {
+      await context.addInitScript(() => {
+        const seen: string[] = []
+        Object.assign(window, { seen })
+        for (const type of ['mcp-authorized', 'mcp-restored']) {
+          document.addEventListener(type, (e) => seen.push(`${type} ${(e.target as Element).id}`))
+        }
+      })
+      await page.reload()
+      const seen = () => page.evaluate(() => (window as unknown as { seen: string[] }).seen)
+      await expect
+        .poll(() => statusOf(page, 'authorize'), { timeout: 20_000 })
+        .toBe('needs-authorization')
+      await authorizeWithClick(page, context)
+      await expect.poll(() => statusOf(page, 'card')).toBe('authorized')
+      expect((await seen()).sort()).toEqual(['mcp-authorized authorize', 'mcp-authorized card'])
+      await page.reload()
+      await expect.poll(() => statusOf(page, 'card')).toBe('authorized')
+      await expect.poll(() => statusOf(page, 'authorize')).toBe('authorized')
+      expect((await seen()).sort()).toEqual(['mcp-restored authorize', 'mcp-restored card'])
+    })
+  })
+
+  test('a card bound to a text input probes once, after typing; an invalid URL never', async () => {
+    await strictPage(async (page) => {
+      await expect.poll(() => statusOf(page, 'authorize')).toBe('needs-authorization')
+      const probes: string[] = []
+      page.on('request', (request) => {
+        if (request.method() === 'POST') probes.push(request.url())
+      })
+      await page.locator('#url').pressSequentially('http://example.com/mcp', { delay: 30 })
+      await page.waitForTimeout(1000)
+      expect(await page.getAttribute('#typed', 'status')).toBeNull()
+      await page.locator('#url').fill('')
+      // Another server than the other two elements show, so its probe is this card's own.
+      await page.locator('#url').pressSequentially(stack.servers.stepUp, { delay: 30 })
+      await expect.poll(() => page.getAttribute('#typed', 'status')).toBe('needs-authorization')
+      expect(probes).toEqual([stack.servers.stepUp])
     })
   })
 })

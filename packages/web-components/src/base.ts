@@ -1,6 +1,7 @@
 import type { McpAuth, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
-import { type McpStrings, mergeStrings } from './strings.js'
-import { STYLES } from './styles.js'
+import { isProbeable, PROBE_DEBOUNCE_MS } from './probe-policy.js'
+import { type McpStringOverrides, type McpStrings, mergeStrings } from './strings.js'
+import { adoptStyles } from './styles.js'
 
 let defaultAuth: McpAuth | undefined
 
@@ -21,32 +22,20 @@ const live = new Set<McpElement>()
 // Importing on a server (SSR) must not touch browser globals.
 const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement
 
-type Child = Node | string | false | null | undefined
-
-/** Builds an element; text goes in as text nodes only, never as HTML. */
-export function h(
-  tag: string,
-  props: Record<string, string | boolean | ((event: Event) => void)> = {},
-  ...children: Child[]
-): HTMLElement {
-  const element = document.createElement(tag)
-  for (const [key, value] of Object.entries(props)) {
-    if (typeof value === 'function') element.addEventListener(key.slice(2), value)
-    else if (value === true) element.setAttribute(key, '')
-    else if (value !== false) element.setAttribute(key, value)
-  }
-  for (const child of children) if (child) element.append(child)
-  return element
-}
+/** Statuses from which `authorized` means a session found in storage, not a new authorization. */
+const CHECKING = [undefined, 'unknown', 'probing']
 
 /**
- * What both elements share: the `auth` property (or the page default), the `server-url` and
- * `server-name` attributes, a subscription to the server handle while connected, `strings`,
- * a reflected `status` attribute, and the `mcp-` events.
+ * What both elements share: the `auth` property (or the page default), the `server-url`,
+ * `server-name` and `probe` attributes, a subscription to the server handle while connected,
+ * `strings`, a reflected `status` attribute, and the `mcp-` events.
+ *
+ * The shadow DOM is built once; updates change text nodes and swap only the part of the view
+ * that differs, so focus and the screen reader's place survive them.
  */
 export abstract class McpElement extends Base {
   static get observedAttributes(): string[] {
-    return ['server-url', 'server-name', 'scope', 'mode']
+    return ['server-url', 'server-name', 'scope', 'mode', 'probe']
   }
 
   #auth: McpAuth | undefined
@@ -54,11 +43,17 @@ export abstract class McpElement extends Base {
   #unsubscribe: (() => void) | undefined
   #handle: McpServerHandle | undefined
   #previous: McpServerSnapshot | undefined
+  #connected = false
+  #debounce: ReturnType<typeof setTimeout> | undefined
+  readonly #style: HTMLStyleElement | undefined
   protected readonly root: ShadowRoot
+  /** Changes whenever `strings` is set, so views that show strings are rebuilt. */
+  protected stringsVersion = 0
 
   constructor() {
     super()
     this.root = this.attachShadow({ mode: 'open' })
+    this.#style = adoptStyles(this.root)
   }
 
   /** The core instance; defaults to the one given to `setDefaultMcpAuth()`. */
@@ -74,9 +69,38 @@ export abstract class McpElement extends Base {
   get strings(): McpStrings {
     return this.#strings
   }
-  set strings(value: Partial<McpStrings> | undefined) {
+  set strings(value: McpStringOverrides | undefined) {
     this.#strings = mergeStrings(value)
+    this.stringsVersion++
     this.render()
+  }
+
+  /**
+   * `auto` (default): the element probes the server itself, once `server-url` has stayed the
+   * same for 400 ms and only if it is a valid `https:` (or loopback `http:`) URL. `manual`: the
+   * app calls `element.handle.probe()` when it wants.
+   */
+  get probe(): 'auto' | 'manual' {
+    return this.getAttribute('probe') === 'manual' ? 'manual' : 'auto'
+  }
+  set probe(value: 'auto' | 'manual') {
+    this.setAttribute('probe', value)
+  }
+
+  /** The `server-url` attribute, as a property (frameworks that set properties use it). */
+  get serverUrl(): string {
+    return this.getAttribute('server-url') ?? ''
+  }
+  set serverUrl(value: string) {
+    this.setAttribute('server-url', value)
+  }
+
+  /** The `server-name` attribute, as a property. */
+  get serverName(): string {
+    return this.getAttribute('server-name') ?? ''
+  }
+  set serverName(value: string) {
+    this.setAttribute('server-name', value)
   }
 
   /** The server handle for `server-url`, once `auth` and the URL are known. */
@@ -100,40 +124,53 @@ export abstract class McpElement extends Base {
 
   connectedCallback(): void {
     live.add(this)
+    this.#connected = true
     this.refresh()
   }
 
   disconnectedCallback(): void {
     live.delete(this)
-    this.#unsubscribe?.()
-    this.#unsubscribe = undefined
-    this.#handle = undefined
+    this.#connected = false
+    clearTimeout(this.#debounce)
+    this.#bind(undefined)
   }
 
   attributeChangedCallback(name: string, oldValue: string | null, newValue: string | null): void {
     if (oldValue === newValue) return
-    if (name === 'server-url') this.refresh()
+    if (name === 'server-url' && this.#connected && this.probe === 'auto') {
+      // A URL bound to a text input changes on every keystroke: wait until it settles.
+      clearTimeout(this.#debounce)
+      this.#debounce = setTimeout(() => this.refresh(), PROBE_DEBOUNCE_MS)
+    } else if (name === 'server-url' || name === 'probe') this.refresh()
     else this.render()
   }
 
-  /** (Re)binds to the handle for the current `auth` and `server-url`. */
+  /**
+   * (Re)binds to the handle for the current `auth` and `server-url`, and probes it when
+   * `probe` is `auto` and nothing is known yet. With `auto`, a URL that cannot be probed
+   * (not a URL, or not `https:` outside loopback) leaves the element empty.
+   */
   refresh(): void {
-    if (!this.isConnected) return
+    clearTimeout(this.#debounce)
+    if (!this.#connected) return
     const url = this.getAttribute('server-url')
+    const auto = this.probe === 'auto'
     let handle: McpServerHandle | undefined
     try {
-      handle = url && this.auth ? this.auth.server(url) : undefined
-    } catch {
-      handle = undefined
-    }
-    if (handle !== this.#handle) {
-      this.#unsubscribe?.()
-      this.#handle = handle
-      this.#previous = undefined
-      this.#unsubscribe = handle?.subscribe((snapshot) => this.#changed(snapshot))
-      if (handle?.getSnapshot().status === 'unknown') handle.probe().catch(() => {})
-    }
-    if (!handle) this.render()
+      if (url && this.auth && (!auto || isProbeable(url))) handle = this.auth.server(url)
+    } catch {}
+    if (handle !== this.#handle) this.#bind(handle)
+    if (auto && handle?.getSnapshot().status === 'unknown') handle.probe().catch(() => {})
+    this.render()
+  }
+
+  #bind(handle: McpServerHandle | undefined): void {
+    this.#unsubscribe?.()
+    this.#unsubscribe = undefined
+    this.#handle = handle
+    this.#previous = undefined
+    if (!handle) this.removeAttribute('status')
+    this.#unsubscribe = handle?.subscribe((snapshot) => this.#changed(snapshot))
   }
 
   #changed(snapshot: McpServerSnapshot): void {
@@ -143,8 +180,11 @@ export abstract class McpElement extends Base {
     this.render()
     if (previous?.status !== snapshot.status) {
       this.emit('mcp-status-change', snapshot)
-      if (snapshot.status === 'authorized' && previous && previous.status !== 'refreshing') {
-        this.emit('mcp-authorized', snapshot)
+      if (snapshot.status === 'authorized') {
+        // An authorization (or a typed token) finished, or a session was found in storage.
+        if (previous?.status === 'authorizing' || previous?.status === 'needs-token') {
+          this.emit('mcp-authorized', snapshot)
+        } else if (CHECKING.includes(previous?.status)) this.emit('mcp-restored', snapshot)
       }
     }
     if (snapshot.error && snapshot.error !== previous?.error) {
@@ -191,13 +231,11 @@ export abstract class McpElement extends Base {
       .catch(() => {})
   }
 
-  /** Replaces the shadow content; keeps focus on the element with the same `part`. */
-  protected show(...children: Child[]): void {
-    const focused = this.root.activeElement?.getAttribute('part')
-    const style = document.createElement('style')
-    style.textContent = STYLES
-    this.root.replaceChildren(style, ...children.filter((c): c is Node | string => !!c))
-    if (focused) (this.root.querySelector(`[part~="${focused}"]`) as HTMLElement | null)?.focus()
+  /** Makes `container` the shadow root's content (none: empty), keeping the fallback style. */
+  protected frame(container: HTMLElement | undefined): void {
+    const nodes: Node[] = container ? [container] : []
+    if (this.#style) nodes.unshift(this.#style)
+    this.root.replaceChildren(...nodes)
   }
 
   protected abstract render(): void

@@ -1,4 +1,7 @@
-/** Side-effect entry: `import '@mcp-oauth/web-components/define'` registers both elements. */
+/**
+ * Side-effect entry: `import '@mcp-oauth/web-components/define'` registers both elements in a
+ * browser, and does nothing on a server (server-side rendering).
+ */
 import { defineMcpElements } from './index.js'
 
 defineMcpElements()

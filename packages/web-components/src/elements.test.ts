@@ -1,78 +1,8 @@
-import type { McpAuth, McpServerHandle, McpServerSnapshot, McpServerStatus } from '@mcp-oauth/core'
+import type { McpServerSnapshot, McpServerStatus } from '@mcp-oauth/core'
 import { McpAuthError } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { defineMcpElements, type McpAuthorizeElement, setDefaultMcpAuth } from './index.js'
-
-/** A handle whose snapshot the test sets directly. */
-function fakeHandle(initial: Partial<McpServerSnapshot> = {}) {
-  let snapshot: McpServerSnapshot = {
-    resource: 'https://mcp.example.com/mcp',
-    status: 'needs-authorization',
-    scopes: [],
-    storage: 'memory',
-    issuer: 'https://auth.example.com',
-    ...initial,
-  }
-  const listeners = new Set<(s: McpServerSnapshot) => void>()
-  const calls: string[] = []
-  const handle = {
-    url: snapshot.resource,
-    getSnapshot: () => snapshot,
-    subscribe(listener: (s: McpServerSnapshot) => void) {
-      listeners.add(listener)
-      listener(snapshot)
-      return () => listeners.delete(listener)
-    },
-    probe: vi.fn(async () => snapshot),
-    authorize: vi.fn((options?: unknown) => {
-      calls.push(`authorize ${JSON.stringify(options ?? {})}`)
-      return new Promise<McpServerSnapshot>(() => {})
-    }),
-    cancel: vi.fn(),
-    retry: vi.fn(async () => snapshot),
-    disconnect: vi.fn(async () => snapshot),
-    submitClientId: vi.fn(async () => snapshot),
-    submitToken: vi.fn(async () => snapshot),
-  }
-  return {
-    handle,
-    calls,
-    listenerCount: () => listeners.size,
-    set(patch: Partial<McpServerSnapshot>) {
-      snapshot = { ...snapshot, ...patch }
-      for (const listener of listeners) listener(snapshot)
-    },
-  }
-}
-
-function fakeAuth(fake: ReturnType<typeof fakeHandle>): McpAuth {
-  return {
-    server: () => fake.handle as unknown as McpServerHandle,
-    servers: () => [fake.handle as unknown as McpServerHandle],
-    completeRedirect: async () => undefined,
-    restore: async () => [fake.handle as unknown as McpServerHandle],
-    onServersChange: () => () => {},
-  }
-}
-
-function mount<K extends 'mcp-authorize' | 'mcp-server-card'>(
-  tag: K,
-  fake: ReturnType<typeof fakeHandle>,
-) {
-  const element = document.createElement(tag)
-  element.auth = fakeAuth(fake)
-  element.setAttribute('server-url', 'https://mcp.example.com/mcp')
-  document.body.append(element)
-  return element
-}
-
-const text = (element: HTMLElement) => element.shadowRoot?.textContent ?? ''
-const buttons = (element: HTMLElement) =>
-  [...(element.shadowRoot?.querySelectorAll('button') ?? [])].map((b) => b.textContent)
-const click = (element: HTMLElement, label: string) =>
-  [...(element.shadowRoot?.querySelectorAll('button') ?? [])]
-    .find((b) => b.textContent === label)!
-    .click()
+import { buttons, click, fakeAuth, fakeHandle, mount, text } from './test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
@@ -270,11 +200,20 @@ describe('<mcp-server-card>', () => {
     expect(fake.handle.disconnect).toHaveBeenCalledTimes(1)
   })
 
-  test('the countdown timer stops when the card is removed', () => {
-    const clear = vi.spyOn(globalThis, 'clearInterval')
-    const card = mount('mcp-server-card', fakeHandle({ status: 'authorized' }))
-    card.remove()
-    expect(clear).toHaveBeenCalled()
-    clear.mockRestore()
+  test('the countdown timer runs only while there is a time to count down', () => {
+    vi.useFakeTimers()
+    try {
+      const fake = fakeHandle({ status: 'authorized', expiresAt: Date.now() + 10 * 60_000 })
+      const card = mount('mcp-server-card', fake)
+      expect(vi.getTimerCount()).toBe(1)
+      fake.set({ status: 'needs-authorization' })
+      expect(vi.getTimerCount()).toBe(0)
+      fake.set({ status: 'authorized' })
+      expect(vi.getTimerCount()).toBe(1)
+      card.remove()
+      expect(vi.getTimerCount()).toBe(0)
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -10,11 +10,18 @@ import { McpAuthorizeElement } from './mcp-authorize.js'
 import { McpServerCardElement } from './mcp-server-card.js'
 
 export { McpElement, type McpErrorDetail, setDefaultMcpAuth } from './base.js'
-export { DEFAULT_STRINGS, type McpStrings } from './strings.js'
+export { PROBE_DEBOUNCE_MS } from './probe-policy.js'
+export type { RevocationOutcome, RevocationReport } from './revocation.js'
+export { DEFAULT_STRINGS, type McpStringOverrides, type McpStrings } from './strings.js'
 export { McpAuthorizeElement, McpServerCardElement }
 
-/** Registers both elements under their tag names, once (a second call is a no-op). */
-export function defineMcpElements(registry: CustomElementRegistry = customElements): void {
+/**
+ * Registers both elements under their tag names, once (a second call is a no-op). Without a
+ * registry (server-side rendering) it does nothing.
+ */
+export function defineMcpElements(registry?: CustomElementRegistry): void {
+  registry ??= typeof customElements === 'undefined' ? undefined : customElements
+  if (!registry) return
   if (!registry.get('mcp-authorize')) registry.define('mcp-authorize', McpAuthorizeElement)
   if (!registry.get('mcp-server-card')) registry.define('mcp-server-card', McpServerCardElement)
 }
@@ -27,6 +34,7 @@ declare global {
   interface GlobalEventHandlersEventMap {
     'mcp-status-change': CustomEvent<McpServerSnapshot>
     'mcp-authorized': CustomEvent<McpServerSnapshot>
+    'mcp-restored': CustomEvent<McpServerSnapshot>
     'mcp-error': CustomEvent<McpErrorDetail>
     'mcp-authorize-request': CustomEvent<McpServerSnapshot>
   }

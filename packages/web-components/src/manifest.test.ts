@@ -1,16 +1,19 @@
 // @vitest-environment node
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
+import { generate, manifestPath } from '../scripts/manifest.mjs'
 import { McpAuthorizeElement, McpServerCardElement } from './index.js'
 
 interface Declaration {
-  tagName: string
-  attributes: { name: string }[]
-  events: { name: string }[]
+  tagName?: string
+  attributes?: { name: string }[]
+  events?: { name: string }[]
+  cssProperties?: { name: string }[]
 }
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8')
-const manifest = JSON.parse(read('../custom-elements.json')) as {
-  modules: { declarations: Declaration[] }[]
+const committed = readFileSync(manifestPath, 'utf8')
+const manifest = JSON.parse(committed) as {
+  modules: { path: string; declarations: Declaration[] }[]
 }
 const declared = (tag: string) =>
   manifest.modules.flatMap((m) => m.declarations).find((d) => d.tagName === tag)
@@ -19,27 +22,51 @@ const declared = (tag: string) =>
 const dispatched = [
   ...new Set(
     ['base.ts', 'mcp-authorize.ts', 'mcp-server-card.ts']
-      .flatMap((file) => [...read(`./${file}`).matchAll(/'(mcp-[a-z-]+)'/g)])
-      .map((match) => match[1]!)
-      .filter((name) => name !== 'mcp-authorize' && name !== 'mcp-server-card'),
+      .flatMap((file) => [...read(`./${file}`).matchAll(/emit\('(mcp-[a-z-]+)'/g)])
+      .map((match) => match[1]!),
   ),
 ].sort()
 
 describe('custom-elements.json stays in step with the code', () => {
-  test('it declares both elements', () => {
-    expect(declared('mcp-authorize')).toBeDefined()
-    expect(declared('mcp-server-card')).toBeDefined()
+  test('the committed manifest is what the analyzer generates from the sources now', () => {
+    // Stale? Run `npm run manifest -w @mcp-oauth/web-components` and commit the result.
+    expect(committed).toBe(generate())
+  })
+
+  test('module paths name the published files (dist/*.js), each built from a source', () => {
+    const paths = [...committed.matchAll(/"(?:path|module)": "([^"]+)"/g)].map((m) => m[1]!)
+    expect(paths.length).toBeGreaterThan(4)
+    for (const path of paths) {
+      expect(path).toMatch(/^dist\/[a-z-]+\.js$/)
+      expect(
+        existsSync(new URL(`../${path.replace(/^dist\/(.+)\.js$/, 'src/$1.ts')}`, import.meta.url)),
+      ).toBe(true)
+    }
   })
 
   test.each([
     ['mcp-authorize', McpAuthorizeElement],
     ['mcp-server-card', McpServerCardElement],
-  ] as const)('%s: every observed attribute and dispatched event', (tag, element) => {
+  ] as const)('%s: every observed attribute, the reflected status, every event', (tag, element) => {
     const declaration = declared(tag)!
-    expect(declaration.attributes.map((a) => a.name).sort()).toEqual(
-      [...element.observedAttributes].sort(),
+    expect(declaration.attributes?.map((a) => a.name).sort()).toEqual(
+      [...element.observedAttributes, 'status'].sort(),
     )
-    expect(declaration.events.map((e) => e.name).sort()).toEqual(dispatched)
-    expect(dispatched).toHaveLength(4)
+    expect(declaration.events?.map((e) => e.name).sort()).toEqual(dispatched)
+    expect(dispatched).toHaveLength(5)
+  })
+
+  test('every --mcp-* custom property in the styles is declared, and only those', () => {
+    const used = [
+      ...new Set([...read('./styles.ts').matchAll(/var\((--mcp-[a-z-]+)/g)].map((m) => m[1])),
+    ].sort()
+    expect(used.length).toBeGreaterThan(5)
+    for (const tag of ['mcp-authorize', 'mcp-server-card']) {
+      expect(
+        declared(tag)!
+          .cssProperties?.map((p) => p.name)
+          .sort(),
+      ).toEqual(used)
+    }
   })
 })

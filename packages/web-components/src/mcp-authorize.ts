@@ -1,5 +1,5 @@
-import type { McpServerSnapshot } from '@mcp-oauth/core'
-import { h, McpElement } from './base.js'
+import { McpElement } from './base.js'
+import { button, type Child, h, setAttr, swap } from './dom.js'
 import { format } from './strings.js'
 
 const hostOf = (url: string | undefined) => {
@@ -13,23 +13,59 @@ const hostOf = (url: string | undefined) => {
 /**
  * `<mcp-authorize server-url="…">`: the authorize step for one MCP server. One view per status
  * of the core: checking, authorization needed (with the authorization server named), waiting
- * with Cancel and Open again, a client ID form, a masked token form, step-up, errors with Retry,
- * and done. Attributes: `server-url`, `server-name`, `scope`, `mode` (`popup` | `redirect`).
+ * with Cancel and Open again, a client ID form, a masked token form, step-up, denied or
+ * cancelled, errors with Retry, and done.
  *
- * @fires mcp-status-change - the snapshot, on every status change
- * @fires mcp-authorized - the snapshot, once authorized
- * @fires mcp-error - `{ code, message }`
- * @fires mcp-authorize-request - cancelable, before the authorization starts
+ * Built once: the live region (`part="status"`) stays and its text changes when the status
+ * does; the controls below it are swapped only when the view changes, and focus follows.
+ *
+ * @tagname mcp-authorize
+ *
+ * @attr {string} server-url - The MCP server's URL.
+ * @attr {string} server-name - Display name; defaults to the metadata's resource_name, then the host.
+ * @attr {string} scope - Space-separated scopes to request instead of the automatic selection.
+ * @attr {'popup' | 'redirect'} mode - How the authorization window opens. Default popup, with a redirect fallback.
+ * @attr {'auto' | 'manual'} probe - `auto` (default) probes once `server-url` has settled for 400 ms and is a valid https (or loopback http) URL; `manual` leaves probing to the app.
+ * @attr {McpServerStatus} status - Reflected, read-only: the server's status, for styling with `:host([status=…])`.
+ *
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-status-change - The snapshot, on every status change.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - An authorization (or a typed token) finished. Not fired for a session restored from storage, nor after a refresh.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The element found the server already authorized: a session restored from storage.
+ * @fires {CustomEvent<McpErrorDetail>} mcp-error - `{ code, message }`: a stable code and the element's own message, never the server's.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorize-request - Cancelable; dispatched in the click before the authorization starts.
+ *
+ * @csspart container - The outer box.
+ * @csspart status - The live region with the message; also `error` in the error status.
+ * @csspart error - The error message, or a form's inline message.
+ * @csspart message - The status message.
+ * @csspart hint - Where the user will sign in.
+ * @csspart spinner - The progress indicator.
+ * @csspart actions - The buttons.
+ * @csspart button - Every button.
+ * @csspart primary - The main action.
+ * @csspart form - The client ID or token form.
+ * @csspart label - A form field's label.
+ * @csspart input - A form field.
+ *
+ * @cssprop --mcp-accent - Accent: primary buttons, focus rings.
+ * @cssprop --mcp-bg - Background.
+ * @cssprop --mcp-fg - Text.
+ * @cssprop --mcp-muted - Secondary text.
+ * @cssprop --mcp-border - Borders.
+ * @cssprop --mcp-danger - Errors.
+ * @cssprop --mcp-success - Success.
+ * @cssprop --mcp-radius - Corner radius.
+ * @cssprop --mcp-font - Font family.
  */
 export class McpAuthorizeElement extends McpElement {
-  #formError = ''
+  #nodes: { container: HTMLElement; live: HTMLElement; rest: HTMLElement } | undefined
   #view = ''
 
   protected render(): void {
     if (!this.handle) {
-      // Nothing to show until both `auth` and `server-url` are known.
-      this.#view = ''
-      this.show()
+      // Nothing to show until both `auth` and a usable `server-url` are known.
+      this.#nodes = undefined
+      this.frame(undefined)
       return
     }
     const snapshot = this.snapshot
@@ -41,104 +77,116 @@ export class McpAuthorizeElement extends McpElement {
       scopes: this.extraScopes,
     }
     const status = snapshot?.status ?? 'unknown'
-    // Re-render only when what is shown changes, so focus and typed input survive.
-    const view = JSON.stringify([status, snapshot?.error?.code, values, this.#formError, s])
-    if (view === this.#view) return
-    this.#view = view
+    const code = snapshot?.error?.code
 
-    const message = (text: string) => h('p', { part: 'message' }, format(text, values))
-    const button = (label: string, onClick: () => void, kind = '') =>
-      h('button', { type: 'button', part: `button ${kind}`.trim(), onclick: onClick }, label)
+    const message = (text: string, spinner = false) =>
+      h(
+        'p',
+        { part: 'message' },
+        spinner && h('span', { part: 'spinner', 'aria-hidden': 'true' }),
+        format(text, values),
+      )
     const actions = (...buttons: HTMLElement[]) => h('div', { part: 'actions' }, ...buttons)
-    const authorize = (label = s.authorize) => button(label, () => this.startAuthorize(), 'primary')
+    const authorize = (label = s.authorize) =>
+      button('authorize', label, () => this.startAuthorize(), 'primary')
 
-    let body: Array<HTMLElement | false>
+    // What the live region says, and the controls that follow it.
+    let said: HTMLElement
+    let rest: () => Child[] = () => []
     switch (status) {
       case 'unknown':
+        said = this.probe === 'manual' ? message(s.notChecked) : message(s.checking, true)
+        break
       case 'probing':
-        body = [
-          h('p', { part: 'message' }, h('span', { part: 'spinner' }), format(s.checking, values)),
-        ]
+        said = message(s.checking, true)
         break
       case 'open':
-        body = [message(s.open)]
+        said = message(s.open)
         break
       case 'needs-authorization':
-        body = [
-          message(s.needsAuthorization),
+        said = message(s.needsAuthorization)
+        rest = () => [
           !!snapshot?.issuer && h('p', { part: 'hint' }, format(s.signInAt, values)),
           actions(authorize()),
         ]
         break
       case 'authorizing':
-        body = [
-          h('p', { part: 'message' }, h('span', { part: 'spinner' }), s.waiting),
+        said = message(s.waiting, true)
+        rest = () => [
           actions(
-            button(s.cancel, () => this.handle?.cancel()),
-            button(s.openAgain, () => this.startAuthorize()),
+            button('cancel', s.cancel, () => this.handle?.cancel()),
+            button('open-again', s.openAgain, () => this.startAuthorize()),
           ),
         ]
         break
       case 'needs-client-id':
-        body = [this.#clientIdForm(values)]
+        said = message(s.clientIdTitle)
+        rest = () => [this.#clientIdForm()]
         break
       case 'needs-token':
-        body = [this.#tokenForm(values)]
+        said = message(s.tokenTitle)
+        rest = () => [this.#tokenForm()]
         break
       case 'needs-step-up':
-        body = [message(s.stepUp), actions(authorize())]
+        said = message(s.stepUp)
+        rest = () => [actions(authorize())]
         break
       case 'cancelled':
-        body = [
-          message(snapshot?.error?.code === 'access_denied' ? s.denied : s.cancelled),
-          actions(authorize(s.tryAgain)),
-        ]
+        said = message(code === 'access_denied' ? s.denied : s.cancelled)
+        rest = () => [actions(authorize(s.tryAgain))]
         break
       case 'disconnected':
-        body = [message(s.disconnected), actions(authorize())]
+        said = message(s.disconnected)
+        rest = () => [actions(authorize())]
         break
       case 'authorized':
       case 'refreshing':
-        body = [message(s.authorized)]
+        said = message(s.authorized)
         break
       default:
-        body = [
-          h('p', { part: 'error', role: 'alert' }, this.errorMessage(snapshot?.error?.code ?? '')),
-          actions(button(s.retry, () => this.handle?.retry().catch(() => {}))),
-        ]
+        said = h('p', { part: 'message' }, this.errorMessage(code ?? ''))
+        rest = () => [actions(button('retry', s.retry, () => this.handle?.retry().catch(() => {})))]
     }
-    this.show(
-      h(
-        'section',
-        { part: 'container', 'aria-label': name },
-        h('div', { role: 'status', 'aria-live': 'polite', part: 'status' }, ...body),
-      ),
-    )
+
+    let nodes = this.#nodes
+    if (!nodes) {
+      const live = h('div', { role: 'status', 'aria-live': 'polite', part: 'status' })
+      const rest = h('div', { 'data-slot': true })
+      nodes = {
+        live,
+        rest,
+        container: h('section', { part: 'container', tabindex: '-1' }, live, rest),
+      }
+      this.#nodes = nodes
+      this.#view = ''
+      this.frame(nodes.container)
+    }
+    setAttr(nodes.container, 'aria-label', name)
+    setAttr(nodes.live, 'part', status === 'error' ? 'status error' : 'status')
+    // Written only when the words change, so a screen reader hears each change once.
+    if (nodes.live.textContent !== said.textContent) nodes.live.replaceChildren(said)
+    // The controls are rebuilt only when the view changes: focus and typed input survive.
+    const view = JSON.stringify([status === 'refreshing' ? 'authorized' : status, code, values])
+    if (view + this.stringsVersion !== this.#view) {
+      this.#view = view + this.stringsVersion
+      swap(this.root, nodes.rest, nodes.container, ...rest())
+    }
   }
 
-  #clientIdForm(values: Record<string, string>): HTMLElement {
+  #clientIdForm(): HTMLElement {
     const s = this.strings
-    const id = h('input', { name: 'client-id', part: 'input', autocomplete: 'off', required: true })
-    const secret = h('input', {
-      name: 'client-secret',
-      type: 'password',
-      part: 'input',
-      autocomplete: 'off',
-    })
+    const id = input('client-id', 'text', true)
+    const secret = input('client-secret', 'password', false)
     return this.#form(
-      format(s.clientIdTitle, values),
       [
         h('label', { part: 'label' }, s.clientIdLabel, id),
         h('label', { part: 'label' }, s.clientSecretLabel, secret),
       ],
       s.continue,
-      () => {
-        const clientId = (id as HTMLInputElement).value.trim()
-        if (!clientId) {
-          this.#invalid(s.clientIdRequired)
-          return
-        }
-        const clientSecret = (secret as HTMLInputElement).value
+      (invalid) => {
+        const clientId = id.value.trim()
+        if (!clientId) return invalid(s.clientIdRequired, id)
+        const clientSecret = secret.value
         this.handle
           ?.submitClientId({ clientId, ...(clientSecret ? { clientSecret } : {}) })
           .catch(() => {})
@@ -146,59 +194,64 @@ export class McpAuthorizeElement extends McpElement {
     )
   }
 
-  #tokenForm(values: Record<string, string>): HTMLElement {
+  #tokenForm(): HTMLElement {
     const s = this.strings
-    const token = h('input', {
-      name: 'token',
-      type: 'password',
-      part: 'input',
-      autocomplete: 'off',
-      required: true,
-    })
+    const token = input('token', 'password', true)
     return this.#form(
-      format(s.tokenTitle, values),
       [h('label', { part: 'label' }, s.tokenLabel, token)],
       s.connect,
-      () => {
-        const value = (token as HTMLInputElement).value.trim()
-        if (!value) {
-          this.#invalid(s.tokenRequired)
-          return
-        }
-        ;(token as HTMLInputElement).value = ''
+      (invalid) => {
+        const value = token.value.trim()
+        if (!value) return invalid(s.tokenRequired, token)
+        token.value = ''
         this.handle?.submitToken(value).catch(() => {})
       },
     )
   }
 
-  #form(title: string, fields: HTMLElement[], submit: string, onSubmit: () => void): HTMLElement {
-    const form = h(
+  /** A form whose inline message is shown in place, so what else was typed stays. */
+  #form(
+    fields: HTMLElement[],
+    submit: string,
+    onSubmit: (invalid: (message: string, field: HTMLInputElement) => void) => void,
+  ): HTMLElement {
+    const error = h('p', { part: 'error', id: 'form-error', role: 'alert', hidden: true })
+    const invalid = (message: string, field: HTMLInputElement) => {
+      error.textContent = message
+      error.hidden = false
+      field.setAttribute('aria-invalid', 'true')
+      field.setAttribute('aria-describedby', 'form-error')
+      field.focus()
+    }
+    return h(
       'form',
       {
         part: 'form',
         novalidate: true,
         onsubmit: (event: Event) => {
           event.preventDefault()
-          this.#formError = ''
-          onSubmit()
+          error.hidden = true
+          onSubmit(invalid)
         },
       },
-      h('p', { part: 'message' }, title),
       ...fields,
-      !!this.#formError && h('p', { part: 'error', role: 'alert' }, this.#formError),
+      error,
       h(
         'div',
         { part: 'actions' },
-        h('button', { type: 'submit', part: 'button primary' }, submit),
+        h('button', { type: 'submit', part: 'button primary', 'data-key': 'submit' }, submit),
       ),
     )
-    return form
-  }
-
-  #invalid(message: string): void {
-    this.#formError = message
-    this.render()
   }
 }
 
-export type { McpServerSnapshot }
+function input(name: string, type: string, required: boolean): HTMLInputElement {
+  return h('input', {
+    name,
+    type,
+    part: 'input',
+    autocomplete: 'off',
+    spellcheck: 'false',
+    required,
+  }) as HTMLInputElement
+}

@@ -1,35 +1,90 @@
-import { h, McpElement } from './base.js'
-import { format } from './strings.js'
+import type { McpServerSnapshot } from '@mcp-oauth/core'
+import { McpElement } from './base.js'
+import { button, h, setAttr, setText, swap } from './dom.js'
+import { signedOutNote } from './revocation.js'
+import { format, timeLeft } from './strings.js'
+
+/** The nodes built once; updates change their text or swap one slot. */
+interface CardNodes {
+  container: HTMLElement
+  live: Text
+  title: Text
+  url: Text
+  pill: HTMLElement
+  pillText: Text
+  details: HTMLElement
+  note: HTMLElement
+  noteText: Text
+  actions: HTMLElement
+}
 
 /**
  * `<mcp-server-card server-url="…">`: one server at a glance. Name, URL, authorization server,
- * granted scopes, a status pill with a live expiry countdown, and the actions Authorize or
+ * granted scopes, a status pill with a live expiry countdown, what happened last (denied,
+ * cancelled, an error, or what the server did on sign-out), and the actions Authorize or
  * Re-authorize, step-up, and Disconnect (which revokes) behind a confirmation.
  *
- * @fires mcp-status-change - the snapshot, on every status change
- * @fires mcp-authorized - the snapshot, once authorized
- * @fires mcp-error - `{ code, message }`
- * @fires mcp-authorize-request - cancelable, before the authorization starts
+ * Built once: a countdown tick changes only the pill's text node, and a status change swaps
+ * only the actions. A visually hidden live region announces status changes, not ticks.
+ *
+ * @tagname mcp-server-card
+ *
+ * @attr {string} server-url - The MCP server's URL.
+ * @attr {string} server-name - Display name; defaults to the metadata's resource_name, then the host.
+ * @attr {string} scope - Space-separated scopes to request instead of the automatic selection.
+ * @attr {'popup' | 'redirect'} mode - How the authorization window opens. Default popup, with a redirect fallback.
+ * @attr {'auto' | 'manual'} probe - `auto` (default) probes once `server-url` has settled for 400 ms and is a valid https (or loopback http) URL; `manual` leaves probing to the app.
+ * @attr {McpServerStatus} status - Reflected, read-only: the server's status, for styling with `:host([status=…])`.
+ *
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-status-change - The snapshot, on every status change.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - An authorization (or a typed token) finished. Not fired for a session restored from storage, nor after a refresh.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The element found the server already authorized: a session restored from storage.
+ * @fires {CustomEvent<McpErrorDetail>} mcp-error - `{ code, message }`: a stable code and the element's own message, never the server's.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorize-request - Cancelable; dispatched in the click before the authorization starts.
+ *
+ * @csspart container - The card.
+ * @csspart header - Name and URL.
+ * @csspart title - The server's name.
+ * @csspart url - The server's URL.
+ * @csspart pill - The status pill, with the countdown.
+ * @csspart details - The authorization server and permissions list.
+ * @csspart issuer - The authorization server.
+ * @csspart scopes - The granted permissions.
+ * @csspart message - What happened last, or the step-up request.
+ * @csspart error - The error message (the same node as `message`, in the error status).
+ * @csspart actions - The buttons.
+ * @csspart button - Every button.
+ * @csspart primary - The main action.
+ * @csspart danger - Disconnect.
+ *
+ * @cssprop --mcp-accent - Accent: primary buttons, focus rings.
+ * @cssprop --mcp-bg - Background.
+ * @cssprop --mcp-fg - Text.
+ * @cssprop --mcp-muted - Secondary text.
+ * @cssprop --mcp-border - Borders.
+ * @cssprop --mcp-danger - Errors and Disconnect.
+ * @cssprop --mcp-success - The authorized pill.
+ * @cssprop --mcp-radius - Corner radius.
+ * @cssprop --mcp-font - Font family.
  */
 export class McpServerCardElement extends McpElement {
   #confirming = false
   #timer: ReturnType<typeof setInterval> | undefined
-  #view = ''
-
-  override connectedCallback(): void {
-    super.connectedCallback()
-    // The countdown: re-render on a timer; render() skips when nothing visible changed.
-    this.#timer = setInterval(() => this.render(), 1000)
-  }
+  #nodes: CardNodes | undefined
+  #actionsKey = ''
+  #detailsKey = ''
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
-    clearInterval(this.#timer)
-    this.#timer = undefined
+    this.#tick(false)
   }
 
   /** The pill text, e.g. "Authorized · expires in 12 min". */
   get pill(): string {
+    return this.#pill(true)
+  }
+
+  #pill(countdown: boolean): string {
     const s = this.strings
     const snapshot = this.snapshot
     switch (snapshot?.status) {
@@ -37,14 +92,11 @@ export class McpServerCardElement extends McpElement {
         if (snapshot.expiresAt === undefined) return s.pillAuthorized
         const left = snapshot.expiresAt - Date.now()
         if (left <= 0) return s.pillExpired
-        const time =
-          left >= 60_000
-            ? format(s.minutes, { n: String(Math.round(left / 60_000)) })
-            : format(s.seconds, { n: String(Math.ceil(left / 1000)) })
-        return format(s.pillExpiresIn, { time })
+        return countdown ? format(s.pillExpiresIn, { time: timeLeft(left, s) }) : s.pillAuthorized
       }
+      // A background refresh is not news for the live region.
       case 'refreshing':
-        return s.pillRefreshing
+        return countdown ? s.pillRefreshing : s.pillAuthorized
       case 'open':
         return s.pillOpen
       case 'needs-step-up':
@@ -61,78 +113,100 @@ export class McpServerCardElement extends McpElement {
       case 'cancelled':
       case 'disconnected':
         return s.pillNeedsAuthorization
-      default:
-        return s.pillChecking
+      case 'unknown':
+        if (this.probe === 'manual') return s.pillNotChecked
     }
+    return s.pillChecking
+  }
+
+  /** What happened last, in words: step-up, denied or cancelled, an error, or the sign-out. */
+  #note(snapshot: McpServerSnapshot | undefined, now: number): string {
+    const s = this.strings
+    const code = snapshot?.error?.code
+    switch (snapshot?.status) {
+      case 'needs-step-up':
+        return format(s.stepUp, { name: this.displayName, scopes: this.extraScopes })
+      case 'cancelled':
+        return code === 'access_denied' ? s.denied : s.cancelled
+      case 'disconnected':
+        return signedOutNote(snapshot, s, now) ?? ''
+      case 'error':
+        return this.errorMessage(code ?? '')
+    }
+    return ''
+  }
+
+  #build(): CardNodes {
+    const text = () => document.createTextNode('')
+    const nodes = {
+      live: text(),
+      title: text(),
+      url: text(),
+      pillText: text(),
+      noteText: text(),
+    } as CardNodes
+    nodes.pill = h('span', { part: 'pill' }, nodes.pillText)
+    nodes.details = h('div', { 'data-slot': true })
+    nodes.note = h('p', { part: 'message', hidden: true }, nodes.noteText)
+    nodes.actions = h('div', { part: 'actions' })
+    nodes.container = h(
+      'article',
+      { part: 'container', tabindex: '-1' },
+      h('p', { role: 'status', 'aria-live': 'polite', 'data-sr': true }, nodes.live),
+      h(
+        'header',
+        { part: 'header' },
+        h('p', { part: 'title' }, nodes.title),
+        h('p', { part: 'url' }, nodes.url),
+      ),
+      nodes.pill,
+      nodes.details,
+      nodes.note,
+      nodes.actions,
+    )
+    this.#actionsKey = this.#detailsKey = ''
+    this.frame(nodes.container)
+    return nodes
   }
 
   protected render(): void {
     if (!this.handle) {
-      // Nothing to show until both `auth` and `server-url` are known.
-      this.#view = ''
-      this.show()
+      // Nothing to show until both `auth` and a usable `server-url` are known.
+      this.#tick(false)
+      this.#nodes = undefined
+      this.frame(undefined)
       return
     }
+    this.#nodes ??= this.#build()
+    const nodes = this.#nodes
     const s = this.strings
     const snapshot = this.snapshot
     const status = snapshot?.status ?? 'unknown'
+    const name = this.displayName
+    const now = Date.now()
     const pill = this.pill
-    const view = JSON.stringify([snapshot, pill, this.#confirming, this.displayName, s])
-    if (view === this.#view) return
-    this.#view = view
+    const note = this.#note(snapshot, now)
 
-    const button = (label: string, onClick: () => void, kind = '') =>
-      h('button', { type: 'button', part: `button ${kind}`.trim(), onclick: onClick }, label)
-    const authorized = status === 'authorized' || status === 'refreshing'
-    const canAuthorize = [
-      'needs-authorization',
-      'needs-step-up',
-      'cancelled',
-      'disconnected',
-      'authorized',
-    ].includes(status)
+    setAttr(nodes.container, 'aria-label', name)
+    setText(nodes.title, name)
+    setText(nodes.url, this.getAttribute('server-url') ?? '')
+    setText(nodes.pillText, pill)
+    setAttr(nodes.pill, 'data-expired', pill === s.pillExpired)
+    // The live region says the status and what happened, without the countdown: a tick is
+    // not announced.
+    const quiet = this.#note(snapshot, Number.POSITIVE_INFINITY)
+    setText(nodes.live, `${this.#pill(false)}. ${quiet}`.trim())
+    setText(nodes.noteText, note)
+    setAttr(nodes.note, 'hidden', !note)
+    setAttr(nodes.note, 'part', status === 'error' ? 'error' : 'message')
 
-    let actions: HTMLElement[]
-    if (this.#confirming) {
-      actions = [
-        h('p', { part: 'message' }, s.confirmDisconnect),
-        button(s.disconnect, () => this.#disconnect(), 'danger'),
-        button(s.keep, () => this.#confirm(false)),
-      ]
-    } else {
-      actions = [
-        canAuthorize &&
-          button(
-            status === 'authorized' ? s.reauthorize : s.authorize,
-            () => this.startAuthorize(),
-            status === 'authorized' ? '' : 'primary',
-          ),
-        status === 'authorizing' && button(s.cancel, () => this.handle?.cancel()),
-        status === 'error' && button(s.retry, () => this.handle?.retry().catch(() => {})),
-        authorized && button(s.disconnect, () => this.#confirm(true), 'danger'),
-      ].filter((b): b is HTMLElement => !!b)
-    }
-
-    this.show(
-      h(
-        'article',
-        { part: 'container', 'aria-label': this.displayName },
-        h(
-          'header',
-          { part: 'header' },
-          h('p', { part: 'title' }, this.displayName),
-          h('p', { part: 'url' }, this.getAttribute('server-url') ?? ''),
-        ),
-        h(
-          'span',
-          {
-            part: 'pill',
-            role: 'status',
-            'aria-live': 'polite',
-            'data-expired': pill === s.pillExpired,
-          },
-          pill,
-        ),
+    const detailsKey = JSON.stringify([snapshot?.issuer, snapshot?.scopes, this.stringsVersion])
+    if (detailsKey !== this.#detailsKey) {
+      this.#detailsKey = detailsKey
+      swap(
+        this.root,
+        nodes.details,
+        nodes.container,
         !!snapshot?.issuer &&
           h(
             'dl',
@@ -142,28 +216,58 @@ export class McpServerCardElement extends McpElement {
             h('dt', {}, s.scopesLabel),
             h('dd', { part: 'scopes' }, snapshot.scopes.join(' ') || s.none),
           ),
-        status === 'needs-step-up' &&
-          h(
-            'p',
-            { part: 'message' },
-            format(s.stepUp, {
-              name: this.displayName,
-              scopes: this.extraScopes,
-            }),
-          ),
-        status === 'error' &&
-          h('p', { part: 'error', role: 'alert' }, this.errorMessage(snapshot?.error?.code ?? '')),
-        actions.length > 0 && h('div', { part: 'actions' }, ...actions),
-      ),
-    )
+      )
+    }
+
+    const authorized = status === 'authorized' || status === 'refreshing'
+    if (!authorized) this.#confirming = false
+    const confirming = this.#confirming
+    // The same buttons while a refresh runs: a background refresh must not move focus.
+    const actionsKey = JSON.stringify([authorized || status, confirming, this.stringsVersion])
+    if (actionsKey !== this.#actionsKey) {
+      this.#actionsKey = actionsKey
+      swap(this.root, nodes.actions, nodes.container, ...this.#actions(status, confirming))
+    }
+    // Ticks only while a time is counted down (the pill or the sign-out note).
+    this.#tick(pill !== this.#pill(false) || note !== quiet)
+  }
+
+  #actions(status: string, confirming: boolean): HTMLElement[] {
+    const s = this.strings
+    if (confirming) {
+      return [
+        h('p', { part: 'message' }, s.confirmDisconnect),
+        button('confirm-disconnect', s.disconnect, () => this.#disconnect(), 'danger'),
+        button('keep', s.keep, () => this.#confirm(false)),
+      ]
+    }
+    const authorized = status === 'authorized' || status === 'refreshing'
+    const canAuthorize = ['needs-authorization', 'needs-step-up', 'cancelled', 'disconnected']
+    return [
+      authorized && button('authorize', s.reauthorize, () => this.startAuthorize()),
+      canAuthorize.includes(status) &&
+        button('authorize', s.authorize, () => this.startAuthorize(), 'primary'),
+      status === 'authorizing' && button('cancel', s.cancel, () => this.handle?.cancel()),
+      status === 'error' && button('retry', s.retry, () => this.handle?.retry().catch(() => {})),
+      authorized && button('disconnect', s.disconnect, () => this.#confirm(true), 'danger'),
+    ].filter((b): b is HTMLElement => !!b)
+  }
+
+  /** The countdown: a timer runs only while there is a time to count down. */
+  #tick(on: boolean): void {
+    if (on && !this.#timer) this.#timer = setInterval(() => this.render(), 1000)
+    if (!on && this.#timer) {
+      clearInterval(this.#timer)
+      this.#timer = undefined
+    }
   }
 
   #confirm(on: boolean): void {
     this.#confirming = on
     this.render()
-    ;(
-      this.root.querySelector(on ? '[part~="danger"]' : '[part~="button"]') as HTMLElement | null
-    )?.focus()
+    this.root
+      .querySelector<HTMLElement>(`[data-key="${on ? 'confirm-disconnect' : 'disconnect'}"]`)
+      ?.focus()
   }
 
   #disconnect(): void {

@@ -50,7 +50,21 @@ export interface McpStrings {
   pillAuthorizing: string
   minutes: string
   seconds: string
+  /** `{name}`: shown when `probe="manual"` and the app has not probed yet. */
+  notChecked: string
+  pillNotChecked: string
+  /** The card after a disconnect, by what the server did with the tokens. `{time}`: time left. */
+  revoked: string
+  notRevoked: string
+  notRevokedEndsIn: string
+  revokeFailed: string
+  revokeFailedEndsIn: string
   errors: Partial<Record<McpAuthErrorCode, string>> & { default: string }
+}
+
+/** What the `strings` property accepts: any subset, error messages one by one. */
+export type McpStringOverrides = Partial<Omit<McpStrings, 'errors'>> & {
+  errors?: Partial<McpStrings['errors']>
 }
 
 export const DEFAULT_STRINGS: McpStrings = {
@@ -99,6 +113,15 @@ export const DEFAULT_STRINGS: McpStrings = {
   pillAuthorizing: 'Authorizing…',
   minutes: '{n} min',
   seconds: '{n} s',
+  notChecked: '{name} has not been checked yet.',
+  pillNotChecked: 'Not checked',
+  revoked: 'Signed out. Access was revoked.',
+  notRevoked: 'Signed out here. This server does not support revoking access.',
+  notRevokedEndsIn:
+    'Signed out here. This server does not support revoking access; it ends in {time}.',
+  revokeFailed: 'Signed out here. The server could not be reached to revoke access.',
+  revokeFailedEndsIn:
+    'Signed out here. The server could not be reached to revoke access; it ends in {time}.',
   errors: {
     default: 'Something went wrong. Try again.',
     network_error: 'The server could not be reached. Check your connection.',
@@ -131,11 +154,18 @@ export function format(template: string, values: Record<string, string>): string
 }
 
 /** Strings with the app's overrides applied (one level deep, and inside `errors`). */
-export function mergeStrings(overrides: Partial<McpStrings> | undefined): McpStrings {
+export function mergeStrings(overrides: McpStringOverrides | undefined): McpStrings {
   if (!overrides) return DEFAULT_STRINGS
   return {
     ...DEFAULT_STRINGS,
     ...overrides,
     errors: { ...DEFAULT_STRINGS.errors, ...overrides.errors },
   }
+}
+
+/** Time left, as the pill and the card say it: "12 min", then "30 s" in the last minute. */
+export function timeLeft(ms: number, s: McpStrings): string {
+  return ms >= 60_000
+    ? format(s.minutes, { n: String(Math.round(ms / 60_000)) })
+    : format(s.seconds, { n: String(Math.ceil(ms / 1000)) })
 }

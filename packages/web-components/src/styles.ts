@@ -2,6 +2,9 @@
  * Shared styles. Theme through the custom properties (`--mcp-accent`, `--mcp-bg`, `--mcp-fg`,
  * `--mcp-muted`, `--mcp-border`, `--mcp-danger`, `--mcp-success`, `--mcp-radius`, `--mcp-font`)
  * or through `::part()`.
+ *
+ * They reach the shadow roots as one constructable stylesheet (`adoptedStyleSheets`), so a page
+ * under `Content-Security-Policy: default-src 'self'` needs no `'unsafe-inline'`.
  */
 export const STYLES = `
 :host {
@@ -36,12 +39,13 @@ export const STYLES = `
   padding: 16px;
   display: grid;
   gap: 12px;
+  position: relative;
 }
 [part~="title"] { margin: 0; font-size: 15px; font-weight: 600; overflow-wrap: anywhere; }
 [part~="message"] { margin: 0; overflow-wrap: anywhere; }
 [part~="hint"], [part~="url"] { margin: 0; color: var(--_muted); font-size: 13px; overflow-wrap: anywhere; }
 [part~="error"] { margin: 0; color: var(--_danger); }
-[part~="actions"] { display: flex; flex-wrap: wrap; gap: 8px; }
+[part~="actions"] { display: flex; flex-wrap: wrap; align-items: center; gap: 8px; }
 button {
   font: inherit;
   font-weight: 600;
@@ -88,10 +92,44 @@ input {
   color: var(--_muted);
 }
 :host([status="authorized"]) [part~="pill"], :host([status="open"]) [part~="pill"] { color: var(--_success); }
-:host([status="error"]) [part~="pill"], [part~="pill"][data-expired] { color: var(--_danger); }
+:host([status="error"]) [part~="pill"], :host([status]) [part~="pill"][data-expired] { color: var(--_danger); }
 :host([status="needs-step-up"]) [part~="pill"], :host([status="needs-authorization"]) [part~="pill"] { color: var(--_accent); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; font-size: 13px; }
 dt { color: var(--_muted); }
 dd { margin: 0; overflow-wrap: anywhere; }
 header { display: grid; gap: 2px; }
+[part~="container"]:focus { outline: none; }
+[data-slot] { display: grid; gap: 12px; }
+[data-slot]:empty, [part~="actions"]:empty { display: none; }
+/* Read out by screen readers, not shown: the pill and the message show the same. */
+[data-sr] {
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  overflow: hidden;
+  clip-path: inset(50%);
+  white-space: nowrap;
+}
+input[aria-invalid="true"] { border-color: var(--_danger); }
 `
+
+let sheet: CSSStyleSheet | undefined
+
+/**
+ * Styles a shadow root. Every root adopts the same sheet, built on first use (never at import,
+ * so server-side rendering does not need `CSSStyleSheet`). Where constructable stylesheets are
+ * missing, a `<style>` element is the fallback.
+ */
+export function adoptStyles(root: ShadowRoot): HTMLStyleElement | undefined {
+  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function') {
+    if (!sheet) {
+      sheet = new CSSStyleSheet()
+      sheet.replaceSync(STYLES)
+    }
+    root.adoptedStyleSheets = [sheet]
+    return undefined
+  }
+  const style = document.createElement('style')
+  style.textContent = STYLES
+  return style
+}

@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Generates custom-elements.json from the sources with @custom-elements-manifest/analyzer.
+// Module paths point at the published files (dist/*.js), not at src/*.ts.
+// `node scripts/manifest.mjs` writes the file; the drift test calls generate() and compares.
+import { readFileSync, writeFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { create, ts } from '@custom-elements-manifest/analyzer'
+
+const root = new URL('../', import.meta.url)
+/** The modules that declare or export the elements. */
+const sources = ['src/base.ts', 'src/mcp-authorize.ts', 'src/mcp-server-card.ts', 'src/index.ts']
+export const manifestPath = fileURLToPath(new URL('custom-elements.json', root))
+
+/** Rewrites every `src/*.ts` module reference to the `dist/*.js` file that is published. */
+const publishedPaths = {
+  name: 'published-paths',
+  packageLinkPhase({ customElementsManifest }) {
+    const walk = (value) => {
+      if (Array.isArray(value)) value.forEach(walk)
+      else if (value && typeof value === 'object') {
+        for (const [key, child] of Object.entries(value)) {
+          if ((key === 'path' || key === 'module') && typeof child === 'string') {
+            value[key] = child.replace(/^(?:\/?src\/|\.\/)(.+)\.[jt]s$/, 'dist/$1.js')
+          } else walk(child)
+        }
+      }
+    }
+    walk(customElementsManifest)
+  },
+}
+
+/**
+ * Keeps the public surface: exported declarations, no private or protected members, and only
+ * the `mcp-` events (not the `type` parameter of the internal `emit()`).
+ */
+const publicSurface = {
+  name: 'public-surface',
+  packageLinkPhase({ customElementsManifest }) {
+    for (const module of customElementsManifest.modules) {
+      const exported = new Set((module.exports ?? []).map((e) => e.declaration?.name))
+      module.declarations = (module.declarations ?? []).filter((d) => exported.has(d.name))
+      for (const declaration of module.declarations) {
+        if (declaration.members) {
+          declaration.members = declaration.members.filter(
+            (member) => !member.privacy && !member.name.startsWith('#'),
+          )
+        }
+        if (declaration.events) {
+          declaration.events = declaration.events.filter((event) => event.name?.startsWith('mcp-'))
+        }
+      }
+    }
+  },
+}
+
+/** The manifest as the committed file should read it. */
+export function generate() {
+  const modules = sources.map((path) =>
+    ts.createSourceFile(
+      path,
+      readFileSync(new URL(path, root), 'utf8'),
+      ts.ScriptTarget.ES2022,
+      true,
+    ),
+  )
+  const manifest = create({ modules, plugins: [publicSurface, publishedPaths] })
+  return `${JSON.stringify(manifest, null, 2)}\n`
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writeFileSync(manifestPath, generate())
+  console.log(`wrote ${manifestPath}`)
+}

@@ -1,0 +1,36 @@
+import type { McpServerSnapshot } from '@mcp-oauth/core'
+import { format, type McpStrings, timeLeft } from './strings.js'
+
+/** What the authorization server did with a token on disconnect (RFC 7009). */
+export type RevocationOutcome = 'revoked' | 'unsupported' | 'failed'
+
+/** The core's account of a disconnect, per token; read defensively from the snapshot. */
+export interface RevocationReport {
+  readonly accessToken: RevocationOutcome
+  readonly refreshToken?: RevocationOutcome
+  /** When the access token that was not revoked stops working, in epoch milliseconds. */
+  readonly accessTokenExpiresAt?: number
+}
+
+/**
+ * What the card says after a disconnect, in plain words: revoked, or signed out only here
+ * because the server does not revoke or could not be reached, with the time the access token
+ * still works. `undefined` when the snapshot carries no report.
+ */
+export function signedOutNote(
+  snapshot: McpServerSnapshot | undefined,
+  s: McpStrings,
+  now: number,
+): string | undefined {
+  const report = (snapshot as { revocation?: RevocationReport } | undefined)?.revocation
+  if (!report) return undefined
+  const outcomes = [report.accessToken, report.refreshToken]
+  if (outcomes.every((outcome) => outcome === undefined || outcome === 'revoked')) return s.revoked
+  const failed = outcomes.includes('failed')
+  const left =
+    report.accessToken !== 'revoked' && report.accessTokenExpiresAt
+      ? report.accessTokenExpiresAt - now
+      : 0
+  if (left <= 0) return failed ? s.revokeFailed : s.notRevoked
+  return format(failed ? s.revokeFailedEndsIn : s.notRevokedEndsIn, { time: timeLeft(left, s) })
+}
