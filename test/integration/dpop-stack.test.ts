@@ -1,5 +1,7 @@
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { createDpop } from '../../packages/core/src/dpop/index.js'
+import { memoryStorage } from '../../packages/core/src/storage/memory.js'
 import { headlessDriver, type Stack, startStack } from '../../playground/stack/index.mjs'
 
 // Drives the DPoP demo server with oauth4webapi alone: what a sender-constrained client must do
@@ -65,8 +67,8 @@ async function withNonceRetry<T>(
   }
 }
 
-/** Authorization code flow with PKCE and `resource`; the token request carries a proof. */
-async function authorize(dpop: oauth.DPoPHandle) {
+/** Authorization code flow with PKCE and `resource`, up to the validated callback. */
+async function authorizeCode() {
   const verifier = oauth.generateRandomCodeVerifier()
   const state = oauth.generateRandomState()
   const url = new URL(as.authorization_endpoint!)
@@ -81,7 +83,12 @@ async function authorize(dpop: oauth.DPoPHandle) {
     code_challenge_method: 'S256',
   }).toString()
   const callback = await headlessDriver()({ url: url.href, redirectUri })
-  const params = oauth.validateAuthResponse(as, client, new URL(callback), state)
+  return { params: oauth.validateAuthResponse(as, client, new URL(callback), state), verifier }
+}
+
+/** The code exchange with a proof from `dpop` (RFC 9449 §5). */
+async function authorize(dpop: oauth.DPoPHandle) {
+  const { params, verifier } = await authorizeCode()
   return withNonceRetry(async () =>
     oauth.processAuthorizationCodeResponse(
       as,
@@ -317,5 +324,68 @@ describe('the DPoP demo server and its issuer (RFC 9449)', () => {
     expect(refreshed.token_type).toBe('dpop')
     expect(claims(refreshed.access_token).cnf).toEqual({ jkt: await dpop.calculateThumbprint() })
     expect((await call(refreshed.access_token, dpop)).status).toBe(200)
+  })
+})
+
+describe("the kit's DPoP module against the demo stack", () => {
+  const requestFetch: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init)
+    sent.push({
+      path: new URL(input instanceof Request ? input.url : String(input)).pathname,
+      status: response.status,
+    })
+    return response
+  }
+  const mcp = (method = 'tools/list') =>
+    new Request(resource, { method: 'POST', headers: mcpHeaders(), body: rpcBody(method) })
+
+  test('exchange, tool calls and refresh: one nonce retry per server, then remembered; deleteKey ends the token', async () => {
+    const dpop = createDpop({ storage: memoryStorage() })
+    expect(dpop.applies(as)).toBe(true)
+    const binding = dpop.binding(as.issuer, resource)
+    const { params, verifier } = await authorizeCode()
+
+    sent.length = 0
+    const exchanged = await binding.tokenRequest(as.token_endpoint!, (headers) =>
+      oauth.authorizationCodeGrantRequest(as, client, oauth.None(), params, redirectUri, verifier, {
+        ...options,
+        headers,
+        additionalParameters: { resource },
+      }),
+    )
+    const tokens = await oauth.processAuthorizationCodeResponse(as, client, exchanged)
+    expect(sent).toEqual([
+      { path: '/token', status: 400 },
+      { path: '/token', status: 200 },
+    ])
+    expect(dpop.tokenType(true, tokens.token_type)).toBe('DPoP')
+    expect(claims(tokens.access_token).cnf).toEqual({ jkt: await binding.thumbprint() })
+
+    sent.length = 0
+    const listed = await binding.resourceFetch(mcp(), tokens.access_token, requestFetch)
+    expect(listed.status).toBe(200)
+    expect((await listed.json()).result.tools.length).toBeGreaterThan(0)
+    expect((await binding.resourceFetch(mcp(), tokens.access_token, requestFetch)).status).toBe(200)
+    expect(sent.map((s) => s.status)).toEqual([401, 200, 200])
+
+    sent.length = 0
+    const refreshed = await oauth.processRefreshTokenResponse(
+      as,
+      client,
+      await binding.tokenRequest(as.token_endpoint!, (headers) =>
+        oauth.refreshTokenGrantRequest(as, client, oauth.None(), tokens.refresh_token!, {
+          ...options,
+          headers,
+          additionalParameters: { resource },
+        }),
+      ),
+    )
+    expect(sent.map((s) => s.status)).toEqual([200])
+    expect(claims(refreshed.access_token).cnf).toEqual({ jkt: await binding.thumbprint() })
+
+    await binding.deleteKey()
+    const after = await binding.resourceFetch(mcp(), refreshed.access_token, requestFetch)
+    expect(after.status).toBe(401)
+    expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"')
   })
 })

@@ -276,7 +276,7 @@ describe('token requests (RFC 9449 §5, §8)', () => {
     return proofs
   }
   const send = (binding: ReturnType<ReturnType<typeof setup>['binding']>) =>
-    binding.tokenRequest(TOKEN_ENDPOINT, (options) =>
+    binding.tokenRequest(TOKEN_ENDPOINT, (headers) =>
       oauth.genericTokenEndpointRequest(
         as,
         client,
@@ -284,7 +284,7 @@ describe('token requests (RFC 9449 §5, §8)', () => {
         'refresh_token',
         { refresh_token: 'rt' },
         {
-          ...options,
+          headers,
           [oauth.customFetch]: fetch,
         },
       ),

@@ -1,47 +1,39 @@
-import * as oauth from 'oauth4webapi'
 import { ConfigurationError } from '../errors.js'
 import { discard, type FetchLike } from '../http/fetch-json.js'
-import { oauthRequestOptions } from '../http/oauth-options.js'
-import { isWithinResource } from '../http/urls.js'
+import { isInsecureLoopback, isWithinResource } from '../http/urls.js'
 import type { DpopKeyPersistence, DpopKeyStore } from './key-store.js'
 import {
   type DpopNonces,
   isResourceNonceChallenge,
   isTokenEndpointNonceChallenge,
 } from './nonces.js'
+import { createProof, type EcPublicJwk, exportPublicJwk, jwkThumbprint } from './proof.js'
 
-/** The oauth4webapi option that adds a proof to a token, refresh or registration request. */
-export interface DpopRequestOptions {
-  DPoP: oauth.DPoPHandle
-}
+/** Headers that carry a proof: spread into oauth4webapi's `headers` option of a token request. */
+export type DpopProofHeaders = { dpop: string }
 
 /**
- * The DPoP key of one server with one authorization server, and everything that signs with it.
- * Proofs come from oauth4webapi's `DPoP()` handle: a fresh `jti` and `iat` each time, `htm`,
- * `htu` without query or fragment, and `ath` on resource requests (RFC 9449 §4.2).
+ * The DPoP key of one server with one authorization server, and everything that signs with it
+ * (RFC 9449). Every request gets a fresh proof: a new `jti` and `iat`, `htm`, `htu` without
+ * query or fragment, the origin's latest nonce, and `ath` on resource requests (§4.2).
  */
 export interface DpopBinding {
   readonly issuer: string
   readonly resource: string
   /**
-   * `{ DPoP }` for oauth4webapi token endpoint requests (RFC 9449 §5). Prefer
-   * {@link DpopBinding.tokenRequest}, which also answers a nonce challenge.
-   */
-  requestOptions(): Promise<DpopRequestOptions>
-  /**
-   * Sends a token or refresh request through `send` with a proof. A `use_dpop_nonce` answer
-   * (HTTP 400, RFC 9449 §8) gets exactly one retry with the nonce it supplied; the second
-   * answer is returned whatever it is.
+   * Sends a token, refresh or revocation request through `send`, which adds the given headers
+   * to it (RFC 9449 §5). A `use_dpop_nonce` answer (HTTP 400, §8) gets exactly one retry with a
+   * new proof carrying the nonce; the second answer is returned whatever it is.
    */
   tokenRequest(
     endpoint: string,
-    send: (options: DpopRequestOptions) => Promise<Response>,
+    send: (headers: DpopProofHeaders) => Promise<Response>,
   ): Promise<Response>
   /**
-   * Sends `request` to the resource with `Authorization: DPoP <token>` and a fresh proof bound
-   * to the token by `ath` (RFC 9449 §7.1). A `use_dpop_nonce` challenge (HTTP 401, RFC 9449 §9)
-   * gets exactly one retry with a new proof carrying the nonce; a request whose body cannot be
-   * replayed is not retried. Refuses a URL outside the resource.
+   * Sends `request` to the resource with `Authorization: DPoP <token>` and a proof bound to the
+   * token by `ath` (RFC 9449 §7.1). A `use_dpop_nonce` challenge (HTTP 401, §9) gets exactly
+   * one retry with a new proof carrying the nonce. Refuses a URL outside the resource, and plain
+   * HTTP except on loopback.
    */
   resourceFetch(request: Request, accessToken: string, fetch: FetchLike): Promise<Response>
   /** JWK SHA-256 thumbprint of the public key (RFC 7638), e.g. for `dpop_jkt` (RFC 9449 §10). */
@@ -52,25 +44,25 @@ export interface DpopBinding {
   deleteKey(): Promise<void>
 }
 
+interface LoadedKey {
+  privateKey: CryptoKey
+  jwk: EcPublicJwk
+  persistence: DpopKeyPersistence
+}
+
 export function createBinding(
   issuer: string,
   resource: string,
   keys: DpopKeyStore,
   nonces: DpopNonces,
 ): DpopBinding {
-  let current: Promise<{ handle: oauth.DPoPHandle; persistence: DpopKeyPersistence }> | undefined
+  let current: Promise<LoadedKey> | undefined
 
   const load = () => {
     current ??= keys.get(issuer, resource).then(
-      ({ keyPair, persistence }) => ({
-        // The shared per-origin cache overrides the handle's own: another server's requests
-        // may have learnt a newer nonce for the same authorization server.
-        handle: oauth.DPoP({}, keyPair, {
-          [oauth.modifyAssertion]: (_header, payload) => {
-            const nonce = typeof payload.htu === 'string' ? nonces.get(payload.htu) : undefined
-            if (nonce) payload.nonce = nonce
-          },
-        }),
+      async ({ keyPair, persistence }) => ({
+        privateKey: keyPair.privateKey,
+        jwk: await exportPublicJwk(keyPair.publicKey),
         persistence,
       }),
       (error: unknown) => {
@@ -81,93 +73,62 @@ export function createBinding(
     return current
   }
 
-  /** One resource request; resolves with what the server answered. */
-  async function sendToResource(
-    request: Request,
-    accessToken: string,
-    fetchFn: FetchLike,
-    handle: oauth.DPoPHandle,
-  ): Promise<Response> {
-    let answered: Response | undefined
-    const url = new URL(request.url)
-    const options: oauth.ProtectedResourceRequestOptions = {
-      ...oauthRequestOptions(fetchFn, url.href),
-      DPoP: handle,
-      // oauth4webapi builds the proof and the Authorization header; the app's request keeps
-      // everything else (body, signal, redirect mode, credentials).
-      [oauth.customFetch]: async (_url, init) => {
-        const proofHeaders = new Headers(init.headers)
-        const headers = new Headers(request.headers)
-        headers.set('authorization', proofHeaders.get('authorization') ?? '')
-        headers.set('dpop', proofHeaders.get('dpop') ?? '')
-        answered = await fetchFn(new Request(request, { headers }))
-        return answered
-      },
-    }
-    try {
-      await oauth.protectedResourceRequest(
-        accessToken,
-        request.method,
-        url,
-        new Headers(),
-        null,
-        options,
-      )
-    } catch (error) {
-      // oauth4webapi rejects any answer with a challenge; the caller reads the response itself.
-      if (!answered) {
-        const code = (error as { code?: unknown })?.code
-        if (code === oauth.HTTP_REQUEST_FORBIDDEN || code === oauth.REQUEST_PROTOCOL_FORBIDDEN) {
-          throw new ConfigurationError(
-            'insecure_url',
-            `Refusing to send a token over plain HTTP to ${url.origin}`,
-            { cause: error },
-          )
-        }
-        throw error
-      }
-    }
-    nonces.remember(url, answered!)
-    return answered!
+  const proof = async (method: string, url: string, accessToken?: string) => {
+    const { privateKey, jwk } = await load()
+    const nonce = nonces.get(url)
+    return createProof(privateKey, jwk, {
+      method,
+      url,
+      ...(accessToken === undefined ? {} : { accessToken }),
+      ...(nonce ? { nonce } : {}),
+    })
+  }
+
+  async function sendToResource(request: Request, accessToken: string, fetchFn: FetchLike) {
+    const headers = new Headers(request.headers)
+    headers.set('authorization', `DPoP ${accessToken}`)
+    headers.set('dpop', await proof(request.method, request.url, accessToken))
+    const response = await fetchFn(new Request(request, { headers }))
+    nonces.remember(request.url, response)
+    return response
   }
 
   return {
     issuer,
     resource,
-    async requestOptions() {
-      return { DPoP: (await load()).handle }
-    },
     async tokenRequest(endpoint, send) {
-      const { handle } = await load()
-      let response = await send({ DPoP: handle })
+      let response = await send({ dpop: await proof('POST', endpoint) })
       nonces.remember(endpoint, response)
       if (await isTokenEndpointNonceChallenge(response)) {
         discard(response)
-        response = await send({ DPoP: handle })
+        response = await send({ dpop: await proof('POST', endpoint) })
         nonces.remember(endpoint, response)
       }
       return response
     },
     async resourceFetch(request, accessToken, fetchFn) {
-      if (!isWithinResource(request.url, resource)) {
+      const url = new URL(request.url)
+      if (!isWithinResource(url, resource)) {
+        throw new ConfigurationError('invalid_configuration', `${url.href} is outside ${resource}`)
+      }
+      if (url.protocol !== 'https:' && !isInsecureLoopback(url)) {
         throw new ConfigurationError(
-          'invalid_configuration',
-          `${request.url} is outside ${resource}`,
+          'insecure_url',
+          `Refusing to send a token over ${url.protocol} to ${url.origin}`,
         )
       }
-      const { handle } = await load()
-      // Keep a copy before the first send consumes the body: a nonce retry resends it.
+      // Copy before the first send consumes the body: a nonce retry sends it again.
       const replay = request.bodyUsed ? undefined : request.clone()
-      const response = await sendToResource(request, accessToken, fetchFn, handle)
+      const response = await sendToResource(request, accessToken, fetchFn)
       if (!replay || !isResourceNonceChallenge(response)) {
         replay?.body?.cancel().catch(() => {})
         return response
       }
       discard(response)
-      return sendToResource(replay, accessToken, fetchFn, handle)
+      return sendToResource(replay, accessToken, fetchFn)
     },
     async thumbprint() {
-      return (await load()).handle.calculateThumbprint()
+      return jwkThumbprint((await load()).jwk)
     },
     async persistence() {
       return (await load()).persistence

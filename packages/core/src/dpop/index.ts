@@ -1,6 +1,6 @@
 // Sender-constrained tokens (RFC 9449). Importable on its own, so a bundler can split it into a
 // chunk that loads only when a server uses DPoP.
-export type { DpopBinding, DpopRequestOptions } from './binding.js'
+export type { DpopBinding, DpopProofHeaders } from './binding.js'
 export { createDpop, type Dpop, type DpopOptions } from './dpop.js'
 export {
   type DpopKey,
@@ -10,3 +10,4 @@ export {
 } from './key-store.js'
 export { DpopNonces } from './nonces.js'
 export { checkTokenType, DPOP_ALG, type DpopMode, type TokenType, usesDpop } from './policy.js'
+export { createProof, type EcPublicJwk, jwkThumbprint, type ProofRequest } from './proof.js'

@@ -1,4 +1,3 @@
-import { generateKeyPair } from 'oauth4webapi'
 import type { CorruptHandler } from '../storage/records.js'
 import type { TokenStorage } from '../storage/types.js'
 import { SingleFlight, withCrossTabLock } from '../tokens/refresh-lock.js'
@@ -146,7 +145,12 @@ export class DpopKeyStore {
 
   async #create(issuer: string, resource: string): Promise<DpopKey> {
     const key = dpopKeyStorageKey(issuer, resource)
-    const keyPair = await generateKeyPair('ES256', { extractable: false })
+    // Non-extractable: WebCrypto still lets the public half be exported (RFC 9449 §4.2 `jwk`).
+    const keyPair = (await crypto.subtle.generateKey(
+      { name: 'ECDSA', namedCurve: 'P-256' },
+      false,
+      ['sign', 'verify'],
+    )) as CryptoKeyPair
     const record: DpopKeyRecord = {
       v: DPOP_KEY_VERSION,
       issuer,
