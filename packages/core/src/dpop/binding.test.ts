@@ -173,6 +173,30 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
     expect(two?.payload.ath).toBe(await sha256b64u('token-two'))
   })
 
+  test('a redirect is not followed with the token and proof', async () => {
+    const seen = resourceServer(
+      () =>
+        new HttpResponse(null, {
+          status: 307,
+          headers: { location: 'https://mcp.example.com/elsewhere' },
+        }),
+    )
+    let followed = 0
+    server.use(
+      http.post('https://mcp.example.com/elsewhere', () => {
+        followed++
+        return HttpResponse.json({})
+      }),
+    )
+    const request = new Request(RESOURCE, { method: 'POST', body: '{}', redirect: 'follow' })
+    const response = await setup()
+      .binding(ISSUER, RESOURCE)
+      .resourceFetch(request, ACCESS_TOKEN, fetch)
+    expect(response.status).toBe(307)
+    expect(seen).toHaveLength(1)
+    expect(followed).toBe(0)
+  })
+
   test('a URL outside the resource is refused before anything is sent', async () => {
     const seen = resourceServer()
     const binding = setup().binding(ISSUER, RESOURCE)
@@ -348,6 +372,19 @@ describe('token requests (RFC 9449 §5, §8)', () => {
 })
 
 describe('the key behind the proofs', () => {
+  test('one binding per server and issuer; hasKey never creates a key', async () => {
+    const dpop = setup()
+    const binding = dpop.binding(ISSUER, RESOURCE)
+    expect(dpop.binding(ISSUER, RESOURCE)).toBe(binding)
+    expect(dpop.binding(ISSUER, 'https://other.example.com/mcp')).not.toBe(binding)
+    expect(await binding.hasKey()).toBe(false)
+    expect(await binding.hasKey()).toBe(false)
+    await binding.thumbprint()
+    expect(await binding.hasKey()).toBe(true)
+    await binding.deleteKey()
+    expect(await binding.hasKey()).toBe(false)
+  })
+
   test('thumbprint is the RFC 7638 SHA-256 thumbprint of the embedded jwk', async () => {
     const seen = resourceServer()
     const binding = setup().binding(ISSUER, RESOURCE)

@@ -33,9 +33,15 @@ export interface DpopBinding {
    * Sends `request` to the resource with `Authorization: DPoP <token>` and a proof bound to the
    * token by `ath` (RFC 9449 §7.1). A `use_dpop_nonce` challenge (HTTP 401, §9) gets exactly
    * one retry with a new proof carrying the nonce. Refuses a URL outside the resource, and plain
-   * HTTP except on loopback.
+   * HTTP except on loopback. Redirects are never followed with the token: a 3xx is returned
+   * (opaque in browsers), and each hop the caller allows needs a call of its own.
    */
   resourceFetch(request: Request, accessToken: string, fetch: FetchLike): Promise<Response>
+  /**
+   * Whether the key exists, without creating it. A stored DPoP token whose key is gone (deleted,
+   * or a memory-only key lost on reload) can never be used again, nor refreshed.
+   */
+  hasKey(): Promise<boolean>
   /** JWK SHA-256 thumbprint of the public key (RFC 7638), e.g. for `dpop_jkt` (RFC 9449 §10). */
   thumbprint(): Promise<string>
   /** Where the key lives; `memory` when the storage cannot hold a `CryptoKey`. */
@@ -88,7 +94,7 @@ export function createBinding(
     const headers = new Headers(request.headers)
     headers.set('authorization', `DPoP ${accessToken}`)
     headers.set('dpop', await proof(request.method, request.url, accessToken))
-    const response = await fetchFn(new Request(request, { headers }))
+    const response = await fetchFn(new Request(request, { headers, redirect: 'manual' }))
     nonces.remember(request.url, response)
     return response
   }
@@ -126,6 +132,9 @@ export function createBinding(
       }
       discard(response)
       return sendToResource(replay, accessToken, fetchFn)
+    },
+    async hasKey() {
+      return (await keys.find(issuer, resource)) !== undefined
     },
     async thumbprint() {
       return jwkThumbprint((await load()).jwk)
