@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { randomBytes, randomUUID } from 'node:crypto'
 import cors from 'cors'
 import express from 'express'
 import { exportJWK, generateKeyPair } from 'jose'
@@ -16,6 +16,7 @@ export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
  * @property {import('oidc-provider').ClientMetadata[]} [clients]  Pre-registered clients.
  * @property {boolean} [autoConsent]  Skip the login and consent pages (headless scripts).
  * @property {() => boolean} coop     Whether pages send `Cross-Origin-Opener-Policy: same-origin`.
+ * @property {boolean} [dpop]         Bind tokens to DPoP proofs (RFC 9449), nonces required (§8).
  */
 
 /** Counters that tests and benchmarks read. */
@@ -69,6 +70,10 @@ export async function createAuthorizationServer(options) {
       devInteractions: { enabled: false },
       registration: { enabled: options.registration },
       revocation: { enabled: true },
+      // oidc-provider enables DPoP by default; the other demo issuers stay bearer-only.
+      dPoP: options.dpop
+        ? { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true }
+        : { enabled: false },
       resourceIndicators: {
         enabled: true,
         defaultResource: (_ctx, _client, oneOf) => oneOf,

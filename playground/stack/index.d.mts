@@ -27,6 +27,8 @@ export interface Stack {
     token: string
     hiddenChallenge: string
     noRegistration: string
+    /** Accepts only DPoP-bound tokens (RFC 9449) of its own issuer, which requires nonces. */
+    dpop: string
   }
   /** The bearer token the `token` server accepts. */
   staticToken: string

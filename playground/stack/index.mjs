@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createAuthorizationServer } from './authorization-server.mjs'
+import { createDpopMcpServer } from './dpop-mcp-server.mjs'
 import { createMcpServer } from './mcp-server.mjs'
 import { listen } from './net.mjs'
 
@@ -74,6 +75,28 @@ export async function startStack(options = {}) {
       http.setHandler(createMcpServer({ ...config, origin: http.origin }))
       servers[key] = `${http.origin}/mcp`
     }
+
+    // Sender-constrained tokens (RFC 9449): an issuer of its own, so the others stay bearer-only.
+    const dpopIssuer = await listen()
+    closers.push(dpopIssuer.close)
+    const dpopAs = await createAuthorizationServer({
+      issuer: dpopIssuer.origin,
+      registration: true,
+      accessTokenTtl,
+      autoConsent: options.autoConsent ?? false,
+      coop: () => coop,
+      dpop: true,
+    })
+    dpopIssuer.setHandler(dpopAs.app)
+    const dpopHttp = await listen()
+    closers.push(dpopHttp.close)
+    const dpopServer = createDpopMcpServer({
+      origin: dpopHttp.origin,
+      issuer: dpopIssuer.origin,
+      name: 'DPoP-bound tools',
+    })
+    dpopHttp.setHandler(dpopServer.app)
+    servers.dpop = `${dpopHttp.origin}/mcp`
 
     return {
       issuer: main.origin,

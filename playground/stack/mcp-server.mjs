@@ -20,7 +20,7 @@ const ADMIN_SCOPE = 'mcp:admin'
 const BASE_SCOPE = 'mcp:read'
 
 /** A tiny MCP server with harmless tools, built with the official SDK. */
-function buildServer(name, variant) {
+export function buildServer(name, variant) {
   const server = new McpServer({ name, version: '1.0.0' })
   server.registerTool(
     'echo',

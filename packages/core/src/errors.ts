@@ -38,6 +38,8 @@ export type McpAuthErrorCode =
   | 'token_request_failed'
   | 'not_authorized'
   | 'storage_corrupt'
+  // sender-constrained tokens (RFC 9449)
+  | 'dpop_unsupported'
 
 export interface McpAuthErrorOptions {
   cause?: unknown
