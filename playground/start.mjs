@@ -28,6 +28,9 @@ function playgroundRoutes() {
               servers: stack?.servers ?? {},
               issuer: stack?.issuer,
               preRegisteredClient: stack?.preRegisteredClient,
+              // Demo credentials, shown beside their presets: without them the "Static token"
+              // and "Typed client ID" servers cannot be completed.
+              staticToken: stack?.staticToken,
             }),
           )
           return
