@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
  * - `react`, `web-components`: binding tests beside the code, in happy-dom.
  * - `integration`: Node against the real loopback demo stack (oidc-provider + MCP SDK servers).
  * - `e2e`: real Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
+ * - `docs`: the documentation's code samples type-check, and its tables cover the public types.
  */
 export default defineConfig({
   test: {
@@ -53,6 +54,15 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'docs',
+          root: 'docs',
+          include: ['tests/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
         },
       },
     ],

@@ -28,6 +28,9 @@ function playgroundRoutes() {
               servers: stack?.servers ?? {},
               issuer: stack?.issuer,
               preRegisteredClient: stack?.preRegisteredClient,
+              // Demo credentials, shown beside their presets: without them the "Static token"
+              // and "Typed client ID" servers cannot be completed.
+              staticToken: stack?.staticToken,
             }),
           )
           return
@@ -91,7 +94,9 @@ stack = await startStack({ redirectUris: [`${origin}/oauth/callback`] })
 console.log(`\n  mcp-oauth playground: ${origin}/\n`)
 for (const [name, url] of Object.entries(stack.servers))
   console.log(`    ${name.padEnd(16)} ${url}`)
-console.log(`    ${'authorization'.padEnd(16)} ${stack.issuer}\n`)
+console.log(`    ${'authorization'.padEnd(16)} ${stack.issuer}`)
+console.log(`    ${'demo client ID'.padEnd(16)} ${stack.preRegisteredClient.clientId}`)
+console.log(`    ${'demo token'.padEnd(16)} ${stack.staticToken}\n`)
 
 let stopping = false
 async function stop() {

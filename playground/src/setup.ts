@@ -9,6 +9,8 @@ export interface StackInfo {
   >
   issuer: string
   preRegisteredClient?: { issuer: string; clientId: string }
+  /** The `token` server's bearer token: a throwaway made by the demo stack on each start. */
+  staticToken?: string
 }
 
 /** Every request of the kit, for the flow timeline. */
@@ -39,3 +41,33 @@ export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: st
   { key: 'token', label: 'Static token' },
   { key: 'open', label: 'Open (no auth)' },
 ]
+
+/** What a preset needs the user to type, shown beside it: the demo token, the demo client ID. */
+export function presetCredential(
+  stack: StackInfo,
+  url: string,
+): { label: string; value: string } | undefined {
+  if (url === stack.servers.token && stack.staticToken)
+    return { label: 'Demo token', value: stack.staticToken }
+  if (url === stack.servers.noRegistration && stack.preRegisteredClient)
+    return { label: 'Demo client ID', value: stack.preRegisteredClient.clientId }
+  return undefined
+}
+
+/** The add-server hint for an address that cannot be used, in words, by error code. */
+export function unusableHint(code: string | undefined): string {
+  switch (code) {
+    case 'insecure_url':
+    case 'invalid_configuration':
+      return 'Enter a full address that starts with https:// (http:// only for localhost).'
+    case 'network_error':
+      return 'Nothing answered at this address. Is the server running?'
+    case 'server_error':
+      return 'The server answered with an error. Try again in a moment.'
+    case 'resource_metadata_not_found':
+    case 'authorization_server_not_found':
+      return 'The server asks for sign-in but does not say where.'
+    default:
+      return 'This address does not look like an MCP server this app can use.'
+  }
+}

@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import cors from 'cors'
 import express from 'express'
 import { exportJWK, generateKeyPair } from 'jose'
-import Provider, { errors } from 'oidc-provider'
 import { isLoopbackOrigin } from './net.mjs'
+import Provider, { errors } from './oidc-provider.mjs'
 import { renderConsent, renderLogin } from './pages.mjs'
 
 export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']

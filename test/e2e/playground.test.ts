@@ -1,11 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { launchChromium, signInAndConsent } from './support.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js')
 const artifacts = fileURLToPath(new URL('./artifacts/playground/', import.meta.url))
 
 let playground: ChildProcess
@@ -51,12 +53,70 @@ afterAll(async () => {
   if (playground?.pid) process.kill(-playground.pid, 'SIGTERM')
 })
 
+/** axe-core over the page, shadow roots included: every rule, contrast too. */
+async function axeViolations(page: Page): Promise<string> {
+  await page.addScriptTag({ path: axePath })
+  const violations = await page.evaluate(async () => {
+    const { axe } = window as unknown as {
+      axe: {
+        run: (
+          context: Document,
+        ) => Promise<{ violations: { id: string; help: string; nodes: { target: unknown }[] }[] }>
+      }
+    }
+    const result = await axe.run(document)
+    return result.violations.map(
+      (v) => `${v.id}: ${v.help} ${JSON.stringify(v.nodes.map((node) => node.target))}`,
+    )
+  })
+  return violations.join('\n')
+}
+
+/**
+ * Everything that went wrong on the playground's own pages (the app and its callback window):
+ * page errors, console errors and failed requests to the playground's origin (a 404 favicon).
+ * The kit's cross-origin protocol answers (a 401 challenge, the SDK's optional `GET` stream
+ * refused with 405) are how MCP works, not page faults: Chromium logs them, they are expected.
+ */
+function watchProblems(context: BrowserContext): string[] {
+  const problems: string[] = []
+  const origin = new URL(url).origin
+  const watch = (page: Page) => {
+    page.on('pageerror', (error) => problems.push(`${page.url()}: page error: ${error.message}`))
+    page.on('console', (message) => {
+      if (message.type() !== 'error' && message.type() !== 'warning') return
+      const source = message.location().url
+      const expected =
+        message.text().startsWith('Failed to load resource') &&
+        source !== '' &&
+        new URL(source).origin !== origin
+      if (!expected) problems.push(`${page.url()}: console ${message.type()}: ${message.text()}`)
+    })
+    page.on('response', (response) => {
+      if (response.status() >= 400 && new URL(response.url()).origin === origin)
+        problems.push(`${page.url()}: ${response.status()} ${response.url()}`)
+    })
+  }
+  context.pages().forEach(watch)
+  context.on('page', watch)
+  return problems
+}
+
 async function withPage(path: string, run: (page: Page, context: BrowserContext) => Promise<void>) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+  const problems = watchProblems(context)
   try {
     const page = await context.newPage()
     await page.goto(new URL(path, url).href)
+    await page.waitForLoadState('networkidle')
+    // The page names its icon, and the icon is served: no 404 on any load.
+    const icon = await page.getAttribute('link[rel="icon"]', 'href')
+    expect(icon, 'a <link rel="icon">').toBeTruthy()
+    expect((await page.request.get(new URL(icon!, page.url()).href)).status()).toBe(200)
+    expect(await axeViolations(page), 'axe on load').toBe('')
     await run(page, context)
+    expect(await axeViolations(page), 'axe at the end').toBe('')
+    expect(problems).toEqual([])
   } finally {
     await context.close()
   }
@@ -112,7 +172,91 @@ describe('the playground, started with npm start', () => {
     await withPage('/', async (page) => {
       await page.fill('#add-url', 'http://127.0.0.1:9/mcp')
       await page.fill('#add-url', 'not a url')
-      await expect.poll(() => page.textContent('.found')).toBe('Not usable: insecure_url')
+      await expect
+        .poll(() => page.textContent('.found'))
+        .toBe('Enter a full address that starts with https:// (http:// only for localhost).')
+    })
+  })
+
+  test('React chat: the add-server hint is in words, tied to the field, and blocks submit', async () => {
+    await withPage('/', async (page) => {
+      const input = page.locator('#add-url')
+      const submit = page.locator('button:text-is("Add & authorize")')
+      await input.fill('javascript:alert(1)')
+      await expect.poll(() => input.getAttribute('aria-invalid')).toBe('true')
+      const hintId = await input.getAttribute('aria-describedby')
+      expect(hintId).toBeTruthy()
+      expect(await page.textContent(`#${hintId}`)).not.toMatch(/_/) // no raw error code
+      expect(await submit.isDisabled()).toBe(true)
+
+      await input.fill('http://127.0.0.1:9/mcp')
+      await expect
+        .poll(() => page.textContent(`#${hintId}`))
+        .toBe('Nothing answered at this address. Is the server running?')
+      expect(await submit.isDisabled()).toBe(true)
+
+      await page.click('button:text-is("Open (no auth)")')
+      await expect.poll(() => page.textContent(`#${hintId}`)).toBe('Open: no authorization needed')
+      expect(await input.getAttribute('aria-invalid')).toBe('false')
+      expect(await submit.isDisabled()).toBe(false)
+    })
+  })
+
+  test('React chat: the static-token preset shows its demo token, which completes it', async () => {
+    await withPage('/', async (page) => {
+      await page.click('button:text-is("Static token")')
+      const token = (await page.textContent('[data-testid="preset-credential"] code')) ?? ''
+      expect(token).toMatch(/^demo-[0-9a-f]{24}$/)
+      await expect.poll(() => page.textContent('.found')).toMatch(/^Token only/)
+      await page.click('button:text-is("Add & authorize")')
+      await page.fill('.pane mcp-authorize input[name="token"]', token)
+      await page.click('.pane mcp-authorize button[type="submit"]')
+      await page.click('button:text-is("Call time")')
+      await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+    })
+  })
+
+  test('React chat: the typed-client-ID preset shows its client ID, which completes it', async () => {
+    await withPage('/', async (page, context) => {
+      await page.click('button:text-is("Typed client ID")')
+      const clientId = (await page.textContent('[data-testid="preset-credential"] code')) ?? ''
+      expect(clientId).toBe('mcp-oauth-demo-client')
+      await expect.poll(() => page.textContent('.found')).toMatch(/client ID/)
+      await page.click('button:text-is("Add & authorize")')
+      await page.fill('.pane mcp-authorize input[name="client-id"]', clientId)
+      await page.click('.pane mcp-authorize button[type="submit"]')
+      await authorizeIn(context, () =>
+        page.click('.pane mcp-authorize button:text-is("Authorize")'),
+      )
+      await page.click('button:text-is("Call time")')
+      await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+    })
+  })
+
+  test('React chat: styled controls, and a main pane whose width does not follow its content', async () => {
+    await withPage('/', async (page) => {
+      const width = () => page.locator('main.pane').evaluate((node) => node.clientWidth)
+      const before = await width()
+      await page.click('button:text-is("Open (no auth)")')
+      await expect.poll(() => page.textContent('.found')).toMatch(/^Open/)
+      await page.click('button:text-is("Add & authorize")')
+      await page.fill('.pane input', 'x'.repeat(400))
+      await page.click('button:text-is("Call echo")')
+      await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+      expect(await width()).toBe(before)
+
+      // Native controls look grey-bordered and square; the playground's are themed.
+      const look = (selector: string) =>
+        page
+          .locator(selector)
+          .first()
+          .evaluate((node) => {
+            const style = getComputedStyle(node)
+            return { radius: style.borderTopLeftRadius, border: style.borderTopStyle }
+          })
+      for (const selector of ['button:text-is("Open chat")', '#add-url', '.pane input']) {
+        expect(await look(selector), selector).toEqual({ radius: '8px', border: 'solid' })
+      }
     })
   })
 
@@ -126,6 +270,15 @@ describe('the playground, started with npm start', () => {
       await page.click('#list-tools')
       await expect.poll(() => page.textContent('#tools')).toBe('Tools: echo, time')
       await page.screenshot({ path: `${artifacts}plain-html.png`, fullPage: true })
+
+      // The presets that need something typed show it beside the picker.
+      const credential = page.locator('[data-testid="preset-credential"]')
+      await page.selectOption('#server', { label: 'Static token' })
+      expect(await credential.textContent()).toMatch(/^Demo token: demo-[0-9a-f]{24}$/)
+      await page.selectOption('#server', { label: 'Typed client ID' })
+      expect(await credential.textContent()).toBe('Demo client ID: mcp-oauth-demo-client')
+      await page.selectOption('#server', { label: 'Open (no auth)' })
+      expect(await credential.isHidden()).toBe(true)
     })
   })
 
@@ -139,6 +292,11 @@ describe('the playground, started with npm start', () => {
       await page.click('button:text-is("List tools")')
       await expect.poll(() => page.textContent('[data-testid="tools"]')).toBe('Tools: echo, time')
       await page.screenshot({ path: `${artifacts}svelte.png`, fullPage: true })
+
+      await page.selectOption('select', { label: 'Static token' })
+      await expect
+        .poll(() => page.textContent('[data-testid="preset-credential"]'))
+        .toMatch(/^Demo token: demo-[0-9a-f]{24}$/)
     })
   })
 })

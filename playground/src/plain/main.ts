@@ -1,5 +1,5 @@
 import { defineMcpElements, setDefaultMcpAuth } from '@mcp-oauth/web-components'
-import { auth, loadStack, PRESETS, trace } from '../setup.js'
+import { auth, loadStack, PRESETS, presetCredential, trace } from '../setup.js'
 import { type FlowTimeline, traceHandle } from '../timeline/flow-timeline.js'
 
 setDefaultMcpAuth(auth)
@@ -17,6 +17,18 @@ function show(url: string) {
   document.getElementById('card')!.setAttribute('server-url', url)
   untrace?.()
   untrace = traceHandle(trace, auth.server(url))
+  showCredential(url)
+}
+
+/** The demo token or client ID the selected preset asks for, beside the picker. */
+function showCredential(url: string) {
+  const line = document.getElementById('preset-credential')!
+  const credential = presetCredential(stack, url)
+  line.hidden = !credential
+  if (!credential) return
+  const value = document.createElement('code')
+  value.textContent = credential.value
+  line.replaceChildren(`${credential.label}: `, value)
 }
 select.addEventListener('change', () => show(select.value))
 

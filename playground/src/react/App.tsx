@@ -3,7 +3,7 @@ import { AuthorizeStep, ServerCard, useMcpAuth, useMcpServers } from '@mcp-oauth
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { auth, PRESETS, type StackInfo, trace } from '../setup.js'
+import { auth, PRESETS, presetCredential, type StackInfo, trace, unusableHint } from '../setup.js'
 import { type FlowTimeline, traceHandle } from '../timeline/flow-timeline.js'
 
 /** Probes what the user types without adding it to the app's servers. */
@@ -55,22 +55,27 @@ export function App({ stack }: { stack: StackInfo }) {
 /** The "Add server" field: probes as you type (debounced), then "Add & authorize". */
 function AddServer({ stack, onAdd }: { stack: StackInfo; onAdd: (url: string) => void }) {
   const [url, setUrl] = useState('')
-  const [found, setFound] = useState<{ url: string; text: string }>()
+  const [found, setFound] = useState<{ url: string; text: string; usable: boolean }>()
 
   useEffect(() => {
     if (!url.trim()) return
     let current = true
     const timer = setTimeout(async () => {
       let text: string
+      let usable = true
       try {
         const snapshot = await scratch.server(url).probe()
         const issuer = snapshot.issuer ? new URL(snapshot.issuer).host : ''
-        text = (FOUND[snapshot.status] ?? snapshot.status).replace('{issuer}', issuer)
+        usable = snapshot.status !== 'error'
+        text = usable
+          ? (FOUND[snapshot.status] ?? snapshot.status).replace('{issuer}', issuer)
+          : unusableHint(snapshot.error?.code)
       } catch (error) {
-        text = `Not usable: ${(error as { code?: string }).code ?? 'invalid URL'}`
+        usable = false
+        text = unusableHint((error as { code?: string }).code)
       }
       // Only the latest URL may be labelled: a slow answer for an older one is dropped.
-      if (current) setFound({ url, text })
+      if (current) setFound({ url, text, usable })
     }, 400)
     return () => {
       current = false
@@ -86,7 +91,10 @@ function AddServer({ stack, onAdd }: { stack: StackInfo; onAdd: (url: string) =>
       handle.authorize().catch(() => {})
     }
   }
-  const label = !url.trim() ? '' : found?.url === url ? found.text : 'Checking…'
+  const result = url.trim() && found?.url === url ? found : undefined
+  const label = !url.trim() ? '' : (result?.text ?? 'Checking…')
+  const invalid = result?.usable === false
+  const credential = presetCredential(stack, url)
 
   return (
     <section className="panel add" aria-label="Add server">
@@ -95,12 +103,14 @@ function AddServer({ stack, onAdd }: { stack: StackInfo; onAdd: (url: string) =>
         id="add-url"
         value={url}
         placeholder="https://mcp.example.com/mcp"
+        aria-describedby="add-url-hint"
+        aria-invalid={invalid}
         onChange={(event) => setUrl(event.target.value)}
       />
-      <p className="found" role="status" aria-live="polite">
+      <p id="add-url-hint" className="found" role="status" aria-live="polite">
         {label}
       </p>
-      <button type="button" className="primary" disabled={found?.url !== url} onClick={add}>
+      <button type="button" className="primary" disabled={!result?.usable} onClick={add}>
         Add &amp; authorize
       </button>
       <div className="presets">
@@ -110,6 +120,11 @@ function AddServer({ stack, onAdd }: { stack: StackInfo; onAdd: (url: string) =>
           </button>
         ))}
       </div>
+      {credential && (
+        <p className="credential" data-testid="preset-credential">
+          {credential.label}: <code>{credential.value}</code>
+        </p>
+      )}
     </section>
   )
 }

@@ -32,6 +32,24 @@ export function traceHandle(trace: Trace, handle: McpServerHandle): () => void {
   })
 }
 
+// Declared before the class is defined: a page that already contains the element upgrades it
+// inside `customElements.define`, which reads this at once.
+const CSS = `
+:host { display: block; font: 13px/1.4 system-ui, sans-serif; color: inherit; }
+header { display: flex; align-items: center; justify-content: space-between; }
+h2 { font-size: 14px; margin: 0 0 8px; }
+button { font: inherit; padding: 2px 10px; border-radius: 6px; border: 1px solid #8884; background: transparent; color: inherit; cursor: pointer; }
+ol { list-style: none; margin: 0; padding: 0; max-height: 320px; overflow: auto; }
+li { display: grid; grid-template-columns: 130px 1fr auto; gap: 2px 10px; padding: 6px 4px; border-top: 1px solid #8883; }
+.step { font-weight: 600; }
+li[data-step="authorization"] .step { color: #7c3aed; }
+li[data-step="token"] .step, li[data-step="refresh"] .step { color: #047857; }
+li[data-step="revoke"] .step { color: #dc2626; }
+.detail { overflow-wrap: anywhere; opacity: .85; }
+.result { font-variant-numeric: tabular-nums; opacity: .7; }
+code { grid-column: 2 / 4; font-size: 12px; overflow-wrap: anywhere; opacity: .75; }
+`
+
 /**
  * `<flow-timeline>`: the inspector panel. Shows each protocol step as it happens, with its URL,
  * status and timing. Text only; secrets are already redacted by the trace.
@@ -55,6 +73,7 @@ export class FlowTimeline extends HTMLElement {
       clear.addEventListener('click', () => this.trace?.clear())
       header.append(title, clear)
       this.#list.setAttribute('aria-live', 'polite')
+      this.#list.tabIndex = 0 // a scrollable region must be reachable by keyboard
       root.append(style, header, this.#list)
     }
     this.#listen()
@@ -117,19 +136,3 @@ declare global {
     'flow-timeline': FlowTimeline
   }
 }
-
-const CSS = `
-:host { display: block; font: 13px/1.4 system-ui, sans-serif; color: inherit; }
-header { display: flex; align-items: center; justify-content: space-between; }
-h2 { font-size: 14px; margin: 0 0 8px; }
-button { font: inherit; padding: 2px 10px; border-radius: 6px; border: 1px solid #8884; background: transparent; color: inherit; cursor: pointer; }
-ol { list-style: none; margin: 0; padding: 0; max-height: 320px; overflow: auto; }
-li { display: grid; grid-template-columns: 130px 1fr auto; gap: 2px 10px; padding: 6px 4px; border-top: 1px solid #8883; }
-.step { font-weight: 600; }
-li[data-step="authorization"] .step { color: #7c3aed; }
-li[data-step="token"] .step, li[data-step="refresh"] .step { color: #059669; }
-li[data-step="revoke"] .step { color: #dc2626; }
-.detail { overflow-wrap: anywhere; opacity: .85; }
-.result { font-variant-numeric: tabular-nums; opacity: .7; }
-code { grid-column: 2 / 4; font-size: 12px; overflow-wrap: anywhere; opacity: .75; }
-`
