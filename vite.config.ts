@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config'
  * - `react`, `web-components`: binding tests beside the code, in happy-dom.
  * - `integration`: Node against the real loopback demo stack (oidc-provider + MCP SDK servers).
  * - `e2e`: real Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
+ * - `apps`: real apps installed from `npm pack` tarballs, built with their own tooling, in Chromium.
  */
 export default defineConfig({
   test: {
@@ -53,6 +54,16 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: 'apps',
+          root: 'test',
+          include: ['apps/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
     ],

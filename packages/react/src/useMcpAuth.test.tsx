@@ -450,11 +450,15 @@ test('tokens never enter what the hook returns', async () => {
 test('the probe query data follows the snapshot: never probing after an authorization', async () => {
   const world = createWorld()
   let latest: UseMcpAuthResult | undefined
-  function Capture() {
-    latest = useMcpAuth(world.options.resource)
-    return null
-  }
-  const { client } = renderWith(makeAuth(world), <Capture />)
+  const { client } = renderWith(
+    makeAuth(world),
+    <Spy
+      url={world.options.resource}
+      onRender={(mcp) => {
+        latest = mcp
+      }}
+    />,
+  )
   const probeData = () =>
     client.getQueryData<McpServerSnapshot>(['mcp-auth', world.options.resource, 'probe'])?.status
   await waitFor(() => expect(probeData()).toBe('needs-authorization'))
