@@ -102,7 +102,7 @@ function waitForCallback(
           () =>
             fail(
               'callback_not_delivered',
-              `The authorization window came back to ${view.page} but no authorization response reached this page; serve the redirect URI ${request.redirectUri} with a page that runs the kit (see the callback recipes)`,
+              `No authorization response came back from ${view.page}; does ${request.redirectUri} load the kit?`,
               { redirectUri: request.redirectUri, page: view.page },
             ),
           options.deliveryGraceMs ?? 3000,
