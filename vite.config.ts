@@ -7,6 +7,7 @@ import { defineConfig } from 'vitest/config'
  * - `integration`: Node against the real loopback demo stack (oidc-provider + MCP SDK servers).
  * - `e2e`: real Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
  * - `docs`: the documentation's code samples type-check, and its tables cover the public types.
+ * - `apps`: real apps installed from `npm pack` tarballs, built with their own tooling, in Chromium.
  */
 export default defineConfig({
   test: {
@@ -63,6 +64,16 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           environment: 'node',
           testTimeout: 120_000,
+        },
+      },
+      {
+        test: {
+          name: 'apps',
+          root: 'test',
+          include: ['apps/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 120_000,
+          hookTimeout: 600_000,
         },
       },
     ],

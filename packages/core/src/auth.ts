@@ -1,4 +1,5 @@
 import { browserDriver } from './browser/driver.js'
+import { finishLandedCallback } from './browser/landing.js'
 import { ConfigurationError } from './errors.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
 import type { AuthContext, DriverSession } from './server/context.js'
@@ -117,6 +118,7 @@ export function createMcpAuth(
       return auth.servers()
     },
     async completeRedirect(url) {
+      if (url === undefined && landing) return landing
       const href = url ?? (typeof location === 'undefined' ? undefined : location.href)
       if (!href) return undefined
       const current = new URL(href)
@@ -143,5 +145,7 @@ export function createMcpAuth(
       return { server, ...(pending.returnTo ? { returnTo: pending.returnTo } : {}) }
     },
   }
+  // The app's bundle started on the redirect URI (an SPA route): deliver or finish at once.
+  const landing = finishLandedCallback(redirectUri, auth)
   return auth
 }

@@ -27,6 +27,7 @@ export type McpAuthErrorCode =
   | 'iss_mismatch'
   | 'state_mismatch'
   | 'callback_replayed'
+  | 'callback_not_delivered'
   | 'access_denied'
   | 'authorization_failed'
   | 'cancelled'

@@ -78,14 +78,52 @@ test('callbacks receive the element events; onAuthorizeRequest can veto', async 
   const host = element(container, 'mcp-server-card')
   const fire = (type: string, detail: unknown, cancelable = false) =>
     host.dispatchEvent(new CustomEvent(type, { detail, cancelable }))
-  fire('mcp-authorized', { status: 'authorized' })
   fire('mcp-error', { code: 'timeout', message: 'Sign-in took too long.' })
-  expect(onAuthorized).toHaveBeenCalledWith({ status: 'authorized' })
   expect(onError).toHaveBeenCalledWith({ code: 'timeout', message: 'Sign-in took too long.' })
   await waitFor(() =>
     expect(onStatusChange).toHaveBeenCalledWith(expect.objectContaining({ status: 'open' })),
   )
   expect(fire('mcp-authorize-request', {}, true)).toBe(false)
+})
+
+test('onAuthorized only when authorizing became authorized; onRestored for stored tokens', async () => {
+  const world = createWorld()
+  const storage = memoryStorage()
+  const options = { redirectUri: REDIRECT, storage, driver: world.driver() }
+  makeAuth(world) // installs the world's handlers
+  const first = createMcpAuth(options)
+  const onAuthorized = vi.fn()
+  const onRestored = vi.fn()
+  const onStatusChange = vi.fn()
+  const { container, unmount } = render(
+    <McpAuthProvider auth={first}>
+      <ServerCard
+        serverUrl={world.options.resource}
+        onAuthorized={onAuthorized}
+        onRestored={onRestored}
+        onStatusChange={(s) => onStatusChange(s.status)}
+      />
+    </McpAuthProvider>,
+  )
+  const host = element(container, 'mcp-server-card')
+  await waitFor(() => expect(host.getAttribute('status')).toBe('needs-authorization'))
+  await first.server(world.options.resource).authorize()
+  await waitFor(() => expect(onAuthorized).toHaveBeenCalledTimes(1))
+  expect(onRestored).not.toHaveBeenCalled()
+  unmount()
+
+  // A reload: a new instance over the same storage finds the tokens.
+  const second = createMcpAuth(options)
+  const later = { onAuthorized: vi.fn(), onRestored: vi.fn() }
+  render(
+    <McpAuthProvider auth={second}>
+      <ServerCard serverUrl={world.options.resource} {...later} />
+    </McpAuthProvider>,
+  )
+  await waitFor(() => expect(later.onRestored).toHaveBeenCalledTimes(1))
+  expect(later.onRestored.mock.calls[0]?.[0].status).toBe('authorized')
+  expect(later.onAuthorized).not.toHaveBeenCalled()
+  expect(onStatusChange.mock.calls.map(([s]) => s)).toContain('authorizing')
 })
 
 test('the latest callbacks are called, and none after unmount', () => {

@@ -25,8 +25,16 @@ export interface McpElementProps {
   auth?: McpAuth
   className?: string
   style?: CSSProperties
-  /** An authorization finished (not after a silent refresh). */
+  /**
+   * An authorization finished in this page: the status went from `authorizing` to `authorized`.
+   * Never on a reload that found stored tokens (see `onRestored`), nor after a silent refresh.
+   */
   onAuthorized?: (snapshot: McpServerSnapshot) => void
+  /**
+   * The server turned out to be authorized without an authorization in this page: stored
+   * tokens were found on load, or another tab authorized it.
+   */
+  onRestored?: (snapshot: McpServerSnapshot) => void
   /** A new error, with the element's own message (never the server's text). */
   onError?: (error: McpErrorDetail) => void
   onStatusChange?: (snapshot: McpServerSnapshot) => void
@@ -39,17 +47,29 @@ export type ServerCardProps = McpElementProps
 
 type Callbacks = Pick<
   McpElementProps,
-  'onAuthorized' | 'onError' | 'onStatusChange' | 'onAuthorizeRequest'
+  'onAuthorized' | 'onRestored' | 'onError' | 'onStatusChange' | 'onAuthorizeRequest'
 >
 
-/** Element events and the callback each one feeds. */
+/**
+ * Element events and the callback each one feeds. `onAuthorized` and `onRestored` are told
+ * apart from the status transitions themselves, so they mean the same on every element version.
+ */
 function listenersFor(callbacks: { current: Callbacks }): Record<string, (event: Event) => void> {
   const snapshot = (event: Event) => (event as CustomEvent<McpServerSnapshot>).detail
+  let previous: McpServerSnapshot | undefined
   return {
-    'mcp-authorized': (event) => callbacks.current.onAuthorized?.(snapshot(event)),
     'mcp-error': (event) =>
       callbacks.current.onError?.((event as CustomEvent<McpErrorDetail>).detail),
-    'mcp-status-change': (event) => callbacks.current.onStatusChange?.(snapshot(event)),
+    'mcp-status-change': (event) => {
+      const current = snapshot(event)
+      const before = previous?.resource === current.resource ? previous.status : undefined
+      previous = current
+      callbacks.current.onStatusChange?.(current)
+      // A refresh, or a recovery from a transient error, is neither.
+      if (current.status !== 'authorized' || before === 'refreshing' || before === 'error') return
+      if (before === 'authorizing') callbacks.current.onAuthorized?.(current)
+      else callbacks.current.onRestored?.(current)
+    },
     'mcp-authorize-request': (event) => {
       if (callbacks.current.onAuthorizeRequest?.(snapshot(event)) === false) event.preventDefault()
     },

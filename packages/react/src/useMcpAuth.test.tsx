@@ -447,6 +447,28 @@ test('tokens never enter what the hook returns', async () => {
   expect(Object.values(latest ?? {})).not.toContain(token)
 })
 
+test('the probe query data follows the snapshot: never probing after an authorization', async () => {
+  const world = createWorld()
+  let latest: UseMcpAuthResult | undefined
+  const { client } = renderWith(
+    makeAuth(world),
+    <Spy
+      url={world.options.resource}
+      onRender={(mcp) => {
+        latest = mcp
+      }}
+    />,
+  )
+  const probeData = () =>
+    client.getQueryData<McpServerSnapshot>(['mcp-auth', world.options.resource, 'probe'])?.status
+  await waitFor(() => expect(probeData()).toBe('needs-authorization'))
+  await act(() => latest?.authorize())
+  expect(latest?.status).toBe('authorized')
+  expect(probeData()).toBe('authorized')
+  await act(() => latest?.disconnect())
+  expect(probeData()).toBe('disconnected')
+})
+
 describe('instances', () => {
   test("probes go into the app's QueryClient when there is one", async () => {
     const world = createWorld()

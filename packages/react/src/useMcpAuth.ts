@@ -7,7 +7,7 @@ import {
   type PreRegisteredClient,
 } from '@mcp-oauth/core'
 import { type QueryClient, useMutation, useQuery } from '@tanstack/react-query'
-import { useMemo, useSyncExternalStore } from 'react'
+import { useEffect, useMemo, useSyncExternalStore } from 'react'
 import { type McpHookOptions, useMcpContext } from './context.js'
 
 export interface UseMcpAuthOptions extends McpHookOptions {
@@ -169,6 +169,16 @@ export function useMcpAuth(
     },
     queryClient,
   )
+
+  // The probe entry follows the live snapshot once it has data, so the devtools tell the same
+  // story as the hook (never a `probing` left behind after an authorization).
+  useEffect(() => {
+    if (!handle) return
+    const key = ['mcp-auth', handle.url, 'probe']
+    return handle.subscribe((current) => {
+      if (queryClient.getQueryData(key) !== undefined) queryClient.setQueryData(key, current)
+    })
+  }, [handle, queryClient])
 
   const authorizeMutation = useMutation(
     {

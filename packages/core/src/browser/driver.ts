@@ -3,6 +3,7 @@ import { AuthorizationError } from '../errors.js'
 import type { DriverSession } from '../server/context.js'
 import type { AuthorizationDriverRequest, AuthorizeOptions } from '../types.js'
 import { type AckMessage, CHANNEL, isCallbackFor } from './messages.js'
+import { readPopup } from './popup-watch.js'
 
 export interface BrowserDriverOptions {
   /** `window.open` features. Default: a centred 500×700 window. */
@@ -15,6 +16,12 @@ export interface BrowserDriverOptions {
   closedGraceMs?: number
   /** Gives up on a flow after this long. Default 600 000 ms (the pending record's lifetime). */
   timeoutMs?: number
+  /**
+   * How long the popup may sit on this app's origin without delivering a response for the flow
+   * (a page that is not the callback, or a callback page that understood nothing) before the
+   * flow fails with `callback_not_delivered`. Default 3000 ms.
+   */
+  deliveryGraceMs?: number
 }
 
 function centredFeatures(): string {
@@ -35,9 +42,12 @@ const redirectSession: DriverSession = {
 }
 
 /**
- * Waits for the callback of one flow: a same-origin `postMessage` from the popup, or a
- * `BroadcastChannel` message when the opener link was cut. Only `location.origin` and this
- * flow's `state` are accepted; the sender gets an acknowledgement so it may close.
+ * Waits for the callback of one flow, whichever way it comes first: the popup seen at the
+ * redirect URI with this flow's `state` (a single-page app's fallback route needs no code for
+ * it), a same-origin `postMessage` from the popup, or a `BroadcastChannel` message when the
+ * opener link was cut. Only `location.origin` and this flow's `state` are accepted; the sender
+ * gets an acknowledgement so it may close. A popup that stays on this origin without delivering
+ * fails the flow with `callback_not_delivered` after `deliveryGraceMs`, never the full timeout.
  */
 function waitForCallback(
   popup: Window,
@@ -50,14 +60,19 @@ function waitForCallback(
     const cleanup = () => {
       clearTimeout(timeout)
       clearTimeout(grace)
+      clearTimeout(undelivered)
       clearInterval(watch)
       removeEventListener('message', onMessage)
       request.signal.removeEventListener('abort', onAbort)
       channel?.close()
     }
-    const fail = (code: 'cancelled' | 'timeout', message: string) => {
+    const fail = (
+      code: 'cancelled' | 'timeout' | 'callback_not_delivered',
+      message: string,
+      details?: Record<string, unknown>,
+    ) => {
       cleanup()
-      reject(new AuthorizationError(code, message))
+      reject(new AuthorizationError(code, message, details ? { details } : {}))
     }
     const onMessage = (event: MessageEvent) => {
       if (event.origin !== location.origin || !isCallbackFor(event.data, request.state)) return
@@ -70,13 +85,35 @@ function waitForCallback(
     }
     const onAbort = () => fail('cancelled', 'The authorization was cancelled')
     let grace: ReturnType<typeof setTimeout> | undefined
+    let undelivered: ReturnType<typeof setTimeout> | undefined
     const watch = setInterval(() => {
+      const view = readPopup(popup, request.redirectUri, request.state)
+      if (view.kind === 'callback') {
+        cleanup()
+        popup.close()
+        resolve(view.url)
+        return
+      }
+      if (view.kind !== 'elsewhere') {
+        clearTimeout(undelivered)
+        undelivered = undefined
+      } else {
+        undelivered ??= setTimeout(
+          () =>
+            fail(
+              'callback_not_delivered',
+              `No authorization response came back from ${view.page}; does ${request.redirectUri} load the kit?`,
+              { redirectUri: request.redirectUri, page: view.page },
+            ),
+          options.deliveryGraceMs ?? 3000,
+        )
+      }
       if (!popup.closed || grace) return
       grace = setTimeout(
         () => fail('cancelled', 'The authorization window was closed'),
         options.closedGraceMs ?? 120_000,
       )
-    }, 500)
+    }, 250)
     const timeout = setTimeout(
       () => fail('timeout', 'No answer from the authorization server in time'),
       options.timeoutMs ?? 600_000,

@@ -1,0 +1,193 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, test } from 'vitest'
+import { type Stack, startStack } from '../../playground/stack/index.mjs'
+import { launchChromium, signInAndConsent } from '../e2e/support.js'
+import { type ExpectedResponse, watchContext } from './support/browser.js'
+import { installAndBuild, packPackages } from './support/install.js'
+import { serveNode } from './support/node-server.js'
+import { type StaticServer, serveStatic, strictCsp } from './support/serve.js'
+
+/**
+ * Real apps, each installed from the packed tarballs and built with its own tooling, served
+ * under a strict CSP, driven in one Chromium against the demo stack.
+ */
+interface AppSpec {
+  /** Folder under test/apps. */
+  name: string
+  /** How the app is served once built. */
+  serve: { kind: 'static'; output: string; spaFallback: boolean } | { kind: 'node'; entry: string }
+  /** How the user disconnects: the app's own button, or the server card's (with its confirmation). */
+  disconnect: 'button' | 'card'
+}
+
+const APPS: AppSpec[] = [
+  // Vite + React 18 + TanStack Query, useMcpAuth and AuthorizeStep; callback on an SPA route.
+  {
+    name: 'react18',
+    serve: { kind: 'static', output: 'dist', spaFallback: true },
+    disconnect: 'button',
+  },
+  // Vite + React 19 with the elements; a static callback.html page.
+  {
+    name: 'react19',
+    serve: { kind: 'static', output: 'dist', spaFallback: false },
+    disconnect: 'card',
+  },
+  // Vite + Vue 3 with the elements; callback on an SPA route.
+  { name: 'vue', serve: { kind: 'static', output: 'dist', spaFallback: true }, disconnect: 'card' },
+  // SvelteKit (Svelte 5) with SSR, the handle as a store and the elements; a callback route.
+  { name: 'sveltekit', serve: { kind: 'node', entry: 'build/index.js' }, disconnect: 'card' },
+  // One HTML page and one module script, bundled by Vite; the page is its own redirect URI.
+  {
+    name: 'plain',
+    serve: { kind: 'static', output: 'dist', spaFallback: false },
+    disconnect: 'card',
+  },
+]
+
+/** `APPS=vue,plain npx vitest run --project apps` builds and runs only those while iterating. */
+const only = process.env.APPS?.split(',').filter(Boolean)
+const selected = only ? APPS.filter((app) => only.includes(app.name)) : APPS
+
+let work: string
+let packs: string
+let stack: Stack
+let browser: Browser
+let csp: string
+let connectSrc: string[]
+const built = new Map<string, string>()
+const servers: StaticServer[] = []
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'mcp-oauth-apps-'))
+  const packed = await packPackages()
+  packs = packed.dir
+  // Two at a time: installs wait on the network and the cache, builds on the CPU.
+  const queue = [...selected]
+  const worker = async () => {
+    for (let app = queue.shift(); app; app = queue.shift()) {
+      built.set(app.name, await installAndBuild(app.name, work, packed.tarballs))
+    }
+  }
+  await Promise.all([worker(), worker()])
+  stack = await startStack()
+  connectSrc = [stack.issuer, stack.servers.oauth].map((url) => new URL(url).origin)
+  csp = strictCsp(connectSrc)
+  browser = await launchChromium()
+}, 600_000)
+
+afterAll(async () => {
+  await browser?.close()
+  for (const server of servers) await server.close()
+  await stack?.close()
+  if (work) await rm(work, { recursive: true, force: true })
+  if (packs) await rm(packs, { recursive: true, force: true })
+})
+
+async function serve(app: AppSpec): Promise<string> {
+  const dir = built.get(app.name)
+  if (!dir) throw new Error(`${app.name} was not built`)
+  const server =
+    app.serve.kind === 'static'
+      ? await serveStatic({
+          root: join(dir, app.serve.output),
+          csp,
+          spaFallback: app.serve.spaFallback,
+        })
+      : await serveNode(join(dir, app.serve.entry), connectSrc)
+  servers.push(server)
+  return server.origin
+}
+
+/** Answers the protocol calls for, which Chromium still logs as errors. */
+function expectedResponses(): ExpectedResponse[] {
+  return [
+    { status: 401, url: stack.servers.oauth, why: 'the probe, before any token' },
+    {
+      status: 405,
+      url: stack.servers.oauth,
+      why: 'the SDK opens the optional GET stream; a stateless server answers 405 (Streamable HTTP)',
+    },
+    {
+      status: 400,
+      url: `${stack.issuer}/token/revocation`,
+      why: 'disconnect revokes both tokens; this AS cannot revoke JWT access tokens and answers unsupported_token_type (RFC 7009 §2.2.1)',
+    },
+  ]
+}
+
+const status = (page: Page) => page.locator('#status').textContent()
+
+/** Authorize, call a tool through the SDK, reload, disconnect: the same story in every app. */
+async function journey(context: BrowserContext, origin: string, app: AppSpec) {
+  const url = `${origin}/?server=${encodeURIComponent(stack.servers.oauth)}`
+  if (app.serve.kind === 'node') {
+    // Server-side rendering: the page renders in Node with the elements' tags and no error.
+    const response = await fetch(url)
+    expect(response.status).toBe(200)
+    const html = await response.text()
+    expect(html).toContain(`<mcp-authorize server-url="${stack.servers.oauth}"`)
+    expect(html).toContain('<output id="status">unknown</output>')
+    const policy = Object.fromEntries(
+      (response.headers.get('content-security-policy') ?? '').split(';').map((directive) => {
+        const [name, ...values] = directive.trim().split(/\s+/)
+        return [name, values.join(' ')]
+      }),
+    )
+    // SvelteKit's inline start-up script is allowed by its hash, its route announcer's style
+    // attribute by its hash; nothing else inline.
+    expect(policy).toEqual({
+      'default-src': "'self'",
+      'script-src': expect.stringMatching(/^'self' 'sha256-[A-Za-z0-9+/=]+'$/),
+      'style-src': "'self' 'unsafe-hashes' 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='",
+      'connect-src': `'self' ${connectSrc.join(' ')}`,
+    })
+  }
+  const page = await context.newPage()
+  await page.goto(url)
+  await expect.poll(() => status(page), { timeout: 15_000 }).toBe('needs-authorization')
+
+  const authorize = page.locator('mcp-authorize').getByRole('button', { name: 'Authorize' })
+  const [popup] = await Promise.all([context.waitForEvent('page'), authorize.click()])
+  await signInAndConsent(popup)
+  await expect.poll(() => status(page), { timeout: 15_000 }).toBe('authorized')
+  await expect.poll(() => popup.isClosed()).toBe(true)
+
+  await page.click('#call')
+  await expect
+    .poll(() => page.locator('#tool').textContent(), { timeout: 15_000 })
+    .toBe('echo: hello')
+
+  await page.reload()
+  await expect.poll(() => status(page), { timeout: 15_000 }).toBe('authorized')
+
+  if (app.disconnect === 'button') await page.click('#disconnect')
+  else {
+    const card = page.locator('mcp-server-card')
+    await card.getByRole('button', { name: 'Disconnect' }).click()
+    // The card asks for confirmation first.
+    await card.getByRole('button', { name: 'Disconnect' }).click()
+  }
+  await expect.poll(() => status(page), { timeout: 15_000 }).toBe('disconnected')
+  await page.reload()
+  await expect.poll(() => status(page), { timeout: 15_000 }).toBe('needs-authorization')
+}
+
+describe('real apps from the packed packages, under a strict CSP', () => {
+  for (const app of selected) {
+    test(app.name, async () => {
+      const origin = await serve(app)
+      const context = await browser.newContext()
+      const problems = watchContext(context, { expected: expectedResponses() })
+      try {
+        await journey(context, origin, app)
+        expect(problems).toEqual([])
+      } finally {
+        await context.close()
+      }
+    })
+  }
+})
