@@ -1,0 +1,110 @@
+import { callbackParams, checkAuthorizationResponse } from '../authorize/callback-params.js'
+import { type AuthorizationRequest, createAuthorizationRequest } from '../authorize/request.js'
+import { selectScopes } from '../authorize/scopes.js'
+import { AuthorizationError } from '../errors.js'
+import { type ClientRecord, keys, RECORD_VERSION, type TokenRecord } from '../storage/records.js'
+import { exchangeAuthorizationCode } from '../tokens/token-endpoint.js'
+import type { AuthorizeOptions } from '../types.js'
+import type { ClientIdentity } from './client-identity.js'
+import type { AuthContext } from './context.js'
+import type { Discovery } from './discovery-cache.js'
+
+/** A prepared authorization request, its pending record already stored. */
+export interface PreparedAuthorization {
+  client: ClientRecord
+  request: AuthorizationRequest
+}
+
+/**
+ * Chooses scopes and a client, builds the authorization request (OAuth 2.1 §4.1.1) and stores
+ * its pending record, keyed by `state`. `undefined` when no client identity can be had.
+ */
+export async function prepareAuthorization(input: {
+  ctx: AuthContext
+  server: string
+  discovery: Discovery
+  clients: ClientIdentity
+  options: AuthorizeOptions
+  challengeScope: string | undefined
+  /** On step-up: the scopes to ask for, and those granted before (SEP-2350). */
+  stepUp: { scopes: readonly string[]; granted: readonly string[] } | undefined
+}): Promise<PreparedAuthorization | undefined> {
+  const { ctx, discovery, options, stepUp } = input
+  const scopes = selectScopes({
+    explicit: options.scope,
+    challenged: stepUp ? stepUp.scopes.join(' ') : input.challengeScope,
+    resourceSupported: discovery.prm?.scopes_supported,
+    serverSupported: discovery.as.scopes_supported,
+    previous: stepUp?.granted,
+  })
+  // Register for every scope the resource offers, not only today's: a client registered
+  // with a narrow `scope` could never step up (RFC 7591 §2, `scope`).
+  const registrationScopes = new Set([...(discovery.prm?.scopes_supported ?? []), ...scopes])
+  const client = await input.clients.resolve(
+    discovery,
+    true,
+    [...registrationScopes].join(' ') || undefined,
+  )
+  if (!client) return undefined
+  const request = await createAuthorizationRequest({
+    as: discovery.as,
+    client,
+    redirectUri: ctx.redirectUri,
+    resource: discovery.resource,
+    scopes,
+    returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
+  })
+  request.pending.server = input.server
+  await ctx.storage.set(keys.pending(request.pending.state), request.pending)
+  return { client, request }
+}
+
+/**
+ * Finishes a flow from its callback URL: consumes the pending record for the response's
+ * `state` (so a callback works once), checks `iss`, `state` and `error` in that order (RFC 9207
+ * §2.4, RFC 6749 §4.1.2), then exchanges the code. Resolves with the token record to store.
+ */
+export async function exchangeCallback(
+  ctx: AuthContext,
+  callbackUrl: string,
+  expectedState: string | undefined,
+  resourceName: string | undefined,
+): Promise<TokenRecord> {
+  const params = callbackParams(callbackUrl)
+  const state = expectedState ?? params.get('state') ?? ''
+  const pending = await ctx.takePending(state)
+  if (!pending) {
+    throw new AuthorizationError(
+      'callback_replayed',
+      'No authorization is waiting for this callback (already used, expired or unknown)',
+    )
+  }
+  if (pending.expiresAt < Date.now()) {
+    throw new AuthorizationError('timeout', 'The authorization took too long; start again')
+  }
+  checkAuthorizationResponse(params, {
+    issuer: pending.issuer,
+    state: pending.state,
+    as: pending.as,
+  })
+  const issued = await exchangeAuthorizationCode({
+    fetch: ctx.fetch,
+    as: pending.as,
+    client: pending.client,
+    params,
+    redirectUri: pending.redirectUri,
+    codeVerifier: pending.codeVerifier,
+    resource: pending.resource,
+    requestedScopes: pending.scopes,
+  })
+  return {
+    v: RECORD_VERSION,
+    resource: pending.resource,
+    ...issued,
+    issuer: pending.issuer,
+    clientId: pending.client.clientId,
+    as: pending.as,
+    registration: pending.client.kind,
+    ...(resourceName ? { resourceName } : {}),
+  }
+}

@@ -1,0 +1,116 @@
+import { splitScopes } from '../http/www-authenticate.js'
+import {
+  manualClient,
+  metadataDocumentClient,
+  registerDynamicClient,
+} from '../registration/register.js'
+import {
+  type ClientRecord,
+  keys,
+  RECORD_VERSION,
+  readRecord,
+  type TokenRecord,
+} from '../storage/records.js'
+import type { PreRegisteredClient } from '../types.js'
+import type { AuthContext } from './context.js'
+import type { Discovery } from './discovery-cache.js'
+
+/**
+ * The client identity a server's flows use with its authorization server, in the order MCP
+ * authorization recommends (2025-11-25, "Client Registration Approaches").
+ */
+export class ClientIdentity {
+  readonly #ctx: AuthContext
+  readonly #onCorrupt: (key: string) => void
+  #manual: ClientRecord | undefined
+
+  constructor(ctx: AuthContext, onCorrupt: (key: string) => void) {
+    this.#ctx = ctx
+    this.#onCorrupt = onCorrupt
+  }
+
+  #readStored(issuer: string): Promise<ClientRecord | undefined> {
+    return readRecord<ClientRecord>(
+      this.#ctx.storage,
+      keys.client(issuer, this.#ctx.redirectUri),
+      'client',
+      this.#onCorrupt,
+    )
+  }
+
+  /**
+   * Pre-registered credentials for this exact issuer, then one the user typed or an earlier
+   * registration (both keyed by issuer, never reused with another AS), then a client ID
+   * metadata document, then dynamic registration (only when `register`; otherwise a
+   * placeholder of the kind it will be).
+   */
+  async resolve(
+    discovery: Discovery,
+    register: boolean,
+    scope?: string,
+  ): Promise<ClientRecord | undefined> {
+    const { as } = discovery
+    const redirectUri = this.#ctx.redirectUri
+    const pre = this.#ctx.preRegistered[as.issuer]
+    if (pre) return manualClient(as, redirectUri, pre, 'pre-registered')
+    if (this.#manual?.issuer === as.issuer) return this.#manual
+    const stored = await this.#readStored(as.issuer)
+    // A registration whose scope does not cover this request registers again for the union:
+    // some servers refuse any scope a client did not register (RFC 7591 §2, `scope`).
+    const wanted = splitScopes(scope)
+    const covered = (record: ClientRecord) =>
+      !register ||
+      record.scope === undefined ||
+      wanted.every((s) => splitScopes(record.scope).includes(s))
+    if (stored && stored.issuer === as.issuer && covered(stored)) return stored
+    if (stored?.scope) scope = [...new Set([...splitScopes(stored.scope), ...wanted])].join(' ')
+    const cimd = metadataDocumentClient(as, redirectUri, this.#ctx.clientMetadata?.metadataUrl)
+    if (cimd) return cimd
+    if (!as.registration_endpoint) return undefined
+    if (!register) {
+      // Registration happens when the user authorizes; report the kind it will be.
+      return {
+        v: RECORD_VERSION,
+        issuer: as.issuer,
+        redirectUri,
+        clientId: '',
+        tokenEndpointAuthMethod: 'none',
+        kind: 'dynamic',
+      }
+    }
+    const client = await registerDynamicClient(
+      this.#ctx.fetch,
+      as,
+      redirectUri,
+      this.#ctx.clientMetadata,
+      scope,
+    )
+    await this.#ctx.storage.set(keys.client(as.issuer, redirectUri), client)
+    return client
+  }
+
+  /** Keeps a client ID the user typed for `discovery`'s issuer. A blank ID is refused. */
+  async submit(discovery: Discovery, credentials: PreRegisteredClient): Promise<ClientRecord> {
+    const client = manualClient(discovery.as, this.#ctx.redirectUri, credentials, 'manual')
+    this.#manual = client
+    await this.#ctx.storage.set(keys.client(client.issuer, client.redirectUri), client)
+    return client
+  }
+
+  /** The client to refresh or revoke `tokens` with. */
+  async forTokens(tokens: TokenRecord): Promise<ClientRecord> {
+    const issuer = tokens.issuer!
+    const pre = this.#ctx.preRegistered[issuer]
+    if (pre) return manualClient(tokens.as!, this.#ctx.redirectUri, pre, 'pre-registered')
+    const stored = await this.#readStored(issuer)
+    if (stored && stored.clientId === tokens.clientId) return stored
+    return {
+      v: RECORD_VERSION,
+      issuer,
+      redirectUri: this.#ctx.redirectUri,
+      clientId: tokens.clientId!,
+      tokenEndpointAuthMethod: 'none',
+      kind: tokens.registration ?? 'dynamic',
+    }
+  }
+}

@@ -1,0 +1,137 @@
+import { AuthorizationError, McpAuthError } from '../errors.js'
+import { discard } from '../http/fetch-json.js'
+import { isWithinResource } from '../http/urls.js'
+import { bearerChallenge, splitScopes } from '../http/www-authenticate.js'
+import type { McpServerStatus } from '../types.js'
+import type { AuthContext } from './context.js'
+import type { DiscoveryCache } from './discovery-cache.js'
+import { operationKey } from './operation.js'
+import type { Patch } from './snapshot.js'
+import type { TokenSession } from './token-session.js'
+
+/**
+ * Step-up state for one server (MCP authorization 2026-07-28, "Step-Up Authorization Flow"):
+ * the scopes the last `insufficient_scope` asked for, and attempts per operation.
+ */
+export class StepUp {
+  pending: { operation: string; scopes: string[] } | undefined
+  readonly #attempts = new Map<string, number>()
+
+  /** Counts one more authorization for the pending operation; refuses past `max`. */
+  begin(max: number): void {
+    if (!this.pending) return
+    const { operation } = this.pending
+    const attempts = this.#attempts.get(operation) ?? 0
+    if (attempts >= max) {
+      throw new AuthorizationError(
+        'step_up_limit',
+        `Gave up after ${attempts} authorization attempts for the same operation`,
+        { details: { operation, attempts } },
+      )
+    }
+    this.#attempts.set(operation, attempts + 1)
+  }
+
+  refused(operation: string, scopes: string[]): void {
+    this.pending = { operation, scopes }
+    // The authorization behind the refused token was this operation's first attempt.
+    if (!this.#attempts.has(operation)) this.#attempts.set(operation, 1)
+  }
+
+  succeeded(operation: string): void {
+    this.#attempts.delete(operation)
+  }
+}
+
+/** What a resource request needs from its handle. */
+export interface ResourceFetchHost {
+  readonly ctx: AuthContext
+  readonly url: string
+  readonly session: TokenSession
+  readonly discovery: DiscoveryCache
+  readonly stepUp: StepUp
+  status(): McpServerStatus
+  update(status: McpServerStatus, patch?: Patch): void
+}
+
+/**
+ * `fetch` for one server. The bearer token goes only to URLs of this resource (same origin,
+ * path at or under it); a request whose `Authorization` header the app set passes untouched.
+ * A 401 `invalid_token` gets one refresh and one retry; any other 401 means
+ * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
+ * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
+ */
+export async function fetchResource(
+  host: ResourceFetchHost,
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  const { ctx, session } = host
+  const request = new Request(input, init)
+  if (request.headers.has('authorization')) return ctx.fetch(request)
+  await session.load()
+  const tokens = session.tokens
+  if (!tokens || !isWithinResource(request.url, tokens.resource)) {
+    if (!isWithinResource(request.url, host.url)) return ctx.fetch(request)
+  }
+  const operation = await operationKey(request)
+  const retry = request.clone()
+  let token: string | undefined
+  if (tokens && isWithinResource(request.url, tokens.resource)) {
+    try {
+      token = await session.accessToken()
+    } catch (error) {
+      if (error instanceof McpAuthError && error.transient) throw error
+    }
+  }
+  let response = await ctx.fetch(withBearer(request, token))
+  if (response.status === 401 && token) {
+    const challenge = bearerChallenge(response.headers.get('www-authenticate'))
+    if (!challenge || challenge.params.error === 'invalid_token') {
+      let fresh: string | undefined
+      try {
+        fresh = await session.refresh(token)
+      } catch {
+        fresh = undefined
+      }
+      if (fresh) {
+        discard(response)
+        response = await ctx.fetch(withBearer(retry, fresh))
+      }
+    }
+  }
+  observe(host, response, operation)
+  return response
+}
+
+/** Updates the status from a response of this server. */
+function observe(host: ResourceFetchHost, response: Response, operation: string): void {
+  const challenge = bearerChallenge(response.headers.get('www-authenticate'))
+  if (response.status === 401) {
+    host.discovery.refused(challenge)
+    host.update('needs-authorization')
+    return
+  }
+  if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
+    const granted = host.session.tokens?.scopes ?? []
+    host.stepUp.refused(operation, [
+      ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
+    ])
+    host.update('needs-step-up')
+    return
+  }
+  if (response.ok) {
+    host.stepUp.succeeded(operation)
+    const status = host.status()
+    if (status !== 'authorized' && host.session.tokens)
+      host.update('authorized', { error: undefined })
+    else if (status === 'unknown' || status === 'probing') host.update('open')
+  }
+}
+
+function withBearer(request: Request, token: string | undefined): Request {
+  if (!token) return request
+  const headers = new Headers(request.headers)
+  headers.set('authorization', `Bearer ${token}`)
+  return new Request(request, { headers })
+}
