@@ -85,7 +85,7 @@ export class McpServerHandle {
   }
 
   /** @internal Called by the auth instance when a stored record is unreadable. */
-  reportCorrupt(key: string): void {
+  reportCorrupt = (key: string): void => {
     this.#update(this.getSnapshot().status, {
       error: new McpAuthError(
         'storage_corrupt',
@@ -99,7 +99,7 @@ export class McpServerHandle {
    * otherwise an unauthenticated request, then discovery and client resolution →
    * `open`, `needs-authorization`, `needs-client-id`, `needs-token` or `error`.
    */
-  async probe(): Promise<McpServerSnapshot> {
+  probe = async (): Promise<McpServerSnapshot> => {
     this.#update('probing', { error: undefined })
     try {
       await this.#session.load()
@@ -127,7 +127,7 @@ export class McpServerHandle {
    * Supplies a client ID (and optional secret) for the discovered authorization server when it
    * offers no registration (`needs-client-id`). An empty or blank ID is refused.
    */
-  async submitClientId(credentials: PreRegisteredClient): Promise<McpServerSnapshot> {
+  submitClientId = async (credentials: PreRegisteredClient): Promise<McpServerSnapshot> => {
     const discovery = this.#discovery.current ?? (await this.#discovery.discover(undefined, false))
     if (!discovery) {
       throw new ConfigurationError('invalid_configuration', 'This server does not use OAuth')
@@ -137,7 +137,7 @@ export class McpServerHandle {
   }
 
   /** Stores a static bearer token for a token-only server (`needs-token`). */
-  async submitToken(token: string): Promise<McpServerSnapshot> {
+  submitToken = async (token: string): Promise<McpServerSnapshot> => {
     if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token.trim())) {
       throw new ConfigurationError(
         'invalid_configuration',
@@ -154,7 +154,7 @@ export class McpServerHandle {
    * Resolves with the `authorized` snapshot; rejects with a typed error (and reports it in the
    * snapshot) when the user cancels or denies, or anything fails.
    */
-  authorize(options: AuthorizeOptions = {}): Promise<McpServerSnapshot> {
+  authorize = (options: AuthorizeOptions = {}): Promise<McpServerSnapshot> => {
     let session: DriverSession | undefined
     try {
       this.#checkStepUpBudget()
@@ -251,7 +251,10 @@ export class McpServerHandle {
    * exchanges the code. `expectedState` pins the flow this call is waiting for.
    * @internal Used by the popup listener and `completeRedirect()`.
    */
-  async completeCallback(callbackUrl: string, expectedState?: string): Promise<McpServerSnapshot> {
+  completeCallback = async (
+    callbackUrl: string,
+    expectedState?: string,
+  ): Promise<McpServerSnapshot> => {
     const record = await exchangeCallback(
       this.#ctx,
       callbackUrl,
@@ -264,7 +267,7 @@ export class McpServerHandle {
   }
 
   /** Stops a flow in progress; the snapshot becomes `cancelled`. */
-  cancel(): void {
+  cancel = (): void => {
     if (!this.#flow) return
     this.#flow.abort()
     this.#update('cancelled', {
@@ -277,7 +280,7 @@ export class McpServerHandle {
    * expiry). Concurrent callers share one refresh; across tabs a Web Lock serialises refreshes
    * and the store is re-read under the lock, since another tab may have refreshed already.
    */
-  getAccessToken(): Promise<string> {
+  getAccessToken = (): Promise<string> => {
     return this.#session.accessToken()
   }
 
@@ -288,7 +291,7 @@ export class McpServerHandle {
    * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
    * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
    */
-  fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     return fetchResource(
       {
         ctx: this.#ctx,
@@ -308,7 +311,7 @@ export class McpServerHandle {
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
    * revocation endpoint, then clears the tokens whatever the AS answered.
    */
-  async disconnect(): Promise<McpServerSnapshot> {
+  disconnect = async (): Promise<McpServerSnapshot> => {
     await this.#session.load()
     const tokens = this.#session.tokens
     if (tokens?.as && tokens.issuer) {
@@ -324,7 +327,7 @@ export class McpServerHandle {
   }
 
   /** Clears the last error and probes again. */
-  retry(): Promise<McpServerSnapshot> {
+  retry = (): Promise<McpServerSnapshot> => {
     return this.probe()
   }
 }
