@@ -26,6 +26,8 @@ export async function prepareAuthorization(input: {
   clients: ClientIdentity
   options: AuthorizeOptions
   challengeScope: string | undefined
+  /** The token generation when the flow started; see `TokenSession.commit`. */
+  generation: number
   /** On step-up: the scopes to ask for, and those granted before (SEP-2350). */
   stepUp: { scopes: readonly string[]; granted: readonly string[] } | undefined
 }): Promise<PreparedAuthorization | undefined> {
@@ -55,8 +57,16 @@ export async function prepareAuthorization(input: {
     returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
   })
   request.pending.server = input.server
+  request.pending.generation = input.generation
   await ctx.storage.set(keys.pending(request.pending.state), request.pending)
   return { client, request }
+}
+
+/** What an exchanged callback yields: the record to store, and what the flow started with. */
+export interface ExchangedCallback {
+  record: TokenRecord
+  client: ClientRecord
+  generation: number | undefined
 }
 
 /**
@@ -69,7 +79,7 @@ export async function exchangeCallback(
   callbackUrl: string,
   expectedState: string | undefined,
   resourceName: string | undefined,
-): Promise<TokenRecord> {
+): Promise<ExchangedCallback> {
   const params = callbackParams(callbackUrl)
   const state = expectedState ?? params.get('state') ?? ''
   const pending = await ctx.takePending(state)
@@ -97,7 +107,7 @@ export async function exchangeCallback(
     resource: pending.resource,
     requestedScopes: pending.scopes,
   })
-  return {
+  const record: TokenRecord = {
     v: RECORD_VERSION,
     resource: pending.resource,
     ...issued,
@@ -107,4 +117,5 @@ export async function exchangeCallback(
     registration: pending.client.kind,
     ...(resourceName ? { resourceName } : {}),
   }
+  return { record, client: pending.client, generation: pending.generation }
 }

@@ -5,8 +5,7 @@ import {
   McpAuthError,
   RegistrationError,
 } from '../errors.js'
-import { keys, type PendingRecord } from '../storage/records.js'
-import { revokeToken } from '../tokens/token-endpoint.js'
+import { keys, type PendingRecord, type TokenRecord } from '../storage/records.js'
 import type {
   AuthorizeOptions,
   McpServerSnapshot,
@@ -18,9 +17,10 @@ import { ClientIdentity } from './client-identity.js'
 import type { AuthContext, DriverSession } from './context.js'
 import { type Discovery, DiscoveryCache } from './discovery-cache.js'
 import { fetchResource, StepUp } from './resource-fetch.js'
+import { revokeTokens } from './revocation.js'
 import { asMcpAuthError, nextSnapshot, type Patch } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
-import { TokenSession } from './token-session.js'
+import { isSuperseded, superseded, TokenSession } from './token-session.js'
 
 /**
  * The handle for one MCP server (one canonical resource URI). It is the observable the bindings
@@ -54,6 +54,7 @@ export class McpServerHandle {
       fail: (error, status) => this.#fail(error, status),
       clientFor: (tokens) => this.#clients.forTokens(tokens),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
+      changed: (tokens) => this.#changedElsewhere(tokens),
     })
   }
 
@@ -82,6 +83,17 @@ export class McpServerHandle {
     const err = asMcpAuthError(error)
     this.#update(err.transient && this.#session.tokens ? 'authorized' : status, { error: err })
     throw err
+  }
+
+  /** Another tab or instance stored or removed this server's tokens. */
+  #changedElsewhere(tokens: TokenRecord | undefined): void {
+    const status = this.getSnapshot().status
+    if (tokens) {
+      if (status !== 'authorizing') this.#update('authorized', { error: undefined })
+    } else if (status === 'authorized' || status === 'refreshing' || status === 'needs-step-up') {
+      this.#stepUp.pending = undefined
+      this.#update('disconnected', { error: undefined, scopes: [] })
+    }
   }
 
   /** @internal Called by the auth instance when a stored record is unreadable. */
@@ -144,7 +156,8 @@ export class McpServerHandle {
         'A token must be a non-empty string without spaces',
       )
     }
-    await this.#session.saveStatic(token.trim())
+    const generation = await this.#session.generation()
+    if (!(await this.#session.saveStatic(generation, token.trim()))) throw superseded()
     return this.#update('authorized', { error: undefined })
   }
 
@@ -181,6 +194,7 @@ export class McpServerHandle {
     this.#flow = flow
     const stepUp = this.getSnapshot().status === 'needs-step-up' ? this.#stepUp.pending : undefined
     try {
+      const generation = await this.#session.generation()
       const discovery = await this.#discovery.discover(undefined, false)
       if (!discovery) {
         throw new ConfigurationError(
@@ -195,6 +209,7 @@ export class McpServerHandle {
         clients: this.#clients,
         options,
         challengeScope: this.#discovery.challengeScope,
+        generation,
         stepUp: stepUp && { scopes: stepUp.scopes, granted: this.#session.tokens?.scopes ?? [] },
       })
       if (!prepared) {
@@ -225,8 +240,8 @@ export class McpServerHandle {
       }
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
-      // A newer authorize() aborted this one: that flow owns the snapshot now.
-      if (this.#flow !== flow) throw error
+      // A newer authorize() aborted this one, or a later disconnect() won: they own the snapshot.
+      if (this.#flow !== flow || isSuperseded(error)) throw error
       const reason =
         flow.signal.aborted && !(error instanceof McpAuthError)
           ? new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
@@ -255,13 +270,18 @@ export class McpServerHandle {
     callbackUrl: string,
     expectedState?: string,
   ): Promise<McpServerSnapshot> => {
-    const record = await exchangeCallback(
+    const { record, client, generation } = await exchangeCallback(
       this.#ctx,
       callbackUrl,
       expectedState,
       this.#discovery.current?.prm?.resource_name,
     )
-    await this.#session.save(record)
+    const started = generation ?? (await this.#session.generation())
+    if (!(await this.#session.commit(started, record))) {
+      // Never stored; revoked so that they cannot outlive the disconnect.
+      await revokeTokens(this.#ctx, record, client)
+      throw superseded()
+    }
     this.#stepUp.pending = undefined
     return this.#update('authorized', { error: undefined })
   }
@@ -312,18 +332,13 @@ export class McpServerHandle {
    * revocation endpoint, then clears the tokens whatever the AS answered.
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
-    await this.#session.load()
-    const tokens = this.#session.tokens
-    if (tokens?.as && tokens.issuer) {
-      const client = await this.#clients.forTokens(tokens)
-      const base = { fetch: this.#ctx.fetch, as: tokens.as, client }
-      if (tokens.refreshToken)
-        await revokeToken({ ...base, token: tokens.refreshToken, hint: 'refresh_token' })
-      await revokeToken({ ...base, token: tokens.accessToken, hint: 'access_token' })
-    }
-    await this.#session.save(undefined)
+    const tokens = await this.#session.clear()
     this.#stepUp.pending = undefined
-    return this.#update('disconnected', { error: undefined, scopes: [] })
+    this.#update('disconnected', { error: undefined, scopes: [] })
+    if (tokens?.as && tokens.issuer) {
+      await revokeTokens(this.#ctx, tokens, await this.#clients.forTokens(tokens))
+    }
+    return this.getSnapshot()
   }
 
   /** Clears the last error and probes again. */

@@ -55,12 +55,16 @@ export interface PendingRecord {
   returnTo?: string
   /** The server URL of the handle that started the flow (`resource` may be broader). */
   server?: string
+  /** The token generation when the flow started: a later disconnect makes the flow lose. */
+  generation?: number
 }
 
 export const keys = {
   tokens: (resource: string) => `tokens:${resource}`,
   client: (issuer: string, redirectUri: string) => `client:${issuer} ${redirectUri}`,
   pending: (state: string) => `pending:${state}`,
+  /** A counter bumped by every new session and every clear of a resource's tokens. */
+  generation: (resource: string) => `generation:${resource}`,
   tokensPrefix: 'tokens:',
   pendingPrefix: 'pending:',
 }
