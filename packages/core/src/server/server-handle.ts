@@ -334,11 +334,13 @@ export class McpServerHandle {
   disconnect = async (): Promise<McpServerSnapshot> => {
     const tokens = await this.#session.clear()
     this.#stepUp.pending = undefined
-    this.#update('disconnected', { error: undefined, scopes: [] })
-    if (tokens?.as && tokens.issuer) {
-      await revokeTokens(this.#ctx, tokens, await this.#clients.forTokens(tokens))
-    }
-    return this.getSnapshot()
+    this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
+    if (!tokens) return this.getSnapshot()
+    const client = tokens.as && tokens.issuer ? await this.#clients.forTokens(tokens) : undefined
+    const revocation = await revokeTokens(this.#ctx, tokens, client)
+    // An authorization started meanwhile owns the snapshot; the report is only for this one.
+    if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
+    return this.#update('disconnected', { revocation })
   }
 
   /** Clears the last error and probes again. */

@@ -1,11 +1,14 @@
 import type { ProtectedResourceMetadata } from '../discovery/protected-resource.js'
 import { McpAuthError } from '../errors.js'
 import type { TokenRecord } from '../storage/records.js'
-import type { McpServerSnapshot, McpServerStatus } from '../types.js'
+import type { McpServerSnapshot, McpServerStatus, RevocationReport } from '../types.js'
 
 /** What an operation changes in the snapshot; `error: undefined` clears the last error. */
-export type Patch = Partial<Omit<McpServerSnapshot, 'resource' | 'storage' | 'error'>> & {
+export type Patch = Partial<
+  Omit<McpServerSnapshot, 'resource' | 'storage' | 'error' | 'revocation'>
+> & {
   error?: McpAuthError | undefined
+  revocation?: RevocationReport | undefined
 }
 
 /** The state a snapshot is derived from. */
@@ -52,6 +55,10 @@ export function nextSnapshot(
   // The last error stays until an operation clears it (a corrupt record found while probing
   // must survive the probe's own status changes).
   assign('error', 'error' in patch ? patch.error : prev.error)
+  // A disconnect's report stays until new tokens replace what it was about.
+  if (status !== 'authorized') {
+    assign('revocation', 'revocation' in patch ? patch.revocation : prev.revocation)
+  }
   return next
 }
 
