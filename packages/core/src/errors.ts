@@ -37,6 +37,8 @@ export type McpAuthErrorCode =
   | 'invalid_grant'
   | 'token_request_failed'
   | 'not_authorized'
+  /** The resource refused the token it was given (RFC 6750 §3.1): type another one. */
+  | 'invalid_token'
   | 'storage_corrupt'
 
 export interface McpAuthErrorOptions {

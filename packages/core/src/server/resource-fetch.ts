@@ -1,4 +1,4 @@
-import { AuthorizationError, McpAuthError } from '../errors.js'
+import { AuthorizationError, McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
 import { isWithinResource } from '../http/urls.js'
 import { bearerChallenge, splitScopes } from '../http/www-authenticate.js'
@@ -85,7 +85,8 @@ export async function fetchResource(
     }
   }
   let response = await ctx.fetch(withBearer(request, token))
-  if (response.status === 401 && token) {
+  // A static token (no authorization server) has nothing to refresh with.
+  if (response.status === 401 && token && tokens?.as) {
     const challenge = bearerChallenge(response.headers.get('www-authenticate'))
     if (!challenge || challenge.params.error === 'invalid_token') {
       let fresh: string | undefined
@@ -108,6 +109,14 @@ export async function fetchResource(
 function observe(host: ResourceFetchHost, response: Response, operation: string): void {
   const challenge = bearerChallenge(response.headers.get('www-authenticate'))
   if (response.status === 401) {
+    const tokens = host.session.tokens
+    if (tokens && !tokens.as && !challenge?.params.resource_metadata) {
+      // A token-only server refused the token it was given: ask for another, never for OAuth.
+      host.update('needs-token', {
+        error: new TokenError('invalid_token', `${host.url} refused the token it was given`),
+      })
+      return
+    }
     host.discovery.refused(challenge)
     host.update('needs-authorization')
     return

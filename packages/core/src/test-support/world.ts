@@ -166,8 +166,10 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
       if (!scopes) {
         const headers: Record<string, string> = {}
         if (bearer && options.acceptTokens) {
-          headers['www-authenticate'] =
-            `Bearer error="invalid_token", resource_metadata="${prmPathUrl}"`
+          // A server without OAuth metadata has no resource_metadata to point at.
+          headers['www-authenticate'] = options.prm
+            ? `Bearer error="invalid_token", resource_metadata="${prmPathUrl}"`
+            : 'Bearer error="invalid_token"'
         } else if (options.challenge) {
           headers['www-authenticate'] = options.challenge
         }
