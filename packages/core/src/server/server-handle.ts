@@ -15,7 +15,7 @@ import type {
 import { exchangeCallback, prepareAuthorization } from './authorization-flow.js'
 import { ClientIdentity } from './client-identity.js'
 import type { AuthContext, DriverSession } from './context.js'
-import { type Discovery, DiscoveryCache } from './discovery-cache.js'
+import { DiscoveryCache } from './discovery-cache.js'
 import { fetchResource, StepUp } from './resource-fetch.js'
 import { revokeTokens } from './revocation.js'
 import { asMcpAuthError, nextSnapshot, type Patch } from './snapshot.js'
@@ -37,6 +37,8 @@ export class McpServerHandle {
   readonly #session: TokenSession
   readonly #stepUp = new StepUp()
   #flow: AbortController | undefined
+  /** Counts probes and authorizations, so that only the newest sets the status. */
+  #latest = 0
 
   constructor(ctx: AuthContext, url: string) {
     this.#ctx = ctx
@@ -112,27 +114,31 @@ export class McpServerHandle {
    * `open`, `needs-authorization`, `needs-client-id`, `needs-token` or `error`.
    */
   probe = async (): Promise<McpServerSnapshot> => {
+    // Only the newest probe or authorization sets the status; an older answer is dropped.
+    const operation = ++this.#latest
+    const current = () => operation === this.#latest
     this.#update('probing', { error: undefined })
     try {
-      await this.#session.load()
-      if (this.#session.tokens) return this.#update('authorized')
-      const result = await probeServer(this.#ctx.fetch, this.url, this.#ctx.protocolVersion)
-      if (result.kind === 'open') return this.#update('open')
-      const challenge = result.challenge
-      if (challenge?.params.scope) this.#discovery.challengeScope = challenge.params.scope
-      const discovery = await this.#discovery.discover(challenge, true)
-      if (!discovery) return this.#update('needs-token')
-      return await this.#readyToAuthorize(discovery)
+      const [status, patch] = await this.#probe()
+      return current() ? this.#update(status, patch) : this.getSnapshot()
     } catch (error) {
-      return this.#fail(error)
+      return current() ? this.#fail(error) : this.getSnapshot()
     }
   }
 
-  /** `needs-authorization` when a client identity is at hand, else `needs-client-id`. */
-  async #readyToAuthorize(discovery: Discovery): Promise<McpServerSnapshot> {
+  async #probe(): Promise<[McpServerStatus, Patch?]> {
+    await this.#session.load()
+    if (this.#session.tokens) return ['authorized']
+    const result = await probeServer(this.#ctx.fetch, this.url, this.#ctx.protocolVersion)
+    if (result.kind === 'open') return ['open']
+    const challenge = result.challenge
+    if (challenge?.params.scope) this.#discovery.challengeScope = challenge.params.scope
+    const discovery = await this.#discovery.discover(challenge, true)
+    if (!discovery) return ['needs-token']
+    // `needs-authorization` when a client identity is at hand, else `needs-client-id`.
     const client = await this.#clients.resolve(discovery, false)
-    if (!client) return this.#update('needs-client-id')
-    return this.#update('needs-authorization', { registration: client.kind })
+    if (!client) return ['needs-client-id']
+    return ['needs-authorization', { registration: client.kind }]
   }
 
   /**
@@ -169,6 +175,7 @@ export class McpServerHandle {
    */
   authorize = (options: AuthorizeOptions = {}): Promise<McpServerSnapshot> => {
     let session: DriverSession | undefined
+    this.#latest += 1
     try {
       this.#checkStepUpBudget()
       session = this.#ctx.beginAuthorization(options)
