@@ -6,6 +6,8 @@ export type McpAuthErrorCode =
   // configuration and URL safety (OAuth 2.1 §1.5, MCP security best practices)
   | 'invalid_configuration'
   | 'insecure_url'
+  /** `returnTo` is not a path or a URL on the app's origin. */
+  | 'invalid_return_to'
   // transport
   | 'network_error'
   | 'server_error'

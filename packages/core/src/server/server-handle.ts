@@ -1,3 +1,4 @@
+import { appOrigin, checkReturnTo } from '../authorize/return-to.js'
 import { probeServer } from '../discovery/probe.js'
 import {
   AuthorizationError,
@@ -177,6 +178,8 @@ export class McpServerHandle {
     let session: DriverSession | undefined
     this.#latest += 1
     try {
+      const returnTo = checkReturnTo(options.returnTo, appOrigin(this.#ctx.redirectUri))
+      if (returnTo) options = { ...options, returnTo }
       this.#checkStepUpBudget()
       session = this.#ctx.beginAuthorization(options)
     } catch (error) {
