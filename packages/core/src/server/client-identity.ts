@@ -1,3 +1,4 @@
+import { McpAuthError, RegistrationError } from '../errors.js'
 import { splitScopes } from '../http/www-authenticate.js'
 import {
   manualClient,
@@ -22,11 +23,29 @@ import type { Discovery } from './discovery-cache.js'
 export class ClientIdentity {
   readonly #ctx: AuthContext
   readonly #onCorrupt: (key: string) => void
+  readonly #onMisconfigured: (error: McpAuthError) => void
   #manual: ClientRecord | undefined
+  /** The last blank client ID met while resolving, reported without stopping the flow. */
+  problem: McpAuthError | undefined
 
-  constructor(ctx: AuthContext, onCorrupt: (key: string) => void) {
+  constructor(
+    ctx: AuthContext,
+    onCorrupt: (key: string) => void,
+    onMisconfigured: (error: McpAuthError) => void,
+  ) {
     this.#ctx = ctx
     this.#onCorrupt = onCorrupt
+    this.#onMisconfigured = onMisconfigured
+  }
+
+  /** A blank ID from any source is no ID: reported, then the next way of getting one is tried. */
+  #blank(source: string, issuer: string): void {
+    this.problem = new RegistrationError(
+      'invalid_client_id',
+      `Ignored a blank client ID (${source}) for ${issuer}`,
+      { details: { source, issuer } },
+    )
+    this.#onMisconfigured(this.problem)
   }
 
   #readStored(issuer: string): Promise<ClientRecord | undefined> {
@@ -51,10 +70,16 @@ export class ClientIdentity {
   ): Promise<ClientRecord | undefined> {
     const { as } = discovery
     const redirectUri = this.#ctx.redirectUri
+    this.problem = undefined
     const pre = this.#ctx.preRegistered[as.issuer]
-    if (pre) return manualClient(as, redirectUri, pre, 'pre-registered')
+    if (pre && isBlank(pre.clientId)) this.#blank('preRegistered', as.issuer)
+    else if (pre) return manualClient(as, redirectUri, pre, 'pre-registered')
     if (this.#manual?.issuer === as.issuer) return this.#manual
-    const stored = await this.#readStored(as.issuer)
+    let stored = await this.#readStored(as.issuer)
+    if (stored && isBlank(stored.clientId)) {
+      this.#blank('stored registration', as.issuer)
+      stored = undefined
+    }
     // A registration whose scope does not cover this request registers again for the union:
     // some servers refuse any scope a client did not register (RFC 7591 §2, `scope`).
     const wanted = splitScopes(scope)
@@ -78,13 +103,20 @@ export class ClientIdentity {
         kind: 'dynamic',
       }
     }
-    const client = await registerDynamicClient(
-      this.#ctx.fetch,
-      as,
-      redirectUri,
-      this.#ctx.clientMetadata,
-      scope,
-    )
+    let client: ClientRecord
+    try {
+      client = await registerDynamicClient(
+        this.#ctx.fetch,
+        as,
+        redirectUri,
+        this.#ctx.clientMetadata,
+        scope,
+      )
+    } catch (error) {
+      if (!(error instanceof McpAuthError && error.code === 'invalid_client_id')) throw error
+      this.#blank('registration response', as.issuer)
+      return undefined
+    }
     await this.#ctx.storage.set(keys.client(as.issuer, redirectUri), client)
     return client
   }
@@ -101,7 +133,9 @@ export class ClientIdentity {
   async forTokens(tokens: TokenRecord): Promise<ClientRecord> {
     const issuer = tokens.issuer!
     const pre = this.#ctx.preRegistered[issuer]
-    if (pre) return manualClient(tokens.as!, this.#ctx.redirectUri, pre, 'pre-registered')
+    if (pre && !isBlank(pre.clientId)) {
+      return manualClient(tokens.as!, this.#ctx.redirectUri, pre, 'pre-registered')
+    }
     const stored = await this.#readStored(issuer)
     if (stored && stored.clientId === tokens.clientId) return stored
     return {
@@ -114,3 +148,5 @@ export class ClientIdentity {
     }
   }
 }
+
+const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === ''

@@ -51,7 +51,11 @@ export class McpServerHandle {
       storage: ctx.storage.kind,
     })
     this.#discovery = new DiscoveryCache(ctx, url)
-    this.#clients = new ClientIdentity(ctx, (key) => this.reportCorrupt(key))
+    this.#clients = new ClientIdentity(
+      ctx,
+      (key) => this.reportCorrupt(key),
+      (error) => this.#update(this.getSnapshot().status, { error }),
+    )
     this.#session = new TokenSession(ctx, url, {
       update: (status, patch) => this.#update(status, patch),
       fail: (error, status) => this.#fail(error, status),
@@ -224,9 +228,12 @@ export class McpServerHandle {
       })
       if (!prepared) {
         this.#update('needs-client-id')
-        throw new RegistrationError(
-          'client_id_required',
-          'This authorization server offers no registration: a client ID is needed',
+        throw (
+          this.#clients.problem ??
+          new RegistrationError(
+            'client_id_required',
+            'This authorization server offers no registration: a client ID is needed',
+          )
         )
       }
       const { client, request } = prepared
