@@ -113,6 +113,7 @@ export async function exchangeCallback(
     ...issued,
     issuer: pending.issuer,
     clientId: pending.client.clientId,
+    client: pending.client,
     as: pending.as,
     registration: pending.client.kind,
     ...(resourceName ? { resourceName } : {}),

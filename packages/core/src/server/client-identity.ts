@@ -129,8 +129,10 @@ export class ClientIdentity {
     return client
   }
 
-  /** The client to refresh or revoke `tokens` with. */
+  /** The client to refresh or revoke `tokens` with: the one that obtained them. */
   async forTokens(tokens: TokenRecord): Promise<ClientRecord> {
+    // Never a newer registration: its ID, secret or method would be refused (RFC 6749 §6).
+    if (tokens.client && !isBlank(tokens.client.clientId)) return tokens.client
     const issuer = tokens.issuer!
     const pre = this.#ctx.preRegistered[issuer]
     if (pre && !isBlank(pre.clientId)) {

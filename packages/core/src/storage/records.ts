@@ -17,6 +17,8 @@ export interface TokenRecord {
   /** Absent for a static token typed by the user. */
   issuer?: string
   clientId?: string
+  /** The client that obtained these tokens: refresh and revocation use exactly this one. */
+  client?: ClientRecord
   as?: AuthorizationServer
   resourceName?: string
   registration?: RegistrationKind
@@ -79,6 +81,7 @@ const validators = {
     isString(r.accessToken) &&
     Array.isArray(r.scopes) &&
     (r.as === undefined || (typeof r.as === 'object' && r.as !== null)) &&
+    (r.client === undefined || (typeof r.client === 'object' && r.client !== null)) &&
     (r.refreshToken === undefined || isString(r.refreshToken)) &&
     (r.expiresAt === undefined || typeof r.expiresAt === 'number'),
   client: (r: Record<string, unknown>) =>
