@@ -39,6 +39,8 @@ export type McpAuthErrorCode =
   | 'invalid_grant'
   | 'token_request_failed'
   | 'not_authorized'
+  /** A redirect would have taken the access token outside its resource; not followed. */
+  | 'redirect_refused'
   /** The resource refused the token it was given (RFC 6750 §3.1): type another one. */
   | 'invalid_token'
   | 'storage_corrupt'

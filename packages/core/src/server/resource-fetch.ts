@@ -84,7 +84,7 @@ export async function fetchResource(
       if (error instanceof McpAuthError && error.transient) throw error
     }
   }
-  let response = await ctx.fetch(withBearer(request, token))
+  let response = await sendWithBearer(ctx, request, token, host.url)
   // A static token (no authorization server) has nothing to refresh with.
   if (response.status === 401 && token && tokens?.as) {
     const challenge = bearerChallenge(response.headers.get('www-authenticate'))
@@ -97,7 +97,7 @@ export async function fetchResource(
       }
       if (fresh) {
         discard(response)
-        response = await ctx.fetch(withBearer(retry, fresh))
+        response = await sendWithBearer(ctx, retry, fresh, host.url)
       }
     }
   }
@@ -138,9 +138,57 @@ function observe(host: ResourceFetchHost, response: Response, operation: string)
   }
 }
 
-function withBearer(request: Request, token: string | undefined): Request {
-  if (!token) return request
+/** Redirects followed inside the resource before giving up (WHATWG Fetch allows 20). */
+const MAX_REDIRECTS = 5
+
+/**
+ * Sends `request` with the bearer, following redirects only inside the resource. The platform
+ * would follow them itself and keep the `Authorization` header on the same origin, even
+ * outside the resource's path (WHATWG Fetch, "HTTP-redirect fetch"), so every bearer request
+ * goes out with `redirect: 'manual'`. A redirect whose target is readable and within the
+ * resource is followed here, as fetch would (RFC 9110 §15.4); any other one, including the
+ * opaque redirect a browser returns, is refused with `redirect_refused` and the bearer stays.
+ */
+async function sendWithBearer(
+  ctx: AuthContext,
+  request: Request,
+  token: string | undefined,
+  resource: string,
+): Promise<Response> {
+  if (!token) return ctx.fetch(request)
+  let current = request
+  for (let hops = 0; ; hops++) {
+    const spare = current.clone()
+    const headers = new Headers(current.headers)
+    headers.set('authorization', `Bearer ${token}`)
+    const response = await ctx.fetch(new Request(current, { headers, redirect: 'manual' }))
+    const location = response.headers.get('location')
+    const opaque = response.type === 'opaqueredirect'
+    if (!opaque && !(isRedirect(response.status) && location)) return response
+    discard(response)
+    const target = location ? new URL(location, current.url).href : undefined
+    if (!target || !isWithinResource(target, resource) || hops >= MAX_REDIRECTS) {
+      throw new TokenError(
+        'redirect_refused',
+        `Refused to follow a redirect from ${current.url} to ${target ?? 'an unreadable location'} with the access token: it leaves ${resource}`,
+        { details: { from: current.url, to: target, status: response.status } },
+      )
+    }
+    current = await redirected(spare, target, response.status)
+  }
+}
+
+const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status)
+
+/** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
+async function redirected(request: Request, target: string, status: number): Promise<Request> {
+  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
+  const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
   const headers = new Headers(request.headers)
-  headers.set('authorization', `Bearer ${token}`)
-  return new Request(request, { headers })
+  if (method === 'GET' || method === 'HEAD') {
+    headers.delete('content-type')
+    return new Request(target, { method, headers, signal: request.signal })
+  }
+  const body = await request.arrayBuffer()
+  return new Request(target, { method, headers, body, signal: request.signal })
 }
