@@ -39,9 +39,14 @@ export async function prepareAuthorization(input: {
     serverSupported: discovery.as.scopes_supported,
     previous: stepUp?.granted,
   })
-  // Register for every scope the resource offers, not only today's: a client registered
-  // with a narrow `scope` could never step up (RFC 7591 §2, `scope`).
-  const registrationScopes = new Set([...(discovery.prm?.scopes_supported ?? []), ...scopes])
+  // Register for every scope the resource and the AS list, not only today's: a client
+  // registered with a narrow `scope` could never step up without a new registration, and
+  // servers such as oidc-provider refuse scopes a client did not register (RFC 7591 §2).
+  const registrationScopes = new Set([
+    ...(discovery.prm?.scopes_supported ?? []),
+    ...(discovery.as.scopes_supported ?? []),
+    ...scopes,
+  ])
   const client = await input.clients.resolve(
     discovery,
     true,

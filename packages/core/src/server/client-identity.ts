@@ -1,5 +1,4 @@
 import { McpAuthError, RegistrationError } from '../errors.js'
-import { splitScopes } from '../http/www-authenticate.js'
 import {
   manualClient,
   metadataDocumentClient,
@@ -80,15 +79,9 @@ export class ClientIdentity {
       this.#blank('stored registration', as.issuer)
       stored = undefined
     }
-    // A registration whose scope does not cover this request registers again for the union:
-    // some servers refuse any scope a client did not register (RFC 7591 §2, `scope`).
-    const wanted = splitScopes(scope)
-    const covered = (record: ClientRecord) =>
-      !register ||
-      record.scope === undefined ||
-      wanted.every((s) => splitScopes(record.scope).includes(s))
-    if (stored && stored.issuer === as.issuer && covered(stored)) return stored
-    if (stored?.scope) scope = [...new Set([...splitScopes(stored.scope), ...wanted])].join(' ')
+    // A registration is kept whatever the scope: it asked for every scope the resource and the
+    // AS list, so step-up needs no new client. Only a refused scope drops it (`scopeRefused`).
+    if (stored && stored.issuer === as.issuer) return stored
     const cimd = metadataDocumentClient(as, redirectUri, this.#ctx.clientMetadata?.metadataUrl)
     if (cimd) return cimd
     if (!as.registration_endpoint) return undefined
@@ -119,6 +112,18 @@ export class ClientIdentity {
     }
     await this.#ctx.storage.set(keys.client(as.issuer, redirectUri), client)
     return client
+  }
+
+  /**
+   * The AS refused a scope (`invalid_scope`, RFC 6749 §4.1.2.1, §5.2) for a dynamically
+   * registered client: its registration may not cover it (RFC 7591 §2, `scope`), so the next
+   * authorization registers again. Tokens keep the client that obtained them, so nothing breaks.
+   */
+  async scopeRefused(client: ClientRecord): Promise<void> {
+    if (client.kind !== 'dynamic') return
+    const key = keys.client(client.issuer, this.#ctx.redirectUri)
+    const stored = await this.#readStored(client.issuer)
+    if (stored?.clientId === client.clientId) await this.#ctx.storage.delete(key)
   }
 
   /** Keeps a client ID the user typed for `discovery`'s issuer. A blank ID is refused. */

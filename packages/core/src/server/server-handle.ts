@@ -6,7 +6,12 @@ import {
   McpAuthError,
   RegistrationError,
 } from '../errors.js'
-import { keys, type PendingRecord, type TokenRecord } from '../storage/records.js'
+import {
+  type ClientRecord,
+  keys,
+  type PendingRecord,
+  type TokenRecord,
+} from '../storage/records.js'
 import type {
   AuthorizeOptions,
   McpServerSnapshot,
@@ -207,6 +212,7 @@ export class McpServerHandle {
     const flow = new AbortController()
     this.#flow = flow
     const stepUp = this.getSnapshot().status === 'needs-step-up' ? this.#stepUp.pending : undefined
+    let flowClient: ClientRecord | undefined
     try {
       const generation = await this.#session.generation()
       const discovery = await this.#discovery.discover(undefined, false)
@@ -237,6 +243,7 @@ export class McpServerHandle {
         )
       }
       const { client, request } = prepared
+      flowClient = client
       this.#update('authorizing', { registration: client.kind, error: undefined })
       let callbackUrl: string
       try {
@@ -264,6 +271,13 @@ export class McpServerHandle {
           ? new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
           : error
       const code = reason instanceof McpAuthError ? reason.code : undefined
+      if (
+        flowClient &&
+        reason instanceof McpAuthError &&
+        reason.details?.error === 'invalid_scope'
+      ) {
+        await this.#clients.scopeRefused(flowClient)
+      }
       const status =
         code === 'access_denied' || code === 'cancelled'
           ? 'cancelled'
