@@ -1,13 +1,14 @@
 import { callbackParams, checkAuthorizationResponse } from '../authorize/callback-params.js'
 import { type AuthorizationRequest, createAuthorizationRequest } from '../authorize/request.js'
 import { selectScopes } from '../authorize/scopes.js'
-import { AuthorizationError } from '../errors.js'
+import { AuthorizationError, McpAuthError } from '../errors.js'
 import { type ClientRecord, keys, RECORD_VERSION, type TokenRecord } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/token-endpoint.js'
-import type { AuthorizeOptions } from '../types.js'
+import type { AuthorizeOptions, McpServerStatus } from '../types.js'
 import type { ClientIdentity } from './client-identity.js'
-import type { AuthContext } from './context.js'
+import type { AuthContext, DriverSession } from './context.js'
 import type { Discovery } from './discovery-cache.js'
+import { asMcpAuthError } from './snapshot.js'
 
 /** A prepared authorization request, its pending record already stored. */
 export interface PreparedAuthorization {
@@ -124,4 +125,51 @@ export async function exchangeCallback(
     ...(resourceName ? { resourceName } : {}),
   }
   return { record, client: pending.client, generation: pending.generation }
+}
+
+/**
+ * Sends the user to the authorization URL and waits for the callback URL. A failed, cancelled
+ * or superseded flow must not leave its verifier behind: its pending record is deleted.
+ */
+export async function navigate(
+  ctx: AuthContext,
+  session: DriverSession,
+  request: AuthorizationRequest,
+  signal: AbortSignal,
+): Promise<string> {
+  const { state } = request.pending
+  let callbackUrl: string
+  try {
+    callbackUrl = await session.navigate({
+      url: request.url,
+      redirectUri: ctx.redirectUri,
+      state,
+      signal,
+    })
+  } catch (error) {
+    await ctx.storage.delete(keys.pending(state))
+    throw error
+  }
+  if (signal.aborted) {
+    await ctx.storage.delete(keys.pending(state))
+    throw new AuthorizationError('cancelled', 'The authorization was cancelled')
+  }
+  return callbackUrl
+}
+
+/** Why a flow failed, as a typed error: anything thrown after an abort is a cancellation. */
+export function flowFailure(error: unknown, signal: AbortSignal): McpAuthError {
+  if (signal.aborted && !(error instanceof McpAuthError)) {
+    return new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
+  }
+  return asMcpAuthError(error)
+}
+
+/** The status a failed flow leaves: `cancelled` for the user's choice, else `error`. */
+export function statusAfterFailure(
+  reason: McpAuthError,
+  current: McpServerStatus,
+): McpServerStatus {
+  if (reason.code === 'access_denied' || reason.code === 'cancelled') return 'cancelled'
+  return current === 'needs-client-id' ? 'needs-client-id' : 'error'
 }

@@ -6,25 +6,26 @@ import {
   McpAuthError,
   RegistrationError,
 } from '../errors.js'
-import {
-  type ClientRecord,
-  keys,
-  type PendingRecord,
-  type TokenRecord,
-} from '../storage/records.js'
+import type { ClientRecord, PendingRecord, TokenRecord } from '../storage/records.js'
 import type {
   AuthorizeOptions,
   McpServerSnapshot,
   McpServerStatus,
   PreRegisteredClient,
 } from '../types.js'
-import { exchangeCallback, prepareAuthorization } from './authorization-flow.js'
+import {
+  exchangeCallback,
+  flowFailure,
+  navigate,
+  prepareAuthorization,
+  statusAfterFailure,
+} from './authorization-flow.js'
 import { ClientIdentity } from './client-identity.js'
 import type { AuthContext, DriverSession } from './context.js'
 import { DiscoveryCache } from './discovery-cache.js'
-import { fetchResource, StepUp } from './resource-fetch.js'
+import { fetchResource, type ResourceFetchHost, StepUp } from './resource-fetch.js'
 import { revokeTokens } from './revocation.js'
-import { asMcpAuthError, nextSnapshot, type Patch } from './snapshot.js'
+import { asMcpAuthError, nextSnapshot, type Patch, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { isSuperseded, superseded, TokenSession } from './token-session.js'
 
@@ -42,6 +43,7 @@ export class McpServerHandle {
   readonly #clients: ClientIdentity
   readonly #session: TokenSession
   readonly #stepUp = new StepUp()
+  readonly #resource: ResourceFetchHost
   #flow: AbortController | undefined
   /** Counts probes and authorizations, so that only the newest sets the status. */
   #latest = 0
@@ -68,6 +70,15 @@ export class McpServerHandle {
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
     })
+    this.#resource = {
+      ctx,
+      url,
+      session: this.#session,
+      discovery: this.#discovery,
+      stepUp: this.#stepUp,
+      status: () => this.getSnapshot().status,
+      update: (status, patch) => this.#update(status, patch),
+    }
   }
 
   /** Listens to snapshot changes; calls `listener` at once (Svelte store contract). */
@@ -99,13 +110,9 @@ export class McpServerHandle {
 
   /** Another tab or instance stored or removed this server's tokens. */
   #changedElsewhere(tokens: TokenRecord | undefined): void {
-    const status = this.getSnapshot().status
-    if (tokens) {
-      if (status !== 'authorizing') this.#update('authorized', { error: undefined })
-    } else if (status === 'authorized' || status === 'refreshing' || status === 'needs-step-up') {
-      this.#stepUp.pending = undefined
-      this.#update('disconnected', { error: undefined, scopes: [] })
-    }
+    const next = statusAfterOutsideChange(this.getSnapshot().status, tokens !== undefined)
+    if (next === 'disconnected') this.#stepUp.pending = undefined
+    if (next) this.#update(next, next === 'disconnected' ? { error: undefined, scopes: [] } : {})
   }
 
   /** @internal Called by the auth instance when a stored record is unreadable. */
@@ -245,45 +252,16 @@ export class McpServerHandle {
       const { client, request } = prepared
       flowClient = client
       this.#update('authorizing', { registration: client.kind, error: undefined })
-      let callbackUrl: string
-      try {
-        callbackUrl = await session.navigate({
-          url: request.url,
-          redirectUri: this.#ctx.redirectUri,
-          state: request.pending.state,
-          signal: flow.signal,
-        })
-      } catch (error) {
-        await this.#ctx.storage.delete(keys.pending(request.pending.state))
-        throw error
-      }
-      if (flow.signal.aborted) {
-        // A superseded or cancelled flow must not leave its verifier behind.
-        await this.#ctx.storage.delete(keys.pending(request.pending.state))
-        throw new AuthorizationError('cancelled', 'The authorization was cancelled')
-      }
+      const callbackUrl = await navigate(this.#ctx, session, request, flow.signal)
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
       // A newer authorize() aborted this one, or a later disconnect() won: they own the snapshot.
       if (this.#flow !== flow || isSuperseded(error)) throw error
-      const reason =
-        flow.signal.aborted && !(error instanceof McpAuthError)
-          ? new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
-          : error
-      const code = reason instanceof McpAuthError ? reason.code : undefined
-      if (
-        flowClient &&
-        reason instanceof McpAuthError &&
-        reason.details?.error === 'invalid_scope'
-      ) {
+      const reason = flowFailure(error, flow.signal)
+      if (flowClient && reason.details?.error === 'invalid_scope') {
         await this.#clients.scopeRefused(flowClient)
       }
-      const status =
-        code === 'access_denied' || code === 'cancelled'
-          ? 'cancelled'
-          : this.getSnapshot().status === 'needs-client-id'
-            ? 'needs-client-id'
-            : 'error'
+      const status = statusAfterFailure(reason, this.getSnapshot().status)
       return this.#fail(reason, status)
     } finally {
       session.close()
@@ -342,21 +320,8 @@ export class McpServerHandle {
    * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
    * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
    */
-  fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    return fetchResource(
-      {
-        ctx: this.#ctx,
-        url: this.url,
-        session: this.#session,
-        discovery: this.#discovery,
-        stepUp: this.#stepUp,
-        status: () => this.getSnapshot().status,
-        update: (status, patch) => this.#update(status, patch),
-      },
-      input,
-      init,
-    )
-  }
+  fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
+    fetchResource(this.#resource, input, init)
 
   /**
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a

@@ -74,3 +74,18 @@ export function asMcpAuthError(error: unknown): McpAuthError {
         },
       )
 }
+
+/**
+ * The status after another tab or instance stored (`hasTokens`) or removed this server's
+ * tokens; `undefined` when the current status stays.
+ */
+export function statusAfterOutsideChange(
+  status: McpServerStatus,
+  hasTokens: boolean,
+): McpServerStatus | undefined {
+  if (hasTokens)
+    return status === 'authorizing' || status === 'authorized' ? undefined : 'authorized'
+  return status === 'authorized' || status === 'refreshing' || status === 'needs-step-up'
+    ? 'disconnected'
+    : undefined
+}
