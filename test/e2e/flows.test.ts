@@ -345,4 +345,49 @@ describe('refresh across tabs', () => {
       expect(shortLived.stats().invalidGrants).toBe(0)
     })
   })
+
+  test('disconnect during a refresh in flight sticks, in this tab and a second one, after a reload too', async () => {
+    await withContext(async (context) => {
+      const server = shortLived.servers.oauth
+      const first = await openApp(context, server, '&skew=0')
+      await authorizeInPopup(context, first)
+      const second = await openApp(context, server, '&skew=0')
+      expect(await status(second)).toBe('authorized')
+      // Hold the refresh at the token endpoint until the disconnect has been asked for.
+      let held = 0
+      let release: () => void = () => {}
+      const gate = new Promise<void>((resolve) => {
+        release = resolve
+      })
+      await context.route(
+        (url) => url.pathname.endsWith('/token'),
+        async (route) => {
+          if (
+            new URLSearchParams(route.request().postData() ?? '').get('grant_type') ===
+            'refresh_token'
+          ) {
+            held += 1
+            await gate
+          }
+          await route.continue()
+        },
+      )
+      await first.waitForTimeout(2500)
+      await first.click('#list-tools')
+      await expect.poll(() => held).toBe(1)
+      await first.click('#disconnect')
+      release()
+      await expect.poll(() => status(first)).toBe('disconnected')
+      await expect.poll(() => result(first)).not.toBe('working')
+      expect(await storedTokens(first, server)).toBeUndefined()
+      await expect.poll(() => status(second)).toBe('disconnected')
+      expect(await run(second, '#list-tools')).toMatch(/^failed/)
+      expect(await storedTokens(second, server)).toBeUndefined()
+      await first.reload()
+      await expect.poll(() => status(first)).not.toMatch(/^(unknown|probing)$/)
+      expect(await status(first)).not.toBe('authorized')
+      expect(await storedTokens(first, server)).toBeUndefined()
+      await context.unroute((url) => url.pathname.endsWith('/token'))
+    })
+  })
 })

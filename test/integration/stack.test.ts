@@ -122,7 +122,8 @@ describe('against a real authorization server and real MCP servers', () => {
     await server.authorize()
     const stale = await storage.get(`tokens:${stack.servers.oauth}`)
     await expire(storage, stack.servers.oauth)
-    await server.getAccessToken() // rotates the refresh token
+    // A reloaded page reads the expired record and rotates the refresh token.
+    await setup({ storage }).server(stack.servers.oauth).getAccessToken()
 
     // Another client copy still holds the old refresh token and replays it.
     const replayStorage = memoryStorage()

@@ -1,3 +1,4 @@
+import { sameOriginUrl } from './authorize/return-to.js'
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
 import { ConfigurationError } from './errors.js'
@@ -134,15 +135,16 @@ export function createMcpAuth(
       if (!pending) return undefined
       // The handle that started the flow: the PRM `resource` may name a broader URL.
       const server = auth.server(pending.server ?? pending.resource)
+      // Defence in depth: a stored return URL off the app's origin falls back to its root.
+      const returnTo =
+        pending.returnTo === undefined
+          ? undefined
+          : (sameOriginUrl(pending.returnTo, current.origin) ?? `${current.origin}/`)
       if (typeof history !== 'undefined' && typeof location !== 'undefined' && url === undefined) {
-        history.replaceState(
-          history.state,
-          '',
-          pending.returnTo ?? `${current.origin}${current.pathname}`,
-        )
+        history.replaceState(history.state, '', returnTo ?? `${current.origin}${current.pathname}`)
       }
       await server.completeCallback(href, state)
-      return { server, ...(pending.returnTo ? { returnTo: pending.returnTo } : {}) }
+      return { server, ...(returnTo ? { returnTo } : {}) }
     },
   }
   // The app's bundle started on the redirect URI (an SPA route): deliver or finish at once.

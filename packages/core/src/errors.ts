@@ -6,6 +6,8 @@ export type McpAuthErrorCode =
   // configuration and URL safety (OAuth 2.1 §1.5, MCP security best practices)
   | 'invalid_configuration'
   | 'insecure_url'
+  /** `returnTo` is not a path or a URL on the app's origin. */
+  | 'invalid_return_to'
   // transport
   | 'network_error'
   | 'server_error'
@@ -38,6 +40,10 @@ export type McpAuthErrorCode =
   | 'invalid_grant'
   | 'token_request_failed'
   | 'not_authorized'
+  /** A redirect would have taken the access token outside its resource; not followed. */
+  | 'redirect_refused'
+  /** The resource refused the token it was given (RFC 6750 §3.1): type another one. */
+  | 'invalid_token'
   | 'storage_corrupt'
   // sender-constrained tokens (RFC 9449)
   | 'dpop_unsupported'

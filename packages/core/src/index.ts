@@ -24,5 +24,7 @@ export type {
   McpServerStatus,
   PreRegisteredClient,
   RegistrationKind,
+  RevocationOutcome,
+  RevocationReport,
   TokenEndpointAuthMethod,
 } from './types.js'

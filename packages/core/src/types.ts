@@ -44,6 +44,18 @@ export type McpServerStatus =
   /** The last operation failed: see `error`. */
   | 'error'
 
+/** What the authorization server did with a token at disconnect (RFC 7009). */
+export type RevocationOutcome = 'revoked' | 'unsupported' | 'failed'
+
+/** What `disconnect()` achieved at the authorization server, per token. */
+export interface RevocationReport {
+  readonly accessToken: RevocationOutcome
+  /** Absent when there was no refresh token. */
+  readonly refreshToken?: RevocationOutcome
+  /** When the access token still expires if it could not be revoked, epoch ms. */
+  readonly accessTokenExpiresAt?: number
+}
+
 /** What a UI needs to render one server. Never contains tokens or secrets. */
 export interface McpServerSnapshot {
   /** The canonical resource URI of the server (RFC 8707 §2). */
@@ -64,6 +76,8 @@ export interface McpServerSnapshot {
   readonly storage: 'indexeddb' | 'memory' | 'custom'
   /** The last error, with a stable `code`. */
   readonly error?: McpAuthError
+  /** Set by `disconnect()`, cleared by the next authorization. */
+  readonly revocation?: RevocationReport
 }
 
 /**

@@ -150,16 +150,6 @@ describe('registration', () => {
     expect(w.hits('/register')).toHaveLength(0)
   })
 
-  test('pre-registered credentials with a blank client ID are refused, not sent', async () => {
-    const w = world()
-    const { handle } = setup(w, {
-      auth: { preRegistered: { 'https://auth.example.com': { clientId: '  ' } } },
-    })
-    await expect(handle.probe()).rejects.toMatchObject({ code: 'invalid_client_id' })
-    await expect(handle.authorize()).rejects.toMatchObject({ code: 'invalid_client_id' })
-    expect(w.navigations()).toHaveLength(0)
-  })
-
   test('a dynamically registered confidential client authenticates as registered on token, refresh and revoke', async () => {
     const w = world({
       as: { token_endpoint_auth_methods_supported: ['client_secret_post'] },

@@ -728,24 +728,3 @@ test('onServersChange fires when a handle is created, once per server', async ()
   auth.server('https://c.example/mcp')
   expect(calls).toBe(2)
 })
-
-test('a registration whose scope does not cover a step-up registers again for the union', async () => {
-  const w = world()
-  w.options.prm = {
-    resource: w.options.resource,
-    authorization_servers: [w.options.issuer],
-    scopes_supported: ['read'],
-  }
-  const { handle } = setup(w)
-  await handle.probe()
-  await handle.authorize()
-  expect(JSON.parse(w.hits('/register')[0]!.body).scope).toBe('read offline_access')
-  expect((await call(handle, 'tools/call', { name: 'admin' })).status).toBe(403)
-  await handle.authorize()
-  const registrations = w.hits('/register')
-  expect(registrations).toHaveLength(2)
-  expect(JSON.parse(registrations[1]!.body).scope).toBe('read offline_access admin')
-  const [first, second] = w.navigations().map((u) => u.searchParams.get('client_id'))
-  expect(second).not.toBe(first)
-  expect((await call(handle, 'tools/call', { name: 'admin' })).status).toBe(200)
-})

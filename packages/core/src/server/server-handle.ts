@@ -1,65 +1,33 @@
-import type { AuthorizationServer } from 'oauth4webapi'
-import { callbackParams, checkAuthorizationResponse } from '../authorize/callback-params.js'
-import { createAuthorizationRequest } from '../authorize/request.js'
-import { selectScopes } from '../authorize/scopes.js'
-import {
-  discoverAuthorizationServer,
-  discoverLegacyAuthorizationServer,
-} from '../discovery/authorization-server.js'
+import { appOrigin, checkReturnTo } from '../authorize/return-to.js'
 import { probeServer } from '../discovery/probe.js'
-import {
-  discoverProtectedResource,
-  type ProtectedResourceMetadata,
-} from '../discovery/protected-resource.js'
 import {
   AuthorizationError,
   ConfigurationError,
   McpAuthError,
   RegistrationError,
 } from '../errors.js'
-import { discard } from '../http/fetch-json.js'
-import { isWithinResource } from '../http/urls.js'
-import { type AuthChallenge, bearerChallenge, splitScopes } from '../http/www-authenticate.js'
-import {
-  manualClient,
-  metadataDocumentClient,
-  registerDynamicClient,
-} from '../registration/register.js'
-import {
-  type ClientRecord,
-  keys,
-  type PendingRecord,
-  RECORD_VERSION,
-  readRecord,
-  type TokenRecord,
-} from '../storage/records.js'
-import { SingleFlight, withCrossTabLock } from '../tokens/refresh-lock.js'
-import {
-  exchangeAuthorizationCode,
-  refreshAccessToken,
-  revokeToken,
-} from '../tokens/token-endpoint.js'
+import type { ClientRecord, PendingRecord, TokenRecord } from '../storage/records.js'
 import type {
   AuthorizeOptions,
   McpServerSnapshot,
   McpServerStatus,
   PreRegisteredClient,
 } from '../types.js'
+import {
+  exchangeCallback,
+  flowFailure,
+  navigate,
+  prepareAuthorization,
+  statusAfterFailure,
+} from './authorization-flow.js'
+import { ClientIdentity } from './client-identity.js'
 import type { AuthContext, DriverSession } from './context.js'
-import { operationKey } from './operation.js'
+import { DiscoveryCache } from './discovery-cache.js'
+import { fetchResource, type ResourceFetchHost, StepUp } from './resource-fetch.js'
+import { revokeTokens } from './revocation.js'
+import { asMcpAuthError, nextSnapshot, type Patch, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
-
-/** What discovery found for an OAuth-protected server. */
-interface Discovery {
-  prm: ProtectedResourceMetadata | undefined
-  as: AuthorizationServer
-  /** The resource identifier to send: exactly the PRM's `resource`, or the server URI. */
-  resource: string
-}
-
-type Patch = Partial<Omit<McpServerSnapshot, 'resource' | 'storage' | 'error'>> & {
-  error?: McpAuthError | undefined
-}
+import { isSuperseded, superseded, TokenSession } from './token-session.js'
 
 /**
  * The handle for one MCP server (one canonical resource URI). It is the observable the bindings
@@ -71,17 +39,14 @@ export class McpServerHandle {
   readonly url: string
   readonly #ctx: AuthContext
   readonly #store: SnapshotStore<McpServerSnapshot>
-  readonly #refreshFlight = new SingleFlight<string>()
-  #discovery: Discovery | undefined
-  #tokens: TokenRecord | undefined
-  #loaded: Promise<void> | undefined
-  #challengeScope: string | undefined
-  /** Set when the server refused our token: the cached discovery must not be trusted. */
-  #stale: AuthChallenge | undefined
-  #stepUp: { operation: string; scopes: string[] } | undefined
-  readonly #stepUpAttempts = new Map<string, number>()
+  readonly #discovery: DiscoveryCache
+  readonly #clients: ClientIdentity
+  readonly #session: TokenSession
+  readonly #stepUp = new StepUp()
+  readonly #resource: ResourceFetchHost
   #flow: AbortController | undefined
-  #manualClient: ClientRecord | undefined
+  /** Counts probes and authorizations, so that only the newest sets the status. */
+  #latest = 0
 
   constructor(ctx: AuthContext, url: string) {
     this.#ctx = ctx
@@ -92,6 +57,28 @@ export class McpServerHandle {
       scopes: [],
       storage: ctx.storage.kind,
     })
+    this.#discovery = new DiscoveryCache(ctx, url)
+    this.#clients = new ClientIdentity(
+      ctx,
+      (key) => this.reportCorrupt(key),
+      (error) => this.#update(this.getSnapshot().status, { error }),
+    )
+    this.#session = new TokenSession(ctx, url, {
+      update: (status, patch) => this.#update(status, patch),
+      fail: (error, status) => this.#fail(error, status),
+      clientFor: (tokens) => this.#clients.forTokens(tokens),
+      onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
+      changed: (tokens) => this.#changedElsewhere(tokens),
+    })
+    this.#resource = {
+      ctx,
+      url,
+      session: this.#session,
+      discovery: this.#discovery,
+      stepUp: this.#stepUp,
+      status: () => this.getSnapshot().status,
+      update: (status, patch) => this.#update(status, patch),
+    }
   }
 
   /** Listens to snapshot changes; calls `listener` at once (Svelte store contract). */
@@ -102,67 +89,34 @@ export class McpServerHandle {
   getSnapshot = (): McpServerSnapshot => this.#store.get()
 
   #update(status: McpServerStatus, patch: Patch = {}): McpServerSnapshot {
-    const prev = this.#store.get()
-    const tokens = this.#tokens
-    const next: McpServerSnapshot = {
+    const discovery = this.#discovery.current
+    const next = nextSnapshot(this.#store.get(), status, patch, {
       resource: this.url,
-      status,
       storage: this.#ctx.storage.kind,
-      scopes: patch.scopes ?? tokens?.scopes ?? prev.scopes,
-    }
-    const assign = <K extends keyof McpServerSnapshot>(
-      key: K,
-      value: McpServerSnapshot[K] | undefined,
-    ) => {
-      if (value !== undefined) (next as { [P in K]: McpServerSnapshot[P] })[key] = value
-    }
-    assign(
-      'resourceName',
-      patch.resourceName ??
-        this.#discovery?.prm?.resource_name ??
-        tokens?.resourceName ??
-        prev.resourceName,
-    )
-    assign('issuer', patch.issuer ?? this.#discovery?.as.issuer ?? tokens?.issuer ?? prev.issuer)
-    assign('registration', patch.registration ?? tokens?.registration ?? prev.registration)
-    assign('expiresAt', tokens?.expiresAt)
-    if (status === 'needs-step-up') assign('stepUpScopes', this.#stepUp?.scopes)
-    // The last error stays until an operation clears it (a corrupt record found while probing
-    // must survive the probe's own status changes).
-    assign('error', 'error' in patch ? patch.error : prev.error)
+      prm: discovery?.prm,
+      issuer: discovery?.as.issuer,
+      tokens: this.#session.tokens,
+      stepUpScopes: this.#stepUp.pending?.scopes,
+    })
     this.#store.set(next)
     return next
   }
 
   #fail(error: unknown, status: McpServerStatus = 'error'): never {
-    const err =
-      error instanceof McpAuthError
-        ? error
-        : new McpAuthError(
-            'unexpected_response',
-            error instanceof Error ? error.message : String(error),
-            { cause: error },
-          )
-    this.#update(err.transient && this.#tokens ? 'authorized' : status, { error: err })
+    const err = asMcpAuthError(error)
+    this.#update(err.transient && this.#session.tokens ? 'authorized' : status, { error: err })
     throw err
   }
 
-  /** Loads stored tokens once; a corrupt record is reported in the snapshot and ignored. */
-  #load(): Promise<void> {
-    this.#loaded ??= (async () => {
-      this.#tokens = await this.#readTokens()
-    })()
-    return this.#loaded
-  }
-
-  #readTokens(): Promise<TokenRecord | undefined> {
-    return readRecord<TokenRecord>(this.#ctx.storage, keys.tokens(this.url), 'tokens', (key) =>
-      this.#ctx.reportCorrupt(this, key),
-    )
+  /** Another tab or instance stored or removed this server's tokens. */
+  #changedElsewhere(tokens: TokenRecord | undefined): void {
+    const next = statusAfterOutsideChange(this.getSnapshot().status, tokens !== undefined)
+    if (next === 'disconnected') this.#stepUp.pending = undefined
+    if (next) this.#update(next, next === 'disconnected' ? { error: undefined, scopes: [] } : {})
   }
 
   /** @internal Called by the auth instance when a stored record is unreadable. */
-  reportCorrupt(key: string): void {
+  reportCorrupt = (key: string): void => {
     this.#update(this.getSnapshot().status, {
       error: new McpAuthError(
         'storage_corrupt',
@@ -171,168 +125,62 @@ export class McpServerHandle {
     })
   }
 
-  async #saveTokens(record: TokenRecord | undefined): Promise<void> {
-    this.#tokens = record
-    if (record) await this.#ctx.storage.set(keys.tokens(this.url), record)
-    else await this.#ctx.storage.delete(keys.tokens(this.url))
-  }
-
   /**
    * Finds out what the server needs, without user interaction: stored tokens → `authorized`;
    * otherwise an unauthenticated request, then discovery and client resolution →
    * `open`, `needs-authorization`, `needs-client-id`, `needs-token` or `error`.
    */
-  async probe(): Promise<McpServerSnapshot> {
+  probe = async (): Promise<McpServerSnapshot> => {
+    // Only the newest probe or authorization sets the status; an older answer is dropped.
+    const operation = ++this.#latest
+    const current = () => operation === this.#latest
     this.#update('probing', { error: undefined })
     try {
-      await this.#load()
-      if (this.#tokens) return this.#update('authorized')
-      const result = await probeServer(this.#ctx.fetch, this.url, this.#ctx.protocolVersion)
-      if (result.kind === 'open') return this.#update('open')
-      const challenge = result.challenge
-      if (challenge?.params.scope) this.#challengeScope = challenge.params.scope
-      const discovery = await this.#discover(challenge, true)
-      if (!discovery) return this.#update('needs-token')
-      return await this.#readyToAuthorize(discovery)
+      const [status, patch] = await this.#probe()
+      return current() ? this.#update(status, patch) : this.getSnapshot()
     } catch (error) {
-      return this.#fail(error)
+      return current() ? this.#fail(error) : this.getSnapshot()
     }
   }
 
-  /** `needs-authorization` when a client identity is at hand, else `needs-client-id`. */
-  async #readyToAuthorize(discovery: Discovery): Promise<McpServerSnapshot> {
-    const client = await this.#resolveClient(discovery, false)
-    if (!client) return this.#update('needs-client-id')
-    return this.#update('needs-authorization', { registration: client.kind })
-  }
-
-  /**
-   * Protected resource metadata, then AS metadata (MCP authorization, "Authorization Server
-   * Discovery"). Without any PRM, the 2025-03-26 fallback to AS metadata at the server's origin
-   * applies. Returns `undefined` for a server that publishes no OAuth metadata at all.
-   */
-  async #discover(
-    challenge: AuthChallenge | undefined,
-    fresh: boolean,
-  ): Promise<Discovery | undefined> {
-    if (this.#stale) {
-      challenge ??= this.#stale
-      fresh = true
-      this.#stale = undefined
-    }
-    if (this.#discovery && !fresh) return this.#discovery
-    const headers = { 'mcp-protocol-version': this.#ctx.protocolVersion }
-    const prm = await discoverProtectedResource(
-      this.#ctx.fetch,
-      this.url,
-      challenge?.params.resource_metadata,
-      headers,
-    )
-    let as: AuthorizationServer | undefined
-    if (prm) {
-      const previous = this.#discovery?.as.issuer
-      const issuer =
-        prm.authorization_servers.find((candidate) => candidate === previous) ??
-        prm.authorization_servers[0]!
-      as = await discoverAuthorizationServer(this.#ctx.fetch, issuer)
-    } else {
-      as = await discoverLegacyAuthorizationServer(
-        this.#ctx.fetch,
-        this.url,
-        headers,
-        this.#ctx.legacyEndpointFallback,
-      )
-      if (!as) return undefined
-    }
-    this.#discovery = { prm, as, resource: prm?.resource ?? this.url }
-    return this.#discovery
-  }
-
-  /**
-   * A client identity for the discovered issuer, in the order MCP authorization recommends
-   * (2025-11-25, "Client Registration Approaches"): pre-registered credentials for this exact
-   * issuer, then one the user typed or an earlier registration (both keyed by issuer, never
-   * reused with another AS), then a client ID metadata document, then dynamic registration.
-   */
-  async #resolveClient(
-    discovery: Discovery,
-    register: boolean,
-    scope?: string,
-  ): Promise<ClientRecord | undefined> {
-    const { as } = discovery
-    const redirectUri = this.#ctx.redirectUri
-    const pre = this.#ctx.preRegistered[as.issuer]
-    if (pre) return manualClient(as, redirectUri, pre, 'pre-registered')
-    if (this.#manualClient?.issuer === as.issuer) return this.#manualClient
-    const stored = await readRecord<ClientRecord>(
-      this.#ctx.storage,
-      keys.client(as.issuer, redirectUri),
-      'client',
-      (key) => this.reportCorrupt(key),
-    )
-    // A registration whose scope does not cover this request registers again for the union:
-    // some servers refuse any scope a client did not register (RFC 7591 §2, `scope`).
-    const wanted = splitScopes(scope)
-    const covered = (record: ClientRecord) =>
-      !register ||
-      record.scope === undefined ||
-      wanted.every((s) => splitScopes(record.scope).includes(s))
-    if (stored && stored.issuer === as.issuer && covered(stored)) return stored
-    if (stored?.scope) scope = [...new Set([...splitScopes(stored.scope), ...wanted])].join(' ')
-    const cimd = metadataDocumentClient(as, redirectUri, this.#ctx.clientMetadata?.metadataUrl)
-    if (cimd) return cimd
-    if (!as.registration_endpoint) return undefined
-    if (!register) {
-      // Registration happens when the user authorizes; report the kind it will be.
-      return {
-        v: RECORD_VERSION,
-        issuer: as.issuer,
-        redirectUri,
-        clientId: '',
-        tokenEndpointAuthMethod: 'none',
-        kind: 'dynamic',
-      }
-    }
-    const client = await registerDynamicClient(
-      this.#ctx.fetch,
-      as,
-      redirectUri,
-      this.#ctx.clientMetadata,
-      scope,
-    )
-    await this.#ctx.storage.set(keys.client(as.issuer, redirectUri), client)
-    return client
+  async #probe(): Promise<[McpServerStatus, Patch?]> {
+    await this.#session.load()
+    if (this.#session.tokens) return ['authorized']
+    const result = await probeServer(this.#ctx.fetch, this.url, this.#ctx.protocolVersion)
+    if (result.kind === 'open') return ['open']
+    const challenge = result.challenge
+    if (challenge?.params.scope) this.#discovery.challengeScope = challenge.params.scope
+    const discovery = await this.#discovery.discover(challenge, true)
+    if (!discovery) return ['needs-token']
+    // `needs-authorization` when a client identity is at hand, else `needs-client-id`.
+    const client = await this.#clients.resolve(discovery, false)
+    if (!client) return ['needs-client-id']
+    return ['needs-authorization', { registration: client.kind }]
   }
 
   /**
    * Supplies a client ID (and optional secret) for the discovered authorization server when it
    * offers no registration (`needs-client-id`). An empty or blank ID is refused.
    */
-  async submitClientId(credentials: PreRegisteredClient): Promise<McpServerSnapshot> {
-    const discovery = this.#discovery ?? (await this.#discover(undefined, false))
+  submitClientId = async (credentials: PreRegisteredClient): Promise<McpServerSnapshot> => {
+    const discovery = this.#discovery.current ?? (await this.#discovery.discover(undefined, false))
     if (!discovery) {
       throw new ConfigurationError('invalid_configuration', 'This server does not use OAuth')
     }
-    const client = manualClient(discovery.as, this.#ctx.redirectUri, credentials, 'manual')
-    this.#manualClient = client
-    await this.#ctx.storage.set(keys.client(client.issuer, client.redirectUri), client)
+    await this.#clients.submit(discovery, credentials)
     return this.#update('needs-authorization', { registration: 'manual', error: undefined })
   }
 
   /** Stores a static bearer token for a token-only server (`needs-token`). */
-  async submitToken(token: string): Promise<McpServerSnapshot> {
+  submitToken = async (token: string): Promise<McpServerSnapshot> => {
     if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token.trim())) {
       throw new ConfigurationError(
         'invalid_configuration',
         'A token must be a non-empty string without spaces',
       )
     }
-    await this.#saveTokens({
-      v: RECORD_VERSION,
-      resource: this.url,
-      accessToken: token.trim(),
-      scopes: [],
-    })
+    const generation = await this.#session.generation()
+    if (!(await this.#session.saveStatic(generation, token.trim()))) throw superseded()
     return this.#update('authorized', { error: undefined })
   }
 
@@ -342,9 +190,12 @@ export class McpServerHandle {
    * Resolves with the `authorized` snapshot; rejects with a typed error (and reports it in the
    * snapshot) when the user cancels or denies, or anything fails.
    */
-  authorize(options: AuthorizeOptions = {}): Promise<McpServerSnapshot> {
+  authorize = (options: AuthorizeOptions = {}): Promise<McpServerSnapshot> => {
     let session: DriverSession | undefined
+    this.#latest += 1
     try {
+      const returnTo = checkReturnTo(options.returnTo, appOrigin(this.#ctx.redirectUri))
+      if (returnTo) options = { ...options, returnTo }
       this.#checkStepUpBudget()
       session = this.#ctx.beginAuthorization(options)
     } catch (error) {
@@ -354,98 +205,63 @@ export class McpServerHandle {
   }
 
   #checkStepUpBudget(): void {
-    if (this.getSnapshot().status !== 'needs-step-up' || !this.#stepUp) return
-    const attempts = this.#stepUpAttempts.get(this.#stepUp.operation) ?? 0
-    if (attempts >= this.#ctx.maxStepUpAttempts) {
-      const error = new AuthorizationError(
-        'step_up_limit',
-        `Gave up after ${attempts} authorization attempts for the same operation`,
-        { details: { operation: this.#stepUp.operation, attempts } },
-      )
-      this.#update('error', { error })
+    if (this.getSnapshot().status !== 'needs-step-up') return
+    try {
+      this.#stepUp.begin(this.#ctx.maxStepUpAttempts)
+    } catch (error) {
+      this.#update('error', { error: asMcpAuthError(error) })
       throw error
     }
-    this.#stepUpAttempts.set(this.#stepUp.operation, attempts + 1)
   }
 
   async #authorize(options: AuthorizeOptions, session: DriverSession): Promise<McpServerSnapshot> {
     this.#flow?.abort()
     const flow = new AbortController()
     this.#flow = flow
-    const stepUp = this.getSnapshot().status === 'needs-step-up' ? this.#stepUp : undefined
+    const stepUp = this.getSnapshot().status === 'needs-step-up' ? this.#stepUp.pending : undefined
+    let flowClient: ClientRecord | undefined
     try {
-      const discovery = await this.#discover(undefined, false)
+      const generation = await this.#session.generation()
+      const discovery = await this.#discovery.discover(undefined, false)
       if (!discovery) {
         throw new ConfigurationError(
           'invalid_configuration',
           'This server publishes no OAuth metadata; it needs a static token',
         )
       }
-      const scopes = selectScopes({
-        explicit: options.scope,
-        challenged: stepUp ? stepUp.scopes.join(' ') : this.#challengeScope,
-        resourceSupported: discovery.prm?.scopes_supported,
-        serverSupported: discovery.as.scopes_supported,
-        previous: stepUp ? (this.#tokens?.scopes ?? []) : undefined,
-      })
-      // Register for every scope the resource offers, not only today's: a client registered
-      // with a narrow `scope` could never step up (RFC 7591 §2, `scope`).
-      const registrationScopes = new Set([...(discovery.prm?.scopes_supported ?? []), ...scopes])
-      const client = await this.#resolveClient(
+      const prepared = await prepareAuthorization({
+        ctx: this.#ctx,
+        server: this.url,
         discovery,
-        true,
-        [...registrationScopes].join(' ') || undefined,
-      )
-      if (!client) {
+        clients: this.#clients,
+        options,
+        challengeScope: this.#discovery.challengeScope,
+        generation,
+        stepUp: stepUp && { scopes: stepUp.scopes, granted: this.#session.tokens?.scopes ?? [] },
+      })
+      if (!prepared) {
         this.#update('needs-client-id')
-        throw new RegistrationError(
-          'client_id_required',
-          'This authorization server offers no registration: a client ID is needed',
+        throw (
+          this.#clients.problem ??
+          new RegistrationError(
+            'client_id_required',
+            'This authorization server offers no registration: a client ID is needed',
+          )
         )
       }
-      const request = await createAuthorizationRequest({
-        as: discovery.as,
-        client,
-        redirectUri: this.#ctx.redirectUri,
-        resource: discovery.resource,
-        scopes,
-        returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
-      })
-      request.pending.server = this.url
-      await this.#ctx.storage.set(keys.pending(request.pending.state), request.pending)
+      const { client, request } = prepared
+      flowClient = client
       this.#update('authorizing', { registration: client.kind, error: undefined })
-      let callbackUrl: string
-      try {
-        callbackUrl = await session.navigate({
-          url: request.url,
-          redirectUri: this.#ctx.redirectUri,
-          state: request.pending.state,
-          signal: flow.signal,
-        })
-      } catch (error) {
-        await this.#ctx.storage.delete(keys.pending(request.pending.state))
-        throw error
-      }
-      if (flow.signal.aborted) {
-        // A superseded or cancelled flow must not leave its verifier behind.
-        await this.#ctx.storage.delete(keys.pending(request.pending.state))
-        throw new AuthorizationError('cancelled', 'The authorization was cancelled')
-      }
+      const callbackUrl = await navigate(this.#ctx, session, request, flow.signal)
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
-      // A newer authorize() aborted this one: that flow owns the snapshot now.
-      if (this.#flow !== flow) throw error
-      const reason =
-        flow.signal.aborted && !(error instanceof McpAuthError)
-          ? new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
-          : error
-      const code = reason instanceof McpAuthError ? reason.code : undefined
-      const status =
-        code === 'access_denied' || code === 'cancelled'
-          ? 'cancelled'
-          : this.getSnapshot().status === 'needs-client-id'
-            ? 'needs-client-id'
-            : 'error'
+      // A newer authorize() aborted this one, or a later disconnect() won: they own the snapshot.
+      if (this.#flow !== flow || isSuperseded(error)) throw error
+      const reason = flowFailure(error, flow.signal)
+      if (flowClient && reason.details?.error === 'invalid_scope') {
+        await this.#clients.scopeRefused(flowClient)
+      }
+      const status = statusAfterFailure(reason, this.getSnapshot().status)
       return this.#fail(reason, status)
     } finally {
       session.close()
@@ -459,52 +275,28 @@ export class McpServerHandle {
    * exchanges the code. `expectedState` pins the flow this call is waiting for.
    * @internal Used by the popup listener and `completeRedirect()`.
    */
-  async completeCallback(callbackUrl: string, expectedState?: string): Promise<McpServerSnapshot> {
-    const params = callbackParams(callbackUrl)
-    const state = expectedState ?? params.get('state') ?? ''
-    const pending = await this.#ctx.takePending(state)
-    if (!pending) {
-      throw new AuthorizationError(
-        'callback_replayed',
-        'No authorization is waiting for this callback (already used, expired or unknown)',
-      )
+  completeCallback = async (
+    callbackUrl: string,
+    expectedState?: string,
+  ): Promise<McpServerSnapshot> => {
+    const { record, client, generation } = await exchangeCallback(
+      this.#ctx,
+      callbackUrl,
+      expectedState,
+      this.#discovery.current?.prm?.resource_name,
+    )
+    const started = generation ?? (await this.#session.generation())
+    if (!(await this.#session.commit(started, record))) {
+      // Never stored; revoked so that they cannot outlive the disconnect.
+      await revokeTokens(this.#ctx, record, client)
+      throw superseded()
     }
-    if (pending.expiresAt < Date.now()) {
-      throw new AuthorizationError('timeout', 'The authorization took too long; start again')
-    }
-    const code = checkAuthorizationResponse(params, {
-      issuer: pending.issuer,
-      state: pending.state,
-      as: pending.as,
-    })
-    void code
-    const issued = await exchangeAuthorizationCode({
-      fetch: this.#ctx.fetch,
-      as: pending.as,
-      client: pending.client,
-      params,
-      redirectUri: pending.redirectUri,
-      codeVerifier: pending.codeVerifier,
-      resource: pending.resource,
-      requestedScopes: pending.scopes,
-    })
-    const resourceName = this.#discovery?.prm?.resource_name
-    await this.#saveTokens({
-      v: RECORD_VERSION,
-      resource: pending.resource,
-      ...issued,
-      issuer: pending.issuer,
-      clientId: pending.client.clientId,
-      as: pending.as,
-      registration: pending.client.kind,
-      ...(resourceName ? { resourceName } : {}),
-    })
-    this.#stepUp = undefined
+    this.#stepUp.pending = undefined
     return this.#update('authorized', { error: undefined })
   }
 
   /** Stops a flow in progress; the snapshot becomes `cancelled`. */
-  cancel(): void {
+  cancel = (): void => {
     if (!this.#flow) return
     this.#flow.abort()
     this.#update('cancelled', {
@@ -517,90 +309,8 @@ export class McpServerHandle {
    * expiry). Concurrent callers share one refresh; across tabs a Web Lock serialises refreshes
    * and the store is re-read under the lock, since another tab may have refreshed already.
    */
-  async getAccessToken(): Promise<string> {
-    await this.#load()
-    const tokens = this.#tokens
-    if (!tokens) throw new AuthorizationError('not_authorized', 'This server is not authorized')
-    if (!this.#expiring(tokens)) return tokens.accessToken
-    return this.#refresh(tokens.accessToken)
-  }
-
-  #expiring(tokens: TokenRecord): boolean {
-    return (
-      tokens.expiresAt !== undefined && tokens.expiresAt - this.#ctx.refreshSkewMs <= Date.now()
-    )
-  }
-
-  /** Refreshes unless someone already replaced `staleAccessToken`; resolves to a usable token. */
-  #refresh(staleAccessToken: string): Promise<string> {
-    return this.#refreshFlight.run(this.url, () =>
-      withCrossTabLock(`mcp-oauth:refresh:${this.url}`, async () => {
-        const current = await this.#readTokens()
-        this.#tokens = current
-        if (!current) {
-          this.#update('needs-authorization')
-          throw new AuthorizationError('not_authorized', 'The authorization was removed')
-        }
-        if (current.accessToken !== staleAccessToken && !this.#expiring(current)) {
-          this.#update('authorized')
-          return current.accessToken
-        }
-        if (!current.refreshToken || !current.as || !current.clientId) {
-          await this.#saveTokens(undefined)
-          this.#update('needs-authorization')
-          throw new AuthorizationError(
-            'not_authorized',
-            'The access token expired and there is no refresh token',
-          )
-        }
-        this.#update('refreshing')
-        const client = await this.#clientForTokens(current)
-        try {
-          const issued = await refreshAccessToken({
-            fetch: this.#ctx.fetch,
-            as: current.as,
-            client,
-            refreshToken: current.refreshToken,
-            resource: current.resource,
-            scopes: current.scopes,
-          })
-          const next: TokenRecord = { ...current, ...issued }
-          if (!issued.expiresAt) delete next.expiresAt
-          await this.#saveTokens(next)
-          this.#update('authorized', { error: undefined })
-          return next.accessToken
-        } catch (error) {
-          if (error instanceof McpAuthError && error.code === 'invalid_grant') {
-            await this.#saveTokens(undefined)
-            this.#update('needs-authorization', { error })
-            throw error
-          }
-          // Transient: keep the tokens, report, let the caller retry later.
-          return this.#fail(error, 'authorized')
-        }
-      }),
-    )
-  }
-
-  async #clientForTokens(tokens: TokenRecord): Promise<ClientRecord> {
-    const issuer = tokens.issuer!
-    const pre = this.#ctx.preRegistered[issuer]
-    if (pre) return manualClient(tokens.as!, this.#ctx.redirectUri, pre, 'pre-registered')
-    const stored = await readRecord<ClientRecord>(
-      this.#ctx.storage,
-      keys.client(issuer, this.#ctx.redirectUri),
-      'client',
-      (key) => this.reportCorrupt(key),
-    )
-    if (stored && stored.clientId === tokens.clientId) return stored
-    return {
-      v: RECORD_VERSION,
-      issuer,
-      redirectUri: this.#ctx.redirectUri,
-      clientId: tokens.clientId!,
-      tokenEndpointAuthMethod: 'none',
-      kind: tokens.registration ?? 'dynamic',
-    }
+  getAccessToken = (): Promise<string> => {
+    return this.#session.accessToken()
   }
 
   /**
@@ -610,102 +320,29 @@ export class McpServerHandle {
    * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
    * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
    */
-  async fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
-    const request = new Request(input, init)
-    if (request.headers.has('authorization')) return this.#ctx.fetch(request)
-    await this.#load()
-    const tokens = this.#tokens
-    if (!tokens || !isWithinResource(request.url, tokens.resource)) {
-      if (!isWithinResource(request.url, this.url)) return this.#ctx.fetch(request)
-    }
-    const operation = await operationKey(request)
-    const retry = request.clone()
-    let token: string | undefined
-    if (tokens && isWithinResource(request.url, tokens.resource)) {
-      try {
-        token = await this.getAccessToken()
-      } catch (error) {
-        if (error instanceof McpAuthError && error.transient) throw error
-      }
-    }
-    let response = await this.#ctx.fetch(withBearer(request, token))
-    if (response.status === 401 && token) {
-      const challenge = bearerChallenge(response.headers.get('www-authenticate'))
-      if (!challenge || challenge.params.error === 'invalid_token') {
-        let fresh: string | undefined
-        try {
-          fresh = await this.#refresh(token)
-        } catch {
-          fresh = undefined
-        }
-        if (fresh) {
-          discard(response)
-          response = await this.#ctx.fetch(withBearer(retry, fresh))
-        }
-      }
-    }
-    this.#observe(response, operation)
-    return response
-  }
-
-  /** Updates the status from a response of this server. */
-  #observe(response: Response, operation: string): void {
-    const challenge = bearerChallenge(response.headers.get('www-authenticate'))
-    if (response.status === 401) {
-      if (challenge?.params.scope) this.#challengeScope = challenge.params.scope
-      // The server refused a token it used to accept: its metadata may have changed (a new
-      // authorization server, SEP-2352), so the next authorization discovers again.
-      this.#stale = challenge ?? { scheme: 'bearer', params: {} }
-      this.#update('needs-authorization')
-      return
-    }
-    if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
-      const granted = this.#tokens?.scopes ?? []
-      const scopes = [...new Set([...granted, ...splitScopes(challenge.params.scope)])]
-      this.#stepUp = { operation, scopes }
-      // The authorization behind the refused token was this operation's first attempt.
-      if (!this.#stepUpAttempts.has(operation)) this.#stepUpAttempts.set(operation, 1)
-      this.#update('needs-step-up')
-      return
-    }
-    if (response.ok) {
-      this.#stepUpAttempts.delete(operation)
-      const status = this.getSnapshot().status
-      if (status !== 'authorized' && this.#tokens) this.#update('authorized', { error: undefined })
-      else if (status === 'unknown' || status === 'probing') this.#update('open')
-    }
-  }
+  fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
+    fetchResource(this.#resource, input, init)
 
   /**
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
    * revocation endpoint, then clears the tokens whatever the AS answered.
    */
-  async disconnect(): Promise<McpServerSnapshot> {
-    await this.#load()
-    const tokens = this.#tokens
-    if (tokens?.as && tokens.issuer) {
-      const client = await this.#clientForTokens(tokens)
-      const base = { fetch: this.#ctx.fetch, as: tokens.as, client }
-      if (tokens.refreshToken)
-        await revokeToken({ ...base, token: tokens.refreshToken, hint: 'refresh_token' })
-      await revokeToken({ ...base, token: tokens.accessToken, hint: 'access_token' })
-    }
-    await this.#saveTokens(undefined)
-    this.#stepUp = undefined
-    return this.#update('disconnected', { error: undefined, scopes: [] })
+  disconnect = async (): Promise<McpServerSnapshot> => {
+    const tokens = await this.#session.clear()
+    this.#stepUp.pending = undefined
+    this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
+    if (!tokens) return this.getSnapshot()
+    const client = tokens.as && tokens.issuer ? await this.#clients.forTokens(tokens) : undefined
+    const revocation = await revokeTokens(this.#ctx, tokens, client)
+    // An authorization started meanwhile owns the snapshot; the report is only for this one.
+    if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
+    return this.#update('disconnected', { revocation })
   }
 
   /** Clears the last error and probes again. */
-  retry(): Promise<McpServerSnapshot> {
+  retry = (): Promise<McpServerSnapshot> => {
     return this.probe()
   }
-}
-
-function withBearer(request: Request, token: string | undefined): Request {
-  if (!token) return request
-  const headers = new Headers(request.headers)
-  headers.set('authorization', `Bearer ${token}`)
-  return new Request(request, { headers })
 }
 
 export type { PendingRecord }

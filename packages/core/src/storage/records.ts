@@ -17,6 +17,8 @@ export interface TokenRecord {
   /** Absent for a static token typed by the user. */
   issuer?: string
   clientId?: string
+  /** The client that obtained these tokens: refresh and revocation use exactly this one. */
+  client?: ClientRecord
   as?: AuthorizationServer
   resourceName?: string
   registration?: RegistrationKind
@@ -55,12 +57,16 @@ export interface PendingRecord {
   returnTo?: string
   /** The server URL of the handle that started the flow (`resource` may be broader). */
   server?: string
+  /** The token generation when the flow started: a later disconnect makes the flow lose. */
+  generation?: number
 }
 
 export const keys = {
   tokens: (resource: string) => `tokens:${resource}`,
   client: (issuer: string, redirectUri: string) => `client:${issuer} ${redirectUri}`,
   pending: (state: string) => `pending:${state}`,
+  /** A counter bumped by every new session and every clear of a resource's tokens. */
+  generation: (resource: string) => `generation:${resource}`,
   tokensPrefix: 'tokens:',
   pendingPrefix: 'pending:',
 }
@@ -75,6 +81,7 @@ const validators = {
     isString(r.accessToken) &&
     Array.isArray(r.scopes) &&
     (r.as === undefined || (typeof r.as === 'object' && r.as !== null)) &&
+    (r.client === undefined || (typeof r.client === 'object' && r.client !== null)) &&
     (r.refreshToken === undefined || isString(r.refreshToken)) &&
     (r.expiresAt === undefined || typeof r.expiresAt === 'number'),
   client: (r: Record<string, unknown>) =>

@@ -32,8 +32,8 @@ export interface WorldOptions {
   adminTools: string[]
   /** How the registration endpoint answers. */
   registration: 'ok' | 'invalid_redirect_uri' | 'server-error'
-  /** How the revocation endpoint answers. */
-  revocation: 'ok' | 'server-error' | 'network-error'
+  /** How the revocation endpoint answers; `unsupported_token_type` refuses access tokens. */
+  revocation: 'ok' | 'server-error' | 'network-error' | 'unsupported_token_type'
 }
 
 export interface LoggedRequest {
@@ -166,8 +166,10 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
       if (!scopes) {
         const headers: Record<string, string> = {}
         if (bearer && options.acceptTokens) {
-          headers['www-authenticate'] =
-            `Bearer error="invalid_token", resource_metadata="${prmPathUrl}"`
+          // A server without OAuth metadata has no resource_metadata to point at.
+          headers['www-authenticate'] = options.prm
+            ? `Bearer error="invalid_token", resource_metadata="${prmPathUrl}"`
+            : 'Bearer error="invalid_token"'
         } else if (options.challenge) {
           headers['www-authenticate'] = options.challenge
         }
@@ -282,6 +284,12 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
       if (options.revocation === 'network-error') return HttpResponse.error()
       if (options.revocation === 'server-error') return new HttpResponse(null, { status: 503 })
       const form = new URLSearchParams(await request.clone().text())
+      if (
+        options.revocation === 'unsupported_token_type' &&
+        accessTokens.has(form.get('token') ?? '')
+      ) {
+        return HttpResponse.json({ error: 'unsupported_token_type' }, { status: 400 })
+      }
       revoked.push(form.get('token') ?? '')
       refreshTokens.delete(form.get('token') ?? '')
       accessTokens.delete(form.get('token') ?? '')

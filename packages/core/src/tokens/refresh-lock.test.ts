@@ -47,8 +47,29 @@ describe('withCrossTabLock', () => {
     )
   })
 
-  test('runs the task directly without the Locks API', async () => {
+  test('runs the task without the Locks API', async () => {
     vi.stubGlobal('navigator', {})
     expect(await withCrossTabLock('n', async () => 'direct')).toBe('direct')
+  })
+
+  test('without the Locks API, tasks of one name still run one at a time in the page', async () => {
+    vi.stubGlobal('navigator', {})
+    const gate = deferred()
+    const order: string[] = []
+    const first = withCrossTabLock('q', async () => {
+      order.push('first starts')
+      await gate.promise
+      order.push('first ends')
+    })
+    const second = withCrossTabLock('q', async () => {
+      order.push('second')
+    })
+    const other = withCrossTabLock('other', async () => {
+      order.push('other name')
+    })
+    await other
+    gate.resolve()
+    await Promise.all([first, second])
+    expect(order).toEqual(['first starts', 'other name', 'first ends', 'second'])
   })
 })

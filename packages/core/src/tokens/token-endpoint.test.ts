@@ -196,7 +196,7 @@ describe('revokeToken (RFC 7009)', () => {
       token: 'rt-1',
       hint: 'refresh_token',
     })
-    expect(ok).toBe(true)
+    expect(ok).toBe('revoked')
     expect(Object.fromEntries(seen[0]!.form)).toMatchObject({
       token: 'rt-1',
       token_type_hint: 'refresh_token',
@@ -205,7 +205,7 @@ describe('revokeToken (RFC 7009)', () => {
     })
   })
 
-  test('no revocation endpoint → nothing sent, false', async () => {
+  test('no revocation endpoint → nothing sent, unsupported', async () => {
     const seen = tokenEndpoint(() => new HttpResponse(null, { status: 200 }), `${ISSUER}/revoke`)
     const { revocation_endpoint: _, ...withoutEndpoint } = as()
     expect(
@@ -216,18 +216,19 @@ describe('revokeToken (RFC 7009)', () => {
         token: 't',
         hint: 'access_token',
       }),
-    ).toBe(false)
+    ).toBe('unsupported')
     expect(seen).toHaveLength(0)
   })
 
   test.each([
-    () => HttpResponse.error(),
-    () => new HttpResponse(null, { status: 503 }),
-    () => HttpResponse.json({ error: 'unsupported_token_type' }, { status: 400 }),
-  ])('a failure %# resolves false, never throws', async (answer) => {
+    [() => HttpResponse.error(), 'failed'],
+    [() => new HttpResponse(null, { status: 503 }), 'failed'],
+    [() => HttpResponse.json({ error: 'invalid_client' }, { status: 401 }), 'failed'],
+    [() => HttpResponse.json({ error: 'unsupported_token_type' }, { status: 400 }), 'unsupported'],
+  ] as const)('answer %# resolves %s, never throws', async (answer, outcome) => {
     tokenEndpoint(answer, `${ISSUER}/revoke`)
     await expect(
       revokeToken({ fetch, as: as(), client: client(), token: 't', hint: 'access_token' }),
-    ).resolves.toBe(false)
+    ).resolves.toBe(outcome)
   })
 })

@@ -5,6 +5,7 @@ import { oauthRequestOptions } from '../http/oauth-options.js'
 import { splitScopes } from '../http/www-authenticate.js'
 import { clientAuthentication } from '../registration/client-auth.js'
 import type { ClientRecord } from '../storage/records.js'
+import type { RevocationOutcome } from '../types.js'
 import { processTokenResponse, type TokenResponse } from './token-response.js'
 
 /** What a token response gave us, before it is bound to a resource. */
@@ -117,7 +118,8 @@ export async function refreshAccessToken(input: {
 
 /**
  * Revokes a token (RFC 7009 §2.1). Best effort: the caller clears local state whatever happens,
- * so this resolves to whether the AS confirmed.
+ * so this resolves to what the AS did: `revoked` (200, §2.2), `unsupported` (no revocation
+ * endpoint, or `unsupported_token_type`, §2.2.1) or `failed` (network error or any other answer).
  */
 export async function revokeToken(input: {
   fetch: FetchLike
@@ -125,9 +127,9 @@ export async function revokeToken(input: {
   client: ClientRecord
   token: string
   hint: 'refresh_token' | 'access_token'
-}): Promise<boolean> {
+}): Promise<RevocationOutcome> {
   const endpoint = input.as.revocation_endpoint
-  if (!endpoint) return false
+  if (!endpoint) return 'unsupported'
   try {
     const response = await oauth.revocationRequest(
       input.as,
@@ -140,9 +142,14 @@ export async function revokeToken(input: {
       },
     )
     // RFC 7009 §2.2: 200 means revoked (or an unknown token); the body is irrelevant.
-    discard(response)
-    return response.status === 200
+    if (response.status === 200) {
+      discard(response)
+      return 'revoked'
+    }
+    const body: unknown = await response.json().catch(() => undefined)
+    const code = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined
+    return response.status === 400 && code === 'unsupported_token_type' ? 'unsupported' : 'failed'
   } catch {
-    return false
+    return 'failed'
   }
 }

@@ -1,0 +1,175 @@
+import { callbackParams, checkAuthorizationResponse } from '../authorize/callback-params.js'
+import { type AuthorizationRequest, createAuthorizationRequest } from '../authorize/request.js'
+import { selectScopes } from '../authorize/scopes.js'
+import { AuthorizationError, McpAuthError } from '../errors.js'
+import { type ClientRecord, keys, RECORD_VERSION, type TokenRecord } from '../storage/records.js'
+import { exchangeAuthorizationCode } from '../tokens/token-endpoint.js'
+import type { AuthorizeOptions, McpServerStatus } from '../types.js'
+import type { ClientIdentity } from './client-identity.js'
+import type { AuthContext, DriverSession } from './context.js'
+import type { Discovery } from './discovery-cache.js'
+import { asMcpAuthError } from './snapshot.js'
+
+/** A prepared authorization request, its pending record already stored. */
+export interface PreparedAuthorization {
+  client: ClientRecord
+  request: AuthorizationRequest
+}
+
+/**
+ * Chooses scopes and a client, builds the authorization request (OAuth 2.1 §4.1.1) and stores
+ * its pending record, keyed by `state`. `undefined` when no client identity can be had.
+ */
+export async function prepareAuthorization(input: {
+  ctx: AuthContext
+  server: string
+  discovery: Discovery
+  clients: ClientIdentity
+  options: AuthorizeOptions
+  challengeScope: string | undefined
+  /** The token generation when the flow started; see `TokenSession.commit`. */
+  generation: number
+  /** On step-up: the scopes to ask for, and those granted before (SEP-2350). */
+  stepUp: { scopes: readonly string[]; granted: readonly string[] } | undefined
+}): Promise<PreparedAuthorization | undefined> {
+  const { ctx, discovery, options, stepUp } = input
+  const scopes = selectScopes({
+    explicit: options.scope,
+    challenged: stepUp ? stepUp.scopes.join(' ') : input.challengeScope,
+    resourceSupported: discovery.prm?.scopes_supported,
+    serverSupported: discovery.as.scopes_supported,
+    previous: stepUp?.granted,
+  })
+  // Register for every scope the resource and the AS list, not only today's: a client
+  // registered with a narrow `scope` could never step up without a new registration, and
+  // servers such as oidc-provider refuse scopes a client did not register (RFC 7591 §2).
+  const registrationScopes = new Set([
+    ...(discovery.prm?.scopes_supported ?? []),
+    ...(discovery.as.scopes_supported ?? []),
+    ...scopes,
+  ])
+  const client = await input.clients.resolve(
+    discovery,
+    true,
+    [...registrationScopes].join(' ') || undefined,
+  )
+  if (!client) return undefined
+  const request = await createAuthorizationRequest({
+    as: discovery.as,
+    client,
+    redirectUri: ctx.redirectUri,
+    resource: discovery.resource,
+    scopes,
+    returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
+  })
+  request.pending.server = input.server
+  request.pending.generation = input.generation
+  await ctx.storage.set(keys.pending(request.pending.state), request.pending)
+  return { client, request }
+}
+
+/** What an exchanged callback yields: the record to store, and what the flow started with. */
+export interface ExchangedCallback {
+  record: TokenRecord
+  client: ClientRecord
+  generation: number | undefined
+}
+
+/**
+ * Finishes a flow from its callback URL: consumes the pending record for the response's
+ * `state` (so a callback works once), checks `iss`, `state` and `error` in that order (RFC 9207
+ * §2.4, RFC 6749 §4.1.2), then exchanges the code. Resolves with the token record to store.
+ */
+export async function exchangeCallback(
+  ctx: AuthContext,
+  callbackUrl: string,
+  expectedState: string | undefined,
+  resourceName: string | undefined,
+): Promise<ExchangedCallback> {
+  const params = callbackParams(callbackUrl)
+  const state = expectedState ?? params.get('state') ?? ''
+  const pending = await ctx.takePending(state)
+  if (!pending) {
+    throw new AuthorizationError(
+      'callback_replayed',
+      'No authorization is waiting for this callback (already used, expired or unknown)',
+    )
+  }
+  if (pending.expiresAt < Date.now()) {
+    throw new AuthorizationError('timeout', 'The authorization took too long; start again')
+  }
+  checkAuthorizationResponse(params, {
+    issuer: pending.issuer,
+    state: pending.state,
+    as: pending.as,
+  })
+  const issued = await exchangeAuthorizationCode({
+    fetch: ctx.fetch,
+    as: pending.as,
+    client: pending.client,
+    params,
+    redirectUri: pending.redirectUri,
+    codeVerifier: pending.codeVerifier,
+    resource: pending.resource,
+    requestedScopes: pending.scopes,
+  })
+  const record: TokenRecord = {
+    v: RECORD_VERSION,
+    resource: pending.resource,
+    ...issued,
+    issuer: pending.issuer,
+    clientId: pending.client.clientId,
+    client: pending.client,
+    as: pending.as,
+    registration: pending.client.kind,
+    ...(resourceName ? { resourceName } : {}),
+  }
+  return { record, client: pending.client, generation: pending.generation }
+}
+
+/**
+ * Sends the user to the authorization URL and waits for the callback URL. A failed, cancelled
+ * or superseded flow must not leave its verifier behind: its pending record is deleted.
+ */
+export async function navigate(
+  ctx: AuthContext,
+  session: DriverSession,
+  request: AuthorizationRequest,
+  signal: AbortSignal,
+): Promise<string> {
+  const { state } = request.pending
+  let callbackUrl: string
+  try {
+    callbackUrl = await session.navigate({
+      url: request.url,
+      redirectUri: ctx.redirectUri,
+      state,
+      signal,
+    })
+  } catch (error) {
+    await ctx.storage.delete(keys.pending(state))
+    throw error
+  }
+  if (signal.aborted) {
+    await ctx.storage.delete(keys.pending(state))
+    throw new AuthorizationError('cancelled', 'The authorization was cancelled')
+  }
+  return callbackUrl
+}
+
+/** Why a flow failed, as a typed error: anything thrown after an abort is a cancellation. */
+export function flowFailure(error: unknown, signal: AbortSignal): McpAuthError {
+  if (signal.aborted && !(error instanceof McpAuthError)) {
+    return new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
+  }
+  return asMcpAuthError(error)
+}
+
+/** The status a failed flow leaves: `cancelled` for the user's choice, else `error`. */
+export function statusAfterFailure(
+  reason: McpAuthError,
+  current: McpServerStatus,
+): McpServerStatus {
+  if (reason.code === 'access_denied' || reason.code === 'cancelled') return 'cancelled'
+  return current === 'needs-client-id' ? 'needs-client-id' : 'error'
+}

@@ -1,0 +1,94 @@
+import type { AuthorizationServer } from 'oauth4webapi'
+import {
+  discoverAuthorizationServer,
+  discoverLegacyAuthorizationServer,
+} from '../discovery/authorization-server.js'
+import {
+  discoverProtectedResource,
+  type ProtectedResourceMetadata,
+} from '../discovery/protected-resource.js'
+import type { AuthChallenge } from '../http/www-authenticate.js'
+import type { AuthContext } from './context.js'
+
+/** What discovery found for an OAuth-protected server. */
+export interface Discovery {
+  prm: ProtectedResourceMetadata | undefined
+  as: AuthorizationServer
+  /** The resource identifier to send: exactly the PRM's `resource`, or the server URI. */
+  resource: string
+}
+
+/**
+ * Discovery results for one server, kept so that re-authorization costs no round trip, and
+ * dropped when the server refuses a token it used to accept.
+ */
+export class DiscoveryCache {
+  readonly #ctx: AuthContext
+  readonly #url: string
+  #current: Discovery | undefined
+  /** Set when the server refused our token: the cached discovery must not be trusted. */
+  #stale: AuthChallenge | undefined
+  /** The `scope` of the latest 401 challenge (MCP authorization, "Scope Selection Strategy"). */
+  challengeScope: string | undefined
+
+  constructor(ctx: AuthContext, url: string) {
+    this.#ctx = ctx
+    this.#url = url
+  }
+
+  get current(): Discovery | undefined {
+    return this.#current
+  }
+
+  /**
+   * Records a 401 from the server. A refused token may mean new metadata (a new authorization
+   * server, SEP-2352), so the next discovery runs afresh.
+   */
+  refused(challenge: AuthChallenge | undefined): void {
+    if (challenge?.params.scope) this.challengeScope = challenge.params.scope
+    this.#stale = challenge ?? { scheme: 'bearer', params: {} }
+  }
+
+  /**
+   * Protected resource metadata, then AS metadata (MCP authorization, "Authorization Server
+   * Discovery"). Without any PRM, the 2025-03-26 fallback to AS metadata at the server's origin
+   * applies. Returns `undefined` for a server that publishes no OAuth metadata at all.
+   */
+  async discover(
+    challenge: AuthChallenge | undefined,
+    fresh: boolean,
+  ): Promise<Discovery | undefined> {
+    if (this.#stale) {
+      challenge ??= this.#stale
+      fresh = true
+      this.#stale = undefined
+    }
+    if (this.#current && !fresh) return this.#current
+    const ctx = this.#ctx
+    const headers = { 'mcp-protocol-version': ctx.protocolVersion }
+    const prm = await discoverProtectedResource(
+      ctx.fetch,
+      this.#url,
+      challenge?.params.resource_metadata,
+      headers,
+    )
+    let as: AuthorizationServer | undefined
+    if (prm) {
+      const previous = this.#current?.as.issuer
+      const issuer =
+        prm.authorization_servers.find((candidate) => candidate === previous) ??
+        prm.authorization_servers[0]!
+      as = await discoverAuthorizationServer(ctx.fetch, issuer)
+    } else {
+      as = await discoverLegacyAuthorizationServer(
+        ctx.fetch,
+        this.#url,
+        headers,
+        ctx.legacyEndpointFallback,
+      )
+      if (!as) return undefined
+    }
+    this.#current = { prm, as, resource: prm?.resource ?? this.#url }
+    return this.#current
+  }
+}

@@ -1,0 +1,194 @@
+import { AuthorizationError, McpAuthError, TokenError } from '../errors.js'
+import { discard } from '../http/fetch-json.js'
+import { isWithinResource } from '../http/urls.js'
+import { bearerChallenge, splitScopes } from '../http/www-authenticate.js'
+import type { McpServerStatus } from '../types.js'
+import type { AuthContext } from './context.js'
+import type { DiscoveryCache } from './discovery-cache.js'
+import { operationKey } from './operation.js'
+import type { Patch } from './snapshot.js'
+import type { TokenSession } from './token-session.js'
+
+/**
+ * Step-up state for one server (MCP authorization 2026-07-28, "Step-Up Authorization Flow"):
+ * the scopes the last `insufficient_scope` asked for, and attempts per operation.
+ */
+export class StepUp {
+  pending: { operation: string; scopes: string[] } | undefined
+  readonly #attempts = new Map<string, number>()
+
+  /** Counts one more authorization for the pending operation; refuses past `max`. */
+  begin(max: number): void {
+    if (!this.pending) return
+    const { operation } = this.pending
+    const attempts = this.#attempts.get(operation) ?? 0
+    if (attempts >= max) {
+      throw new AuthorizationError(
+        'step_up_limit',
+        `Gave up after ${attempts} authorization attempts for the same operation`,
+        { details: { operation, attempts } },
+      )
+    }
+    this.#attempts.set(operation, attempts + 1)
+  }
+
+  refused(operation: string, scopes: string[]): void {
+    this.pending = { operation, scopes }
+    // The authorization behind the refused token was this operation's first attempt.
+    if (!this.#attempts.has(operation)) this.#attempts.set(operation, 1)
+  }
+
+  succeeded(operation: string): void {
+    this.#attempts.delete(operation)
+  }
+}
+
+/** What a resource request needs from its handle. */
+export interface ResourceFetchHost {
+  readonly ctx: AuthContext
+  readonly url: string
+  readonly session: TokenSession
+  readonly discovery: DiscoveryCache
+  readonly stepUp: StepUp
+  status(): McpServerStatus
+  update(status: McpServerStatus, patch?: Patch): void
+}
+
+/**
+ * `fetch` for one server. The bearer token goes only to URLs of this resource (same origin,
+ * path at or under it); a request whose `Authorization` header the app set passes untouched.
+ * A 401 `invalid_token` gets one refresh and one retry; any other 401 means
+ * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
+ * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
+ */
+export async function fetchResource(
+  host: ResourceFetchHost,
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> {
+  const { ctx, session } = host
+  const request = new Request(input, init)
+  if (request.headers.has('authorization')) return ctx.fetch(request)
+  await session.load()
+  const tokens = session.tokens
+  if (!tokens || !isWithinResource(request.url, tokens.resource)) {
+    if (!isWithinResource(request.url, host.url)) return ctx.fetch(request)
+  }
+  const operation = await operationKey(request)
+  const retry = request.clone()
+  let token: string | undefined
+  if (tokens && isWithinResource(request.url, tokens.resource)) {
+    try {
+      token = await session.accessToken()
+    } catch (error) {
+      if (error instanceof McpAuthError && error.transient) throw error
+    }
+  }
+  let response = await sendWithBearer(ctx, request, token, host.url)
+  // A static token (no authorization server) has nothing to refresh with.
+  if (response.status === 401 && token && tokens?.as) {
+    const challenge = bearerChallenge(response.headers.get('www-authenticate'))
+    if (!challenge || challenge.params.error === 'invalid_token') {
+      let fresh: string | undefined
+      try {
+        fresh = await session.refresh(token)
+      } catch {
+        fresh = undefined
+      }
+      if (fresh) {
+        discard(response)
+        response = await sendWithBearer(ctx, retry, fresh, host.url)
+      }
+    }
+  }
+  observe(host, response, operation)
+  return response
+}
+
+/** Updates the status from a response of this server. */
+function observe(host: ResourceFetchHost, response: Response, operation: string): void {
+  const challenge = bearerChallenge(response.headers.get('www-authenticate'))
+  if (response.status === 401) {
+    const tokens = host.session.tokens
+    if (tokens && !tokens.as && !challenge?.params.resource_metadata) {
+      // A token-only server refused the token it was given: ask for another, never for OAuth.
+      host.update('needs-token', {
+        error: new TokenError('invalid_token', `${host.url} refused the token it was given`),
+      })
+      return
+    }
+    host.discovery.refused(challenge)
+    host.update('needs-authorization')
+    return
+  }
+  if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
+    const granted = host.session.tokens?.scopes ?? []
+    host.stepUp.refused(operation, [
+      ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
+    ])
+    host.update('needs-step-up')
+    return
+  }
+  if (response.ok) {
+    host.stepUp.succeeded(operation)
+    const status = host.status()
+    if (status !== 'authorized' && host.session.tokens)
+      host.update('authorized', { error: undefined })
+    else if (status === 'unknown' || status === 'probing') host.update('open')
+  }
+}
+
+/** Redirects followed inside the resource before giving up (WHATWG Fetch allows 20). */
+const MAX_REDIRECTS = 5
+
+/**
+ * Sends `request` with the bearer, following redirects only inside the resource. The platform
+ * would follow them itself and keep the `Authorization` header on the same origin, even
+ * outside the resource's path (WHATWG Fetch, "HTTP-redirect fetch"), so every bearer request
+ * goes out with `redirect: 'manual'`. A redirect whose target is readable and within the
+ * resource is followed here, as fetch would (RFC 9110 §15.4); any other one, including the
+ * opaque redirect a browser returns, is refused with `redirect_refused` and the bearer stays.
+ */
+async function sendWithBearer(
+  ctx: AuthContext,
+  request: Request,
+  token: string | undefined,
+  resource: string,
+): Promise<Response> {
+  if (!token) return ctx.fetch(request)
+  let current = request
+  for (let hops = 0; ; hops++) {
+    const spare = current.clone()
+    const headers = new Headers(current.headers)
+    headers.set('authorization', `Bearer ${token}`)
+    const response = await ctx.fetch(new Request(current, { headers, redirect: 'manual' }))
+    const location = response.headers.get('location')
+    const opaque = response.type === 'opaqueredirect'
+    if (!opaque && !(isRedirect(response.status) && location)) return response
+    discard(response)
+    const target = location ? new URL(location, current.url).href : undefined
+    if (!target || !isWithinResource(target, resource) || hops >= MAX_REDIRECTS) {
+      throw new TokenError(
+        'redirect_refused',
+        `Refused to follow a redirect from ${current.url} to ${target ?? 'an unreadable location'} with the access token: it leaves ${resource}`,
+        { details: { from: current.url, to: target, status: response.status } },
+      )
+    }
+    current = await redirected(spare, target, response.status)
+  }
+}
+
+const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status)
+
+/** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
+async function redirected(request: Request, target: string, status: number): Promise<Request> {
+  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
+  const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
+  const headers = new Headers(request.headers)
+  if (method === 'GET' || method === 'HEAD') {
+    headers.delete('content-type')
+    return new Request(target, { method, headers, signal: request.signal })
+  }
+  const body = await request.arrayBuffer()
+  return new Request(target, { method, headers, body, signal: request.signal })
+}

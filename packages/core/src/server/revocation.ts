@@ -1,0 +1,33 @@
+import type { ClientRecord, TokenRecord } from '../storage/records.js'
+import { revokeToken } from '../tokens/token-endpoint.js'
+import type { RevocationReport } from '../types.js'
+import type { AuthContext } from './context.js'
+
+/**
+ * Revokes the refresh token, then the access token (RFC 7009 §2), with the client that
+ * obtained them. Best effort: resolves with what the AS did with each. A token without an
+ * authorization server (typed by the user) cannot be revoked: `unsupported`.
+ */
+export async function revokeTokens(
+  ctx: AuthContext,
+  tokens: TokenRecord,
+  client: ClientRecord | undefined,
+): Promise<RevocationReport> {
+  const base = tokens.as && client ? { fetch: ctx.fetch, as: tokens.as, client } : undefined
+  const refreshToken =
+    tokens.refreshToken === undefined
+      ? undefined
+      : base
+        ? await revokeToken({ ...base, token: tokens.refreshToken, hint: 'refresh_token' })
+        : 'unsupported'
+  const accessToken = base
+    ? await revokeToken({ ...base, token: tokens.accessToken, hint: 'access_token' })
+    : 'unsupported'
+  return {
+    accessToken,
+    ...(refreshToken ? { refreshToken } : {}),
+    ...(accessToken !== 'revoked' && tokens.expiresAt !== undefined
+      ? { accessTokenExpiresAt: tokens.expiresAt }
+      : {}),
+  }
+}

@@ -1,0 +1,91 @@
+import type { ProtectedResourceMetadata } from '../discovery/protected-resource.js'
+import { McpAuthError } from '../errors.js'
+import type { TokenRecord } from '../storage/records.js'
+import type { McpServerSnapshot, McpServerStatus, RevocationReport } from '../types.js'
+
+/** What an operation changes in the snapshot; `error: undefined` clears the last error. */
+export type Patch = Partial<
+  Omit<McpServerSnapshot, 'resource' | 'storage' | 'error' | 'revocation'>
+> & {
+  error?: McpAuthError | undefined
+  revocation?: RevocationReport | undefined
+}
+
+/** The state a snapshot is derived from. */
+export interface SnapshotSources {
+  readonly resource: string
+  readonly storage: McpServerSnapshot['storage']
+  readonly prm: ProtectedResourceMetadata | undefined
+  readonly issuer: string | undefined
+  readonly tokens: TokenRecord | undefined
+  readonly stepUpScopes: readonly string[] | undefined
+}
+
+/**
+ * The next snapshot: the patch first, then what the tokens and discovery say, then what the
+ * previous snapshot said. Never carries tokens or secrets.
+ */
+export function nextSnapshot(
+  prev: McpServerSnapshot,
+  status: McpServerStatus,
+  patch: Patch,
+  sources: SnapshotSources,
+): McpServerSnapshot {
+  const { tokens } = sources
+  const next: McpServerSnapshot = {
+    resource: sources.resource,
+    status,
+    storage: sources.storage,
+    scopes: patch.scopes ?? tokens?.scopes ?? prev.scopes,
+  }
+  const assign = <K extends keyof McpServerSnapshot>(
+    key: K,
+    value: McpServerSnapshot[K] | undefined,
+  ) => {
+    if (value !== undefined) (next as { [P in K]: McpServerSnapshot[P] })[key] = value
+  }
+  assign(
+    'resourceName',
+    patch.resourceName ?? sources.prm?.resource_name ?? tokens?.resourceName ?? prev.resourceName,
+  )
+  assign('issuer', patch.issuer ?? sources.issuer ?? tokens?.issuer ?? prev.issuer)
+  assign('registration', patch.registration ?? tokens?.registration ?? prev.registration)
+  assign('expiresAt', tokens?.expiresAt)
+  if (status === 'needs-step-up') assign('stepUpScopes', sources.stepUpScopes)
+  // The last error stays until an operation clears it (a corrupt record found while probing
+  // must survive the probe's own status changes).
+  assign('error', 'error' in patch ? patch.error : prev.error)
+  // A disconnect's report stays until new tokens replace what it was about.
+  if (status !== 'authorized') {
+    assign('revocation', 'revocation' in patch ? patch.revocation : prev.revocation)
+  }
+  return next
+}
+
+/** Any thrown value as a typed error; unknown failures become `unexpected_response`. */
+export function asMcpAuthError(error: unknown): McpAuthError {
+  return error instanceof McpAuthError
+    ? error
+    : new McpAuthError(
+        'unexpected_response',
+        error instanceof Error ? error.message : String(error),
+        {
+          cause: error,
+        },
+      )
+}
+
+/**
+ * The status after another tab or instance stored (`hasTokens`) or removed this server's
+ * tokens; `undefined` when the current status stays.
+ */
+export function statusAfterOutsideChange(
+  status: McpServerStatus,
+  hasTokens: boolean,
+): McpServerStatus | undefined {
+  if (hasTokens)
+    return status === 'authorizing' || status === 'authorized' ? undefined : 'authorized'
+  return status === 'authorized' || status === 'refreshing' || status === 'needs-step-up'
+    ? 'disconnected'
+    : undefined
+}
