@@ -1,4 +1,5 @@
 import { browserDriver } from './browser/driver.js'
+import { issuerHints } from './discovery/authorization-server.js'
 import { ConfigurationError } from './errors.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
 import type { AuthContext, DriverSession } from './server/context.js'
@@ -78,6 +79,7 @@ export function createMcpAuth(
     refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
     maxStepUpAttempts: options.maxStepUpAttempts ?? 3,
     legacyEndpointFallback: options.legacyEndpointFallback ?? false,
+    issuerHints: issuerHints(),
     beginAuthorization: (authorizeOptions) => sessionFor(driver, authorizeOptions),
     async takePending(state) {
       if (!state || consumed.has(state)) return undefined

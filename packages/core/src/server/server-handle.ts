@@ -234,7 +234,7 @@ export class McpServerHandle {
       const issuer =
         prm.authorization_servers.find((candidate) => candidate === previous) ??
         prm.authorization_servers[0]!
-      as = await discoverAuthorizationServer(this.#ctx.fetch, issuer)
+      as = await discoverAuthorizationServer(this.#ctx.fetch, issuer, {}, this.#ctx.issuerHints)
     } else {
       as = await discoverLegacyAuthorizationServer(
         this.#ctx.fetch,
