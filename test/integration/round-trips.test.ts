@@ -1,0 +1,57 @@
+import { beforeAll, describe, expect, test } from 'vitest'
+import { measureKit, type Phases } from '../../scripts/bench/round-trips.mjs'
+
+// Requests and round trips (critical-path depth) of the kit on the loopback bench server, in
+// both layouts. Counts, never times: the server adds no delay here, and the depth follows the
+// order of events only. `npm run bench` prints the same figures beside the official SDK's.
+
+describe('round trips in the friendly layout (metadata where the specs look first)', () => {
+  let phases: Phases
+  beforeAll(async () => {
+    phases = await measureKit({ layout: 'friendly' })
+  })
+
+  test('first authorization: 7 requests, 6 round trips, the AS candidates sent together', () => {
+    expect(phases.first.log).toEqual([
+      '1 POST /mcp',
+      '2 GET /.well-known/oauth-protected-resource/mcp',
+      '3 GET /.well-known/oauth-authorization-server',
+      '3 GET /.well-known/openid-configuration',
+      '4 POST /register',
+      '5 GET /authorize',
+      '6 POST /token',
+    ])
+    expect(phases.first).toMatchObject({ requests: 7, roundTrips: 6 })
+  })
+
+  test('re-authorization: no discovery, no registration: 2 requests, 2 round trips', () => {
+    expect(phases.again.log).toEqual(['1 GET /authorize', '2 POST /token'])
+    expect(phases.again).toMatchObject({ requests: 2, roundTrips: 2 })
+  })
+})
+
+describe('round trips in the fallback layout (metadata only where clients look last)', () => {
+  let phases: Phases
+  beforeAll(async () => {
+    phases = await measureKit({ layout: 'fallback' })
+  })
+
+  test('first authorization: both resource metadata URLs together, 6 round trips', () => {
+    expect(phases.first.log).toEqual([
+      '1 POST /mcp',
+      '2 GET /.well-known/oauth-protected-resource/mcp',
+      '2 GET /.well-known/oauth-protected-resource',
+      '3 GET /.well-known/oauth-authorization-server',
+      '3 GET /.well-known/openid-configuration',
+      '4 POST /register',
+      '5 GET /authorize',
+      '6 POST /token',
+    ])
+    expect(phases.first).toMatchObject({ requests: 8, roundTrips: 6 })
+  })
+
+  test('re-authorization: 2 requests, 2 round trips', () => {
+    expect(phases.again.log).toEqual(['1 GET /authorize', '2 POST /token'])
+    expect(phases.again).toMatchObject({ requests: 2, roundTrips: 2 })
+  })
+})
