@@ -4,7 +4,8 @@
 // - requests and round trips (critical-path depth, defined in scripts/bench/round-trips.mjs) of a
 //   first authorization, a re-authorization and a step-up, for this kit and for the official MCP
 //   SDK's `auth()` (without and with its discovery cache), on a loopback bench server that waits
-//   `--delay` ms (default 50) before every response, in both layouts;
+//   `--delay` ms (default 50) before every response, in both layouts; and the requests of 20
+//   servers on one issuer probed at once;
 // - against the demo stack: refresh grants under concurrent getAccessToken() calls, and the cost
 //   of a warm getAccessToken().
 // Uses the built core: run `npm run build` first.
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
 import { headlessDriver, startStack } from '../playground/stack/index.mjs'
-import { measureKit, measureSdk } from './bench/round-trips.mjs'
+import { measureKit, measureProbes, measureSdk } from './bench/round-trips.mjs'
 
 const { values: args } = parseArgs({ options: { delay: { type: 'string', default: '50' } } })
 const delay = Number(args.delay)
@@ -60,6 +61,17 @@ for (const layout of ['friendly', 'fallback']) {
   for (const [key, name] of Object.entries(phaseNames)) {
     console.log(`  kit ${name}: ${kit[key].log.join(', ')}`)
   }
+}
+
+// Many servers on one issuer: one auth instance probes 20 at once, then 20 others. Requests only:
+// the depth of one flow means little when twenty interleave.
+console.log('\n20 servers on one issuer, probed at once: requests (probe + resource metadata + AS)')
+for (const layout of ['friendly', 'fallback']) {
+  const { first, next } = await measureProbes({ layout, delay, servers: 20 })
+  const as = (p) => p.log.filter((l) => /oauth-authorization-server|openid-configuration/.test(l))
+  console.log(
+    `  ${layout}: ${first.requests} (${as(first).length} AS), then 20 more: ${next.requests} (${as(next).length} AS)`,
+  )
 }
 
 const stack = await startStack({ redirectUris: ['http://127.0.0.1:8976/oauth/callback'] })

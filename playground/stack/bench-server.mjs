@@ -12,6 +12,7 @@ import { listen } from './net.mjs'
  *   `resource_metadata`; the path-aware well-known URL is a 404 and the document is at the root
  *   one; the authorization server metadata is only at the OpenID Connect Discovery URL.
  *
+ * Every `/mcp/<n>` path is one more server on the same issuer.
  * The authorization endpoint approves at once (302 to the redirect URI with `code`, `state`,
  * `iss`), registration accepts any public client, the token endpoint checks PKCE S256. The MCP
  * endpoint (`/mcp`) answers a JSON-RPC `tools/call` of `admin_action` with 403
@@ -29,7 +30,10 @@ export async function startBenchServer(options = {}) {
   const issuer = as.origin
   const resource = `${mcp.origin}/mcp`
   const prmPath = '/.well-known/oauth-protected-resource'
-  const prmUrl = `${mcp.origin}${prmPath}${layout === 'friendly' ? '/mcp' : ''}`
+  /** `/mcp`, and `/mcp/1`, `/mcp/2`, ... for runs that need many servers on one issuer. */
+  const isMcpPath = (path) => path === '/mcp' || /^\/mcp\/\d+$/.test(path)
+  /** Where the resource metadata of the server at `path` is: path-aware, or the root one. */
+  const prmUrlOf = (path) => `${mcp.origin}${prmPath}${layout === 'friendly' ? path : ''}`
   const asPath =
     layout === 'friendly'
       ? '/.well-known/oauth-authorization-server'
@@ -152,16 +156,20 @@ export async function startBenchServer(options = {}) {
     const url = new URL(req.url, mcp.origin)
     requests.push(`${req.method} ${url.pathname}`)
     const body = await readBody(req)
-    if (req.method === 'GET' && `${mcp.origin}${url.pathname}` === prmUrl) {
+    const described = url.pathname.slice(prmPath.length)
+    const prmFound = layout === 'friendly' ? isMcpPath(described) : url.pathname === prmPath
+    if (req.method === 'GET' && url.pathname.startsWith(prmPath) && prmFound) {
       return send(res, 200, {
-        resource,
+        // At the root, one document covers every server: they all live under /mcp.
+        resource: layout === 'friendly' ? `${mcp.origin}${described}` : resource,
         authorization_servers: [issuer],
         // The admin scope is revealed only by the step-up challenge.
         scopes_supported: [BASE],
         resource_name: `Bench tools (${layout})`,
       })
     }
-    if (url.pathname !== '/mcp') return send(res, 404, undefined)
+    if (!isMcpPath(url.pathname)) return send(res, 404, undefined)
+    const prmUrl = prmUrlOf(url.pathname)
     const bearer = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]
     const granted = bearer ? tokens.get(bearer) : undefined
     if (!granted) {

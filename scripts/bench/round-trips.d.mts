@@ -29,3 +29,9 @@ export function measureSdk(options: {
   delay?: number
   cacheDiscovery?: boolean
 }): Promise<Phases>
+
+export function measureProbes(options: {
+  layout: Layout
+  delay?: number
+  servers?: number
+}): Promise<{ first: Phase; next: Phase }>

@@ -247,3 +247,38 @@ export async function measureSdk({ layout, delay = 0, cacheDiscovery = false }) 
     await bench.close()
   }
 }
+
+/**
+ * `servers` servers on one issuer, probed at once by one auth instance, then as many others:
+ * the first batch shares one authorization server discovery, the second uses the metadata URL
+ * that answered (one request instead of one per candidate).
+ * @param {{ layout: 'friendly' | 'fallback', delay?: number, servers?: number }} options
+ */
+export async function measureProbes({ layout, delay = 0, servers = 20 }) {
+  const bench = await startBenchServer({ layout, delay })
+  try {
+    const counter = countingFetch()
+    const auth = createMcpAuth({
+      redirectUri: REDIRECT_URI,
+      storage: memoryStorage(),
+      fetch: counter.fetch,
+      driver: () => Promise.reject(new Error('Probes never authorize')),
+    })
+    const batch = async (from) => {
+      counter.reset()
+      const snapshots = await Promise.all(
+        Array.from({ length: servers }, (_, i) =>
+          auth.server(`${bench.resource}/${from + i}`).probe(),
+        ),
+      )
+      const wrong = snapshots.find((s) => s.status !== 'needs-authorization')
+      if (wrong) throw new Error(`A probe ended in ${wrong.status}: ${wrong.error?.message}`)
+      return counter.phase()
+    }
+    const first = await batch(1)
+    const next = await batch(servers + 1)
+    return { first, next }
+  } finally {
+    await bench.close()
+  }
+}
