@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from 'vitest'
-import { measureKit, type Phases } from '../../scripts/bench/round-trips.mjs'
+import { measureKit, measureProbes, type Phases } from '../../scripts/bench/round-trips.mjs'
 
 // Requests and round trips (critical-path depth) of the kit on the loopback bench server, in
 // both layouts. Counts, never times: the server adds no delay here, and the depth follows the
@@ -54,4 +54,28 @@ describe('round trips in the fallback layout (metadata only where clients look l
     expect(phases.again.log).toEqual(['1 GET /authorize', '2 POST /token'])
     expect(phases.again).toMatchObject({ requests: 2, roundTrips: 2 })
   })
+})
+
+describe('many servers on one issuer, one auth instance', () => {
+  const asRequests = (log: string[]) =>
+    log
+      .map((line) => line.replace(/^\d+ /, ''))
+      .filter((line) => /oauth-authorization-server|openid-configuration/.test(line))
+
+  test.each([
+    ['friendly', 'GET /.well-known/oauth-authorization-server'],
+    ['fallback', 'GET /.well-known/openid-configuration'],
+  ] as const)(
+    '%s: once an issuer is known, only the metadata URL that answered is asked',
+    async (layout, answered) => {
+      const { first, next } = await measureProbes({ layout, servers: 5 })
+      // The first probes discover the issuer: every candidate, in one or more shared discoveries.
+      expect(asRequests(first.log)).toContain(answered)
+      // The next ones ask the URL that answered, alone.
+      const again = asRequests(next.log)
+      expect(again.length).toBeGreaterThan(0)
+      expect(new Set(again)).toEqual(new Set([answered]))
+      expect(next.log.filter((line) => line.endsWith('POST /mcp/6'))).toHaveLength(1)
+    },
+  )
 })
