@@ -1,49 +1,84 @@
 #!/usr/bin/env node
-// `npm run bench`: prints the budgets' numbers. Sizes (scripts/size.mjs), then protocol costs
-// measured against the loopback demo stack with the built core (run `npm run build` first):
-// requests on the critical path of discovery, the cost of a second authorization, how many
-// refresh grants N concurrent getAccessToken() calls cause, and wall-clock timings.
+// `npm run bench`: prints the budgets' numbers (a benchmark, not a test; test/integration/
+// round-trips.test.ts asserts the kit's counts). Sizes (scripts/size.mjs), then:
+// - requests and round trips (critical-path depth, defined in scripts/bench/round-trips.mjs) of a
+//   first authorization, a re-authorization and a step-up, for this kit and for the official MCP
+//   SDK's `auth()` (without and with its discovery cache), on a loopback bench server that waits
+//   `--delay` ms (default 50) before every response, in both layouts; and the requests of 20
+//   servers on one issuer probed at once;
+// - against the demo stack: refresh grants under concurrent getAccessToken() calls, and the cost
+//   of a warm getAccessToken().
+// Uses the built core: run `npm run build` first.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
 import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
 import { headlessDriver, startStack } from '../playground/stack/index.mjs'
+import { measureKit, measureProbes, measureSdk } from './bench/round-trips.mjs'
+
+const { values: args } = parseArgs({ options: { delay: { type: 'string', default: '50' } } })
+const delay = Number(args.delay)
+if (!Number.isFinite(delay) || delay < 0) throw new Error(`--delay must be a number of ms`)
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const sizes = spawnSync(process.execPath, ['scripts/size.mjs'], { cwd: root, stdio: 'inherit' })
 if (sizes.status !== 0) process.exitCode = 1
+
+/** Prints rows under a header, columns aligned (text left, figures right). */
+function table(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
+  const line = (r) =>
+    r.map((c, i) => (i === 0 ? String(c).padEnd(widths[i]) : String(c).padStart(widths[i])))
+  console.log(line(head).join('  '))
+  for (const r of rows) console.log(line(r).join('  '))
+}
+
+console.log(
+  `\nAuthorization cost, ${delay} ms per response: requests / round trips (critical-path depth), ms`,
+)
+// A first run of each, unprinted: module loading and JIT warm-up would land in the first column.
+await measureKit({ layout: 'friendly' })
+await measureSdk({ layout: 'friendly' })
+const phaseNames = { first: 'first authorization', again: 're-authorization', stepUp: 'step-up' }
+for (const layout of ['friendly', 'fallback']) {
+  const kit = await measureKit({ layout, delay })
+  const sdk = await measureSdk({ layout, delay })
+  const cached = await measureSdk({ layout, delay, cacheDiscovery: true })
+  const cell = (p) => `${p.requests} / ${p.roundTrips}, ${p.ms}`
+  const ratio = (other, own) => (other.roundTrips / own.roundTrips).toFixed(2)
+  console.log(`\n${layout} layout`)
+  table(
+    ['', 'kit', 'SDK auth()', 'SDK + cache', 'SDK/kit RT', 'SDK+cache/kit RT'],
+    Object.entries(phaseNames).map(([key, name]) => [
+      name,
+      cell(kit[key]),
+      cell(sdk[key]),
+      cell(cached[key]),
+      ratio(sdk[key], kit[key]),
+      ratio(cached[key], kit[key]),
+    ]),
+  )
+  for (const [key, name] of Object.entries(phaseNames)) {
+    console.log(`  kit ${name}: ${kit[key].log.join(', ')}`)
+  }
+}
+
+// Many servers on one issuer: one auth instance probes 20 at once, then 20 others. Requests only:
+// the depth of one flow means little when twenty interleave.
+console.log('\n20 servers on one issuer, probed at once: requests (probe + resource metadata + AS)')
+for (const layout of ['friendly', 'fallback']) {
+  const { first, next } = await measureProbes({ layout, delay, servers: 20 })
+  const as = (p) => p.log.filter((l) => /oauth-authorization-server|openid-configuration/.test(l))
+  console.log(
+    `  ${layout}: ${first.requests} (${as(first).length} AS), then 20 more: ${next.requests} (${as(next).length} AS)`,
+  )
+}
 
 const stack = await startStack({ redirectUris: ['http://127.0.0.1:8976/oauth/callback'] })
 const rows = []
 const row = (what, value) => rows.push([what, String(value)])
 
 try {
-  /** A fetch that counts requests and records them in order. */
-  const counting = () => {
-    const log = []
-    const timings = []
-    const fetchFn = async (input, init) => {
-      const request = new Request(input, init)
-      log.push(`${request.method} ${new URL(request.url).pathname}`)
-      const timing = { start: performance.now(), end: Number.POSITIVE_INFINITY }
-      timings.push(timing)
-      try {
-        return await fetch(request)
-      } finally {
-        timing.end = performance.now()
-      }
-    }
-    /** Round trips on the critical path: requests that had to wait for all earlier ones. */
-    const waves = (from = 0) => {
-      let count = 0
-      let lastEnd = Number.NEGATIVE_INFINITY
-      for (const { start, end } of timings.slice(from)) {
-        if (start >= lastEnd) count++
-        lastEnd = Math.max(lastEnd, end)
-      }
-      return count
-    }
-    return { log, fetchFn, waves }
-  }
   const setup = (fetchFn, storage = memoryStorage()) =>
     createMcpAuth({
       redirectUri: 'http://127.0.0.1:8976/oauth/callback',
@@ -53,32 +88,9 @@ try {
       refreshSkewSeconds: 0,
     })
 
-  // Discovery: probe → needs-authorization.
-  const first = counting()
-  const auth = setup(first.fetchFn)
-  const server = auth.server(stack.servers.oauth)
-  let started = performance.now()
-  await server.probe()
-  row('probe → needs-authorization (ms)', Math.round(performance.now() - started))
-  row('requests until needs-authorization', first.log.length)
-  row('  round trips on the critical path', first.waves())
-  row(
-    '  AS metadata candidates (fetched concurrently)',
-    first.log.filter((l) => /oauth-authorization-server|openid-configuration/.test(l)).length,
-  )
-
-  // First authorization: registration, consent, code exchange.
-  const before = first.log.length
-  started = performance.now()
+  const server = setup(undefined).server(stack.servers.oauth)
   await server.authorize()
-  row('authorize, headless (ms)', Math.round(performance.now() - started))
-  row('requests from the kit during authorize', first.log.length - before)
-
-  // A second authorization with cached metadata costs no discovery.
-  const again = first.log.length
-  await server.authorize()
-  const discovery = first.log.slice(again).filter((l) => l.includes('/.well-known/'))
-  row('discovery requests on re-authorization', discovery.length)
+  let started
 
   // N concurrent getAccessToken() on an expired token → refresh grants.
   for (const n of [10, 50, 200]) {

@@ -1,6 +1,7 @@
 import { sameOriginUrl } from './authorize/return-to.js'
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
+import { issuerHints } from './discovery/authorization-server.js'
 import { ConfigurationError } from './errors.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
 import type { AuthContext, DriverSession } from './server/context.js'
@@ -80,6 +81,7 @@ export function createMcpAuth(
     refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
     maxStepUpAttempts: options.maxStepUpAttempts ?? 3,
     legacyEndpointFallback: options.legacyEndpointFallback ?? false,
+    issuerHints: issuerHints(),
     beginAuthorization: (authorizeOptions) => sessionFor(driver, authorizeOptions),
     async takePending(state) {
       if (!state || consumed.has(state)) return undefined

@@ -5,6 +5,7 @@ import {
   authorizationServerMetadataUrls,
   discoverAuthorizationServer,
   discoverLegacyAuthorizationServer,
+  issuerHints,
   validateAuthorizationServerMetadata,
 } from './authorization-server.js'
 
@@ -206,6 +207,75 @@ describe('discoverAuthorizationServer', () => {
     expect((await discoverAuthorizationServer(fetch, issuer)).token_endpoint).toBe(
       `${issuer}/token`,
     )
+  })
+})
+
+describe('discoverAuthorizationServer with issuer hints', () => {
+  test('a known issuer costs one request: the URL that answered last, alone', async () => {
+    serve({ [TENANT_URLS[1]!]: () => HttpResponse.json(metadata(TENANT)) })
+    const hints = issuerHints()
+    const first = recordingFetch()
+    await discoverAuthorizationServer(first.fetch, TENANT, {}, hints)
+    expect(first.urls).toEqual(TENANT_URLS)
+    expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[1])
+    const second = recordingFetch()
+    expect((await discoverAuthorizationServer(second.fetch, TENANT, {}, hints)).issuer).toBe(TENANT)
+    expect(second.urls).toEqual([TENANT_URLS[1]])
+  })
+
+  test('a hint that no longer answers is dropped: every candidate, and the new winner kept', async () => {
+    const hints = issuerHints()
+    hints.urls.set(TENANT, TENANT_URLS[1]!)
+    serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
+    const recorder = recordingFetch()
+    expect((await discoverAuthorizationServer(recorder.fetch, TENANT, {}, hints)).issuer).toBe(
+      TENANT,
+    )
+    expect(recorder.urls).toEqual([TENANT_URLS[1], ...TENANT_URLS])
+    expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[2])
+  })
+
+  test('a hinted document that is no longer valid is not used', async () => {
+    const hints = issuerHints()
+    hints.urls.set(TENANT, TENANT_URLS[1]!)
+    serve({
+      [TENANT_URLS[1]!]: () => HttpResponse.json(metadata('https://evil.example.com')),
+      [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT, { scopes_supported: ['ok'] })),
+    })
+    const as = await discoverAuthorizationServer(fetch, TENANT, {}, hints)
+    expect(as.scopes_supported).toEqual(['ok'])
+    expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[2])
+  })
+
+  test('a failed discovery leaves no hint behind', async () => {
+    const hints = issuerHints()
+    serve({})
+    await expect(discoverAuthorizationServer(fetch, ROOT, {}, hints)).rejects.toMatchObject({
+      code: 'authorization_server_not_found',
+    })
+    expect(hints.urls.size).toBe(0)
+    expect(hints.pending.size).toBe(0)
+  })
+
+  test('a hint is per issuer: another issuer on the same host is discovered in full', async () => {
+    const hints = issuerHints()
+    hints.urls.set(TENANT, TENANT_URLS[0]!)
+    serve({ [ROOT_URLS[0]!]: () => HttpResponse.json(metadata(ROOT)) })
+    const recorder = recordingFetch()
+    await discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints)
+    expect(recorder.urls).toEqual(ROOT_URLS)
+  })
+
+  test('discoveries of one issuer started together share their requests', async () => {
+    serve({ [ROOT_URLS[0]!]: () => HttpResponse.json(metadata(ROOT)) })
+    const hints = issuerHints()
+    const recorder = recordingFetch()
+    const found = await Promise.all(
+      Array.from({ length: 5 }, () => discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints)),
+    )
+    expect(found.map((as) => as.issuer)).toEqual(Array(5).fill(ROOT))
+    expect(recorder.urls).toEqual(ROOT_URLS)
+    expect(hints.pending.size).toBe(0)
   })
 })
 

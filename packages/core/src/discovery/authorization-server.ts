@@ -1,7 +1,8 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import { DiscoveryError, type McpAuthError } from '../errors.js'
-import { type FetchLike, getJson, isStringArray, type JsonResult } from '../http/fetch-json.js'
+import { type FetchLike, getJson, isStringArray } from '../http/fetch-json.js'
 import { assertSecureUrl } from '../http/urls.js'
+import { type CandidateResult, firstInPriorityOrder } from './candidates.js'
 
 export type { AuthorizationServer }
 
@@ -85,44 +86,75 @@ export function validateAuthorizationServerMetadata(
 }
 
 /**
- * Discovers and validates AS metadata for `issuer`. All candidate URLs are fetched at once so a
- * miss costs no extra round trip; the first valid document in priority order wins. A document
- * with the wrong issuer or without S256 is never used; if no candidate is valid, the most
- * telling error is thrown.
+ * What one `createMcpAuth()` instance remembers about authorization servers, per issuer: the
+ * metadata URL that answered last (tried alone first next time, so a known issuer costs one
+ * request instead of one per candidate) and the discovery in flight (servers probed at once
+ * that share an issuer share its requests). Only public metadata locations live here.
  */
-export async function discoverAuthorizationServer(
+export interface IssuerHints {
+  readonly urls: Map<string, string>
+  readonly pending: Map<string, Promise<AuthorizationServer>>
+}
+
+/** An empty {@link IssuerHints}; one per auth instance. */
+export const issuerHints = (): IssuerHints => ({ urls: new Map(), pending: new Map() })
+
+/**
+ * Discovers and validates AS metadata for `issuer`. Without a hint, every candidate URL is
+ * fetched at once so a miss costs no extra round trip, and the first valid document in priority
+ * order wins. With a hint (the URL that answered last time), that URL is fetched alone first;
+ * should it fail, the hint is dropped and every candidate is fetched as above. A document with
+ * the wrong issuer or without S256 is never used; if no candidate is valid, the most telling
+ * error is thrown.
+ */
+export function discoverAuthorizationServer(
   fetchFn: FetchLike,
   issuer: string,
   headers: Record<string, string> = {},
+  hints?: IssuerHints,
+): Promise<AuthorizationServer> {
+  const joined = hints?.pending.get(issuer)
+  if (joined) return joined
+  const discovery = discover(fetchFn, issuer, headers, hints?.urls)
+  if (!hints) return discovery
+  hints.pending.set(issuer, discovery)
+  const done = () => hints.pending.delete(issuer)
+  discovery.then(done, done)
+  return discovery
+}
+
+async function discover(
+  fetchFn: FetchLike,
+  issuer: string,
+  headers: Record<string, string>,
+  known: Map<string, string> | undefined,
 ): Promise<AuthorizationServer> {
   assertSecureUrl(issuer, 'issuer')
   const urls = authorizationServerMetadataUrls(issuer)
-  const controller = new AbortController()
-  const pending = urls.map((url) =>
-    getJson(fetchFn, url, headers, controller.signal).then(
-      (r): JsonResult | { error: unknown } => r,
-      (error: unknown) => ({ error }),
-    ),
-  )
   let firstError: McpAuthError | undefined
   let transport: unknown
-  try {
-    for (const [index, promise] of pending.entries()) {
-      const result = await promise
-      if ('error' in result) {
-        transport ??= result.error
-        continue
-      }
-      if (!result.ok) continue
+  const pick = (result: CandidateResult, url: string) => {
+    if ('error' in result) transport ??= result.error
+    else if (result.ok) {
       try {
-        return validateAuthorizationServerMetadata(result.body, issuer, urls[index]!)
+        const as = validateAuthorizationServerMetadata(result.body, issuer, url)
+        known?.set(issuer, url)
+        return as
       } catch (error) {
         firstError ??= error as McpAuthError
       }
     }
-  } finally {
-    controller.abort()
+    return undefined
   }
+  const hinted = known?.get(issuer)
+  if (hinted && urls.includes(hinted)) {
+    const found = await firstInPriorityOrder(fetchFn, [hinted], headers, pick)
+    if (found) return found
+    known!.delete(issuer)
+    firstError = transport = undefined
+  }
+  const found = await firstInPriorityOrder(fetchFn, urls, headers, pick)
+  if (found) return found
   if (firstError) throw firstError
   if (transport) throw transport
   throw new DiscoveryError(

@@ -1,6 +1,6 @@
 import { HttpResponse, http } from 'msw'
 import { describe, expect, test } from 'vitest'
-import { recordingFetch, useMockServer } from '../test-support/msw.js'
+import { deferred, recordingFetch, useMockServer } from '../test-support/msw.js'
 import {
   discoverProtectedResource,
   protectedResourceMetadataUrls,
@@ -82,14 +82,66 @@ describe('discoverProtectedResource', () => {
     },
   )
 
-  test('without a challenge URL: the path-aware URL wins and the root is not asked', async () => {
+  test('without a challenge URL: both well-known URLs are requested before either answers', async () => {
+    const hold = deferred()
+    // A sequential implementation would wait for the path-aware answer forever: give up later.
+    const giveUp = setTimeout(() => hold.resolve(), 500)
+    const asked: string[] = []
+    let askedWhenFirstAnswered = 0
+    server.use(
+      http.get('https://mcp.example.com/*', async ({ request }) => {
+        asked.push(request.url)
+        if (asked.length === 2) hold.resolve()
+        await hold.promise
+        askedWhenFirstAnswered ||= asked.length
+        return request.url === ROOT_URL
+          ? HttpResponse.json(prm())
+          : new HttpResponse(null, { status: 404 })
+      }),
+    )
+    const recorder = recordingFetch()
+    const result = await discoverProtectedResource(recorder.fetch, SERVER, undefined)
+    clearTimeout(giveUp)
+    expect(askedWhenFirstAnswered).toBe(2)
+    expect(recorder.urls).toEqual([PATH_URL, ROOT_URL])
+    expect(result?.url).toBe(ROOT_URL)
+  })
+
+  test('the path-aware document wins even when the root one answers first', async () => {
+    const pathAnswer = deferred()
+    server.use(
+      http.get(PATH_URL, async () => {
+        await pathAnswer.promise
+        return HttpResponse.json(prm({ resource_name: 'path-aware' }))
+      }),
+      http.get(ROOT_URL, () => {
+        // The root has answered: only now may the path-aware one.
+        setTimeout(() => pathAnswer.resolve(), 10)
+        return HttpResponse.json(prm({ resource_name: 'root' }))
+      }),
+    )
+    const result = await discoverProtectedResource(fetch, SERVER, undefined)
+    expect(result).toMatchObject({ url: PATH_URL, resource_name: 'path-aware' })
+  })
+
+  test('the root document is not used when the path-aware one is invalid', async () => {
     serve({
-      [PATH_URL]: () => HttpResponse.json(prm()),
+      [PATH_URL]: () => HttpResponse.json(prm({ resource: 'https://other.example.com/mcp' })),
       [ROOT_URL]: () => HttpResponse.json(prm()),
     })
-    const recorder = recordingFetch()
-    expect((await discoverProtectedResource(recorder.fetch, SERVER, undefined))?.url).toBe(PATH_URL)
-    expect(recorder.urls).toEqual([PATH_URL])
+    await expect(discoverProtectedResource(fetch, SERVER, undefined)).rejects.toMatchObject({
+      code: 'resource_mismatch',
+    })
+  })
+
+  test('the root document is not used when the path-aware URL fails with a 5xx', async () => {
+    serve({
+      [PATH_URL]: () => new HttpResponse(null, { status: 502 }),
+      [ROOT_URL]: () => HttpResponse.json(prm()),
+    })
+    await expect(discoverProtectedResource(fetch, SERVER, undefined)).rejects.toMatchObject({
+      code: 'server_error',
+    })
   })
 
   test('without a challenge URL: the root after a path-aware miss', async () => {
@@ -97,6 +149,13 @@ describe('discoverProtectedResource', () => {
     const recorder = recordingFetch()
     expect((await discoverProtectedResource(recorder.fetch, SERVER, undefined))?.url).toBe(ROOT_URL)
     expect(recorder.urls).toEqual([PATH_URL, ROOT_URL])
+  })
+
+  test('a server at the origin root: one well-known request', async () => {
+    serve({ [ROOT_URL]: () => HttpResponse.json(prm({ resource: 'https://mcp.example.com' })) })
+    const recorder = recordingFetch()
+    await discoverProtectedResource(recorder.fetch, 'https://mcp.example.com', undefined)
+    expect(recorder.urls).toEqual([ROOT_URL])
   })
 
   test('a non-JSON or non-object answer is a miss, not a document', async () => {
@@ -122,7 +181,10 @@ describe('discoverProtectedResource', () => {
   })
 
   test('a network failure is a transient network_error', async () => {
-    server.use(http.get(PATH_URL, () => HttpResponse.error()))
+    server.use(
+      http.get(PATH_URL, () => HttpResponse.error()),
+      http.get(ROOT_URL, () => HttpResponse.json(prm())),
+    )
     await expect(discoverProtectedResource(fetch, SERVER, undefined)).rejects.toMatchObject({
       code: 'network_error',
     })

@@ -1,6 +1,7 @@
 import { DiscoveryError } from '../errors.js'
-import { type FetchLike, getJson, isStringArray, serverError } from '../http/fetch-json.js'
+import { type FetchLike, isStringArray, serverError } from '../http/fetch-json.js'
 import { assertSecureUrl, resourceIdentifiesServer } from '../http/urls.js'
+import { firstInPriorityOrder } from './candidates.js'
 
 /** Validated RFC 9728 protected resource metadata. */
 export interface ProtectedResourceMetadata {
@@ -27,10 +28,13 @@ export function protectedResourceMetadataUrls(serverUrl: string): string[] {
 
 /**
  * Fetches and validates protected resource metadata (RFC 9728 §3, §5.1).
- * With a challenged `resource_metadata` URL only that URL is used; otherwise the well-known
- * URLs are tried in order. The document's `resource` must identify `serverUrl` (same origin,
- * a path covering the server's; RFC 9728 §3.3), else a `resource_mismatch` error stops the flow.
- * Returns `undefined` when no document exists (the caller decides what that means).
+ * With a challenged `resource_metadata` URL only that URL is requested; otherwise both
+ * well-known URLs are requested at once (a path-aware miss costs no extra round trip) and the
+ * root document is used only when the path-aware one is missing. The document's `resource` must
+ * identify `serverUrl` (same origin, a path covering the server's; RFC 9728 §3.3), else a
+ * `resource_mismatch` error stops the flow. A 5xx or a transport failure on the preferred URL
+ * is transient and thrown, never skipped. Returns `undefined` when no document exists (the
+ * caller decides what that means).
  */
 export async function discoverProtectedResource(
   fetchFn: FetchLike,
@@ -41,22 +45,18 @@ export async function discoverProtectedResource(
   const candidates = resourceMetadataUrl
     ? [assertSecureUrl(resourceMetadataUrl, 'resource_metadata').href]
     : protectedResourceMetadataUrls(serverUrl)
-  for (const url of candidates) {
-    const result = await getJson(fetchFn, url, headers)
-    if (!result.ok) {
-      if (result.status >= 500) throw serverError(url, result.status)
-      continue
-    }
-    return validateProtectedResourceMetadata(result.body, url, serverUrl)
-  }
-  if (resourceMetadataUrl) {
-    throw new DiscoveryError(
-      'resource_metadata_not_found',
-      `The resource_metadata URL from the challenge has no metadata: ${resourceMetadataUrl}`,
-      { details: { url: resourceMetadataUrl } },
-    )
-  }
-  return undefined
+  const found = await firstInPriorityOrder(fetchFn, candidates, headers, (result, url) => {
+    if ('error' in result) throw result.error
+    if (result.ok) return validateProtectedResourceMetadata(result.body, url, serverUrl)
+    if (result.status >= 500) throw serverError(url, result.status)
+    return undefined
+  })
+  if (found || !resourceMetadataUrl) return found
+  throw new DiscoveryError(
+    'resource_metadata_not_found',
+    `The resource_metadata URL from the challenge has no metadata: ${resourceMetadataUrl}`,
+    { details: { url: resourceMetadataUrl } },
+  )
 }
 
 /** Checks types and the `resource` binding of a PRM document (RFC 9728 §2, §3.3). */

@@ -2,14 +2,13 @@ import { McpAuthError, networkError } from '../errors.js'
 
 export type FetchLike = typeof fetch
 
-/** Result of a metadata GET: the parsed JSON object, or why there is none. */
-export type JsonResult =
-  | { ok: true; status: number; body: Record<string, unknown> }
-  | { ok: false; status: number; reason: 'not_found' | 'http_error' | 'not_json' }
+/** Result of a metadata GET: the parsed JSON object, or the status of a miss. */
+export type JsonResult = { ok: true; body: Record<string, unknown> } | { ok: false; status: number }
 
 /**
- * GETs a metadata document. A 2xx JSON object is `ok`; anything else is a miss the caller may
- * fall through. Only transport failures throw (as `network_error`).
+ * GETs a metadata document. A 200 JSON object is `ok`; anything else (another status, not JSON,
+ * not an object) is a miss the caller may fall through. Only transport failures throw (as
+ * `network_error`, or the abort reason when `signal` aborted).
  */
 export async function getJson(
   fetchFn: FetchLike,
@@ -29,23 +28,18 @@ export async function getJson(
     if (signal?.aborted) throw cause
     throw networkError(url, cause)
   }
-  if (response.status !== 200) {
-    discard(response)
-    return {
-      ok: false,
-      status: response.status,
-      reason: response.status === 404 || response.status === 410 ? 'not_found' : 'http_error',
+  const { status } = response
+  if (status === 200) {
+    try {
+      const body: unknown = await response.json()
+      if (body && typeof body === 'object' && !Array.isArray(body)) {
+        return { ok: true, body: body as Record<string, unknown> }
+      }
+    } catch {
+      // fall through: not JSON
     }
-  }
-  try {
-    const body: unknown = await response.json()
-    if (body && typeof body === 'object' && !Array.isArray(body)) {
-      return { ok: true, status: response.status, body: body as Record<string, unknown> }
-    }
-  } catch {
-    // fall through: not JSON
-  }
-  return { ok: false, status: response.status, reason: 'not_json' }
+  } else discard(response)
+  return { ok: false, status }
 }
 
 /** A 5xx is transient: keep state, surface a retryable error. */

@@ -1,3 +1,4 @@
+import type { IssuerHints } from '../discovery/authorization-server.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { PendingRecord } from '../storage/records.js'
 import type { TokenStorage } from '../storage/types.js'
@@ -27,6 +28,8 @@ export interface AuthContext {
   readonly refreshSkewMs: number
   readonly maxStepUpAttempts: number
   readonly legacyEndpointFallback: boolean
+  /** Per issuer: the metadata URL that answered last, and the discovery in flight. */
+  readonly issuerHints: IssuerHints
   /** Called synchronously at the start of `authorize()`, inside the user's click. */
   beginAuthorization(options: AuthorizeOptions): DriverSession
   /** Reads and deletes the pending record for `state`: a callback is used once. */

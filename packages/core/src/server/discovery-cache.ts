@@ -78,7 +78,7 @@ export class DiscoveryCache {
       const issuer =
         prm.authorization_servers.find((candidate) => candidate === previous) ??
         prm.authorization_servers[0]!
-      as = await discoverAuthorizationServer(ctx.fetch, issuer)
+      as = await discoverAuthorizationServer(ctx.fetch, issuer, {}, ctx.issuerHints)
     } else {
       as = await discoverLegacyAuthorizationServer(
         ctx.fetch,
