@@ -59,6 +59,10 @@ declare module '$app/environment' {
 }
 declare module '$lib/auth' {
   export const auth: import('@mcp-oauth/core').McpAuth
+  export function getAuth(): import('@mcp-oauth/core').McpAuth
+}
+declare module '$app/state' {
+  export const page: { url: URL }
 }
 /** The options a Vue sample passes; the plugin itself lives in the app. */
 declare module '@vitejs/plugin-vue' {
@@ -69,6 +73,7 @@ declare module '@vitejs/plugin-vue' {
 `
 const AUTH = `import { createMcpAuth } from '@mcp-oauth/core'
 export const auth = createMcpAuth({ redirectUri: 'https://chat.example/oauth/callback' })
+export const makeAuth = () => createMcpAuth({ redirectUri: 'https://chat.example/oauth/callback' })
 `
 
 test('every code sample in the docs and READMEs type-checks', () => {

@@ -124,7 +124,8 @@ export class McpAuthorizeElement extends McpElement {
         rest = () => [this.#clientIdForm()]
         break
       case 'needs-token':
-        said = message(s.tokenTitle)
+        // A refused token says so; the form stays for another one.
+        said = message(code === 'invalid_token' ? this.errorMessage(code) : s.tokenTitle)
         rest = () => [this.#tokenForm()]
         break
       case 'needs-step-up':

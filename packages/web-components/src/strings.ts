@@ -145,6 +145,10 @@ export const DEFAULT_STRINGS: McpStrings = {
     invalid_client_id: 'Enter a client ID.',
     authorization_server_not_found: 'No authorization server was found for this server.',
     resource_metadata_not_found: 'This server did not describe how to authorize.',
+    invalid_token: 'This token was refused. Enter another one.',
+    redirect_refused: 'The server sent the request elsewhere. For your safety, it was stopped.',
+    callback_not_delivered: 'Sign-in did not come back to this app. Try again.',
+    dpop_unsupported: 'The authorization server cannot protect tokens for this device.',
   },
 }
 
