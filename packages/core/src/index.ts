@@ -22,6 +22,7 @@ export type {
   McpAuthOptions,
   McpServerSnapshot,
   McpServerStatus,
+  PopupState,
   PreRegisteredClient,
   RegistrationKind,
   RevocationOutcome,

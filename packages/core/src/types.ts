@@ -76,6 +76,12 @@ export interface McpServerSnapshot {
   readonly storage: 'indexeddb' | 'memory' | 'custom'
   /** The last error, with a stable `code`. */
   readonly error?: McpAuthError
+  /**
+   * While `authorizing` in a popup: `open`, or `closed` once the window reports closed. Under
+   * Cross-Origin-Opener-Policy a popup reports closed while the user is still signing in, so the
+   * flow keeps listening; offer "Open again" and Cancel.
+   */
+  readonly popup?: PopupState
   /** Set by `disconnect()`, cleared by the next authorization. */
   readonly revocation?: RevocationReport
 }
@@ -87,6 +93,9 @@ export interface McpServerSnapshot {
  */
 export type AuthorizationDriver = (request: AuthorizationDriverRequest) => Promise<string>
 
+/** What the authorization popup last reported (see `McpServerSnapshot.popup`). */
+export type PopupState = 'open' | 'closed'
+
 export interface AuthorizationDriverRequest {
   /** The validated authorization URL (https, or http on loopback). */
   readonly url: string
@@ -95,6 +104,8 @@ export interface AuthorizationDriverRequest {
   /** The `state` of this flow. */
   readonly state: string
   readonly signal: AbortSignal
+  /** A driver with a window reports it here: `open` once navigated, `closed` when it closes. */
+  readonly onPopup?: (state: PopupState) => void
 }
 
 export interface McpAuthOptions {

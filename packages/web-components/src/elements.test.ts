@@ -16,8 +16,20 @@ describe('<mcp-authorize>', () => {
     ['open', {}, 'needs no authorization', []],
     ['needs-authorization', {}, 'You will sign in at auth.example.com.', ['Authorize']],
     ['authorizing', {}, 'Waiting for authorization…', ['Cancel', 'Open again']],
+    [
+      'authorizing',
+      { popup: 'closed' },
+      'The sign-in window was closed. Open it again, or cancel.',
+      ['Cancel', 'Open again'],
+    ],
     ['needs-client-id', {}, 'auth.example.com needs a client ID', ['Continue']],
     ['needs-token', {}, 'needs an access token', ['Connect']],
+    [
+      'needs-token',
+      { error: new McpAuthError('invalid_token', 'refused') },
+      'This token was refused. Enter another one.',
+      ['Connect'],
+    ],
     [
       'needs-step-up',
       { scopes: ['read'], stepUpScopes: ['read', 'admin'] },

@@ -11,6 +11,8 @@ export interface McpStrings {
   signInAt: string
   authorize: string
   waiting: string
+  /** While authorizing, once the sign-in window reports closed. */
+  popupClosed: string
   cancel: string
   openAgain: string
   clientIdTitle: string
@@ -74,6 +76,7 @@ export const DEFAULT_STRINGS: McpStrings = {
   signInAt: 'You will sign in at {issuer}.',
   authorize: 'Authorize',
   waiting: 'Waiting for authorization…',
+  popupClosed: 'The sign-in window was closed. Open it again, or cancel.',
   cancel: 'Cancel',
   openAgain: 'Open again',
   clientIdTitle: '{issuer} needs a client ID for this app.',

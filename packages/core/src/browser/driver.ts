@@ -109,6 +109,7 @@ function waitForCallback(
         )
       }
       if (!popup.closed || grace) return
+      request.onPopup?.('closed')
       grace = setTimeout(
         () => fail('cancelled', 'The authorization window was closed'),
         options.closedGraceMs ?? 120_000,
@@ -144,6 +145,7 @@ export function browserDriver(options: BrowserDriverOptions = {}): InteractiveDr
             )
           }
           popup.location.href = request.url
+          request.onPopup?.('open')
           return waitForCallback(popup, request, options)
         },
         close() {

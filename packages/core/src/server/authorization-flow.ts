@@ -4,7 +4,7 @@ import { selectScopes } from '../authorize/scopes.js'
 import { AuthorizationError, McpAuthError } from '../errors.js'
 import { type ClientRecord, keys, RECORD_VERSION, type TokenRecord } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/token-endpoint.js'
-import type { AuthorizeOptions, McpServerStatus } from '../types.js'
+import type { AuthorizeOptions, McpServerStatus, PopupState } from '../types.js'
 import type { ClientIdentity } from './client-identity.js'
 import type { AuthContext, DriverSession } from './context.js'
 import type { Discovery } from './discovery-cache.js'
@@ -136,6 +136,7 @@ export async function navigate(
   session: DriverSession,
   request: AuthorizationRequest,
   signal: AbortSignal,
+  onPopup?: (state: PopupState) => void,
 ): Promise<string> {
   const { state } = request.pending
   let callbackUrl: string
@@ -145,6 +146,7 @@ export async function navigate(
       redirectUri: ctx.redirectUri,
       state,
       signal,
+      ...(onPopup ? { onPopup } : {}),
     })
   } catch (error) {
     await ctx.storage.delete(keys.pending(state))

@@ -252,7 +252,11 @@ export class McpServerHandle {
       const { client, request } = prepared
       flowClient = client
       this.#update('authorizing', { registration: client.kind, error: undefined })
-      const callbackUrl = await navigate(this.#ctx, session, request, flow.signal)
+      const callbackUrl = await navigate(this.#ctx, session, request, flow.signal, (popup) => {
+        if (this.#flow === flow && this.getSnapshot().status === 'authorizing') {
+          this.#update('authorizing', { popup })
+        }
+      })
       return await this.completeCallback(callbackUrl, request.pending.state)
     } catch (error) {
       // A newer authorize() aborted this one, or a later disconnect() won: they own the snapshot.

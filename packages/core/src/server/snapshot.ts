@@ -55,6 +55,7 @@ export function nextSnapshot(
   // The last error stays until an operation clears it (a corrupt record found while probing
   // must survive the probe's own status changes).
   assign('error', 'error' in patch ? patch.error : prev.error)
+  if (status === 'authorizing') assign('popup', patch.popup ?? prev.popup)
   // A disconnect's report stays until new tokens replace what it was about.
   if (status !== 'authorized') {
     assign('revocation', 'revocation' in patch ? patch.revocation : prev.revocation)
