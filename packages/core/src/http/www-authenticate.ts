@@ -58,7 +58,7 @@ export function parseWwwAuthenticate(header: string | null | undefined): AuthCha
     while (i < n) {
       skipWsAndCommas()
       if (i >= n) break
-      const scheme = readToken()
+      const scheme = readToken().toLowerCase()
       if (!scheme) return challenges // garbage where a scheme should be
       const params: Record<string, string> = {}
       let token68: string | undefined
@@ -82,7 +82,7 @@ export function parseWwwAuthenticate(header: string | null | undefined): AuthCha
           if (i >= n) break
           const save = i
           const name = readToken()
-          if (!name) return [...challenges, { scheme: scheme.toLowerCase(), params }]
+          if (!name) return [...challenges, { scheme, params }]
           skipWs()
           if (header[i] !== '=') {
             i = save // a new challenge starts here
@@ -93,25 +93,17 @@ export function parseWwwAuthenticate(header: string | null | undefined): AuthCha
           let value: string | undefined
           if (header[i] === '"') value = readQuoted()
           else value = readToken() || undefined // a token is 1*tchar: `name=` is malformed
-          if (value === undefined) {
-            challenges.push({ scheme: scheme.toLowerCase(), params })
-            return challenges
-          }
+          if (value === undefined) return [...challenges, { scheme, params }]
           const key = name.toLowerCase()
           if (!(key in params)) params[key] = value
           skipWs()
           if (i < n && header[i] !== ',') {
             // junk after a value: stop here, keeping what parsed
-            challenges.push({ scheme: scheme.toLowerCase(), params })
-            return challenges
+            return [...challenges, { scheme, params }]
           }
         }
       }
-      challenges.push(
-        token68 === undefined
-          ? { scheme: scheme.toLowerCase(), params }
-          : { scheme: scheme.toLowerCase(), params, token68 },
-      )
+      challenges.push(token68 === undefined ? { scheme, params } : { scheme, params, token68 })
     }
   } catch {
     return challenges

@@ -34,86 +34,88 @@ function toIssued(
   }
 }
 
-/** Sends a token request; transport failures become transient `network_error`s. */
-async function tokenCall(
-  endpoint: string,
-  request: () => Promise<Response>,
-): Promise<TokenResponse> {
+const asClient = (client: ClientRecord): oauth.Client => ({ client_id: client.clientId })
+
+/** What every token request needs: where it goes and who asks. */
+interface GrantInput {
+  fetch: FetchLike
+  as: oauth.AuthorizationServer
+  client: ClientRecord
+  now?: () => number
+}
+
+/**
+ * Sends a token request (OAuth 2.1 §3.2.2) and reads its response; transport failures become
+ * transient `network_error`s.
+ */
+async function tokenGrant(
+  input: GrantInput,
+  grantType: string,
+  params: Record<string, string>,
+  requestedScopes: readonly string[],
+  previousRefreshToken?: string,
+): Promise<IssuedTokens> {
+  const { as, client } = input
+  const endpoint = as.token_endpoint!
   let response: Response
   try {
-    response = await request()
+    response = await oauth.genericTokenEndpointRequest(
+      as,
+      asClient(client),
+      clientAuthentication(client),
+      grantType,
+      params,
+      oauthRequestOptions(input.fetch, endpoint),
+    )
   } catch (cause) {
     if (cause instanceof McpAuthError) throw cause
     throw networkError(endpoint, cause)
   }
-  return processTokenResponse(response)
+  const body: TokenResponse = await processTokenResponse(response)
+  return toIssued(body, requestedScopes, previousRefreshToken, (input.now ?? Date.now)())
 }
-
-const asClient = (client: ClientRecord): oauth.Client => ({ client_id: client.clientId })
 
 /**
  * Exchanges an authorization code (OAuth 2.1 §4.1.3) with the PKCE verifier, the registered
  * client authentication, and the same `resource` as the authorization request (RFC 8707 §2.2).
  */
-export async function exchangeAuthorizationCode(input: {
-  fetch: FetchLike
-  as: oauth.AuthorizationServer
-  client: ClientRecord
-  /** Callback parameters already checked by `checkAuthorizationResponse` (iss, state, error). */
-  params: URLSearchParams
-  redirectUri: string
-  codeVerifier: string
-  resource: string
-  requestedScopes: readonly string[]
-  now?: () => number
-}): Promise<IssuedTokens> {
-  const { as, client } = input
-  const endpoint = as.token_endpoint!
-  const code = input.params.get('code') ?? ''
-  const response = await tokenCall(endpoint, () =>
-    oauth.genericTokenEndpointRequest(
-      as,
-      asClient(client),
-      clientAuthentication(client),
-      'authorization_code',
-      {
-        code,
-        redirect_uri: input.redirectUri,
-        code_verifier: input.codeVerifier,
-        resource: input.resource,
-      },
-      oauthRequestOptions(input.fetch, endpoint),
-    ),
+export function exchangeAuthorizationCode(
+  input: GrantInput & {
+    /** Callback parameters already checked by `checkAuthorizationResponse` (iss, state, error). */
+    params: URLSearchParams
+    redirectUri: string
+    codeVerifier: string
+    resource: string
+    requestedScopes: readonly string[]
+  },
+): Promise<IssuedTokens> {
+  return tokenGrant(
+    input,
+    'authorization_code',
+    {
+      code: input.params.get('code') ?? '',
+      redirect_uri: input.redirectUri,
+      code_verifier: input.codeVerifier,
+      resource: input.resource,
+    },
+    input.requestedScopes,
   )
-  return toIssued(response, input.requestedScopes, undefined, (input.now ?? Date.now)())
 }
 
 /**
  * Refreshes an access token (OAuth 2.1 §4.3) with the same `resource` (RFC 8707 §2.2). When the
  * response carries no new refresh token, the previous one is kept (OAuth 2.1 §4.3.3).
  */
-export async function refreshAccessToken(input: {
-  fetch: FetchLike
-  as: oauth.AuthorizationServer
-  client: ClientRecord
-  refreshToken: string
-  resource: string
-  scopes: readonly string[]
-  now?: () => number
-}): Promise<IssuedTokens> {
-  const { as, client } = input
-  const endpoint = as.token_endpoint!
-  const response = await tokenCall(endpoint, () =>
-    oauth.genericTokenEndpointRequest(
-      as,
-      asClient(client),
-      clientAuthentication(client),
-      'refresh_token',
-      { refresh_token: input.refreshToken, resource: input.resource },
-      oauthRequestOptions(input.fetch, endpoint),
-    ),
+export function refreshAccessToken(
+  input: GrantInput & { refreshToken: string; resource: string; scopes: readonly string[] },
+): Promise<IssuedTokens> {
+  return tokenGrant(
+    input,
+    'refresh_token',
+    { refresh_token: input.refreshToken, resource: input.resource },
+    input.scopes,
+    input.refreshToken,
   )
-  return toIssued(response, input.scopes, input.refreshToken, (input.now ?? Date.now)())
 }
 
 /**
