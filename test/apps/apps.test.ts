@@ -119,7 +119,17 @@ function expectedResponses(): ExpectedResponse[] {
   ]
 }
 
-const status = (page: Page) => page.locator('#status').textContent()
+/**
+ * The app's status line. The SvelteKit app also reads the handle as a store from a component
+ * without runes: both must say the same.
+ */
+async function status(page: Page) {
+  const runes = await page.locator('#status').textContent()
+  const legacy = page.locator('#legacy-status')
+  if ((await legacy.count()) === 0) return runes
+  const without = await legacy.textContent()
+  return without === runes ? runes : `runes: ${runes}, without runes: ${without}`
+}
 
 /** Authorize, call a tool through the SDK, reload, disconnect: the same story in every app. */
 async function journey(context: BrowserContext, origin: string, app: AppSpec) {
@@ -131,6 +141,8 @@ async function journey(context: BrowserContext, origin: string, app: AppSpec) {
     const html = await response.text()
     expect(html).toContain(`<mcp-authorize server-url="${stack.servers.oauth}"`)
     expect(html).toContain('<output id="status">unknown</output>')
+    if (app.name === 'sveltekit')
+      expect(html).toContain('<output id="legacy-status">unknown</output>')
     const policy = Object.fromEntries(
       (response.headers.get('content-security-policy') ?? '').split(';').map((directive) => {
         const [name, ...values] = directive.trim().split(/\s+/)
