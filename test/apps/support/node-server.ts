@@ -20,7 +20,7 @@ async function freePort(): Promise<number> {
 export async function serveNode(
   entry: string,
   connectSrc: readonly string[],
-  options: { cwd?: string; args?: readonly string[] } = {},
+  options: { cwd?: string; args?: readonly string[] | undefined } = {},
 ): Promise<StaticServer> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
