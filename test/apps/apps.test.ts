@@ -18,7 +18,17 @@ interface AppSpec {
   /** Folder under test/apps. */
   name: string
   /** How the app is served once built. */
-  serve: { kind: 'static'; output: string; spaFallback: boolean } | { kind: 'node'; entry: string }
+  serve:
+    | { kind: 'static'; output: string; spaFallback: boolean }
+    | {
+        kind: 'node'
+        /** The script to run, from the app's directory. */
+        entry: string
+        /** Its arguments, if the entry is a CLI rather than the server itself. */
+        args?: string[]
+        /** The policy the server-rendered page must carry, by directive. */
+        policy: (connectSrc: readonly string[]) => Record<string, unknown>
+      }
   /** How the user disconnects: the app's own button, or the server card's (with its confirmation). */
   disconnect: 'button' | 'card'
 }
@@ -39,7 +49,43 @@ const APPS: AppSpec[] = [
   // Vite + Vue 3 with the elements; callback on an SPA route.
   { name: 'vue', serve: { kind: 'static', output: 'dist', spaFallback: true }, disconnect: 'card' },
   // SvelteKit (Svelte 5) with SSR, the handle as a store and the elements; a callback route.
-  { name: 'sveltekit', serve: { kind: 'node', entry: 'build/index.js' }, disconnect: 'card' },
+  {
+    name: 'sveltekit',
+    serve: {
+      kind: 'node',
+      entry: 'build/index.js',
+      // SvelteKit's inline start-up script is allowed by its hash, its route announcer's style
+      // attribute by its hash; nothing else inline.
+      policy: (connectSrc) => ({
+        'default-src': "'self'",
+        'script-src': expect.stringMatching(/^'self' 'sha256-[A-Za-z0-9+/=]+'$/),
+        'style-src': "'self' 'unsafe-hashes' 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='",
+        'connect-src': `'self' ${connectSrc.join(' ')}`,
+      }),
+    },
+    disconnect: 'card',
+  },
+  // Next.js App Router (React 19) with SSR, useMcpAuth and AuthorizeStep in a client component;
+  // the callback on an app route; `next start` with a per-request nonce from its proxy.
+  {
+    name: 'nextjs',
+    serve: {
+      kind: 'node',
+      entry: 'node_modules/next/dist/bin/next',
+      args: ['start', '--hostname', '127.0.0.1'],
+      // Next's inline bootstrap scripts carry the nonce; the chunks they load are trusted by
+      // 'strict-dynamic'. No inline style.
+      policy: (connectSrc) => ({
+        'default-src': "'self'",
+        'script-src': expect.stringMatching(
+          /^'self' 'nonce-[A-Za-z0-9+/=]{16,}' 'strict-dynamic'$/,
+        ),
+        'style-src': "'self'",
+        'connect-src': `'self' ${connectSrc.join(' ')}`,
+      }),
+    },
+    disconnect: 'button',
+  },
   // One HTML page and one module script, bundled by Vite; the page is its own redirect URI.
   {
     name: 'plain',
@@ -97,7 +143,10 @@ async function serve(app: AppSpec): Promise<string> {
           csp,
           spaFallback: app.serve.spaFallback,
         })
-      : await serveNode(join(dir, app.serve.entry), connectSrc)
+      : await serveNode(join(dir, app.serve.entry), connectSrc, {
+          cwd: dir,
+          args: app.serve.args,
+        })
   servers.push(server)
   return server.origin
 }
@@ -143,20 +192,24 @@ async function journey(context: BrowserContext, origin: string, app: AppSpec) {
     expect(html).toContain('<output id="status">unknown</output>')
     if (app.name === 'sveltekit')
       expect(html).toContain('<output id="legacy-status">unknown</output>')
+    const header = response.headers.get('content-security-policy') ?? ''
     const policy = Object.fromEntries(
-      (response.headers.get('content-security-policy') ?? '').split(';').map((directive) => {
+      header.split(';').map((directive) => {
         const [name, ...values] = directive.trim().split(/\s+/)
         return [name, values.join(' ')]
       }),
     )
-    // SvelteKit's inline start-up script is allowed by its hash, its route announcer's style
-    // attribute by its hash; nothing else inline.
-    expect(policy).toEqual({
-      'default-src': "'self'",
-      'script-src': expect.stringMatching(/^'self' 'sha256-[A-Za-z0-9+/=]+'$/),
-      'style-src': "'self' 'unsafe-hashes' 'sha256-S8qMpvofolR8Mpjy4kQvEm7m1q8clzU4dfDH0AmvZjo='",
-      'connect-src': `'self' ${connectSrc.join(' ')}`,
-    })
+    expect(policy).toEqual(app.serve.policy(connectSrc))
+    // With a nonce, every script of the page carries this response's nonce, and the next
+    // response gets another one.
+    const nonce = /'nonce-([^']+)'/.exec(header)?.[1]
+    if (nonce) {
+      const scripts = html.match(/<script\b[^>]*>/g) ?? []
+      expect(scripts.length).toBeGreaterThan(0)
+      for (const script of scripts) expect(script).toContain(`nonce="${nonce}"`)
+      const again = await fetch(url)
+      expect(again.headers.get('content-security-policy')).not.toContain(nonce)
+    }
   }
   const page = await context.newPage()
   await page.goto(url)

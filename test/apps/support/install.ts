@@ -46,7 +46,7 @@ export async function installAndBuild(
   await mkdir(dir, { recursive: true })
   await cp(join(repo, 'test', 'apps', app), dir, {
     recursive: true,
-    filter: (source) => !/[\\/](node_modules|dist|build|\.svelte-kit)([\\/]|$)/.test(source),
+    filter: (source) => !/[\\/](node_modules|dist|build|\.svelte-kit|\.next)([\\/]|$)/.test(source),
   })
   const manifestPath = join(dir, 'package.json')
   const manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as {

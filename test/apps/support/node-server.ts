@@ -13,19 +13,22 @@ async function freePort(): Promise<number> {
 }
 
 /**
- * Runs a server-rendered app's production server (SvelteKit's adapter-node output) on
- * 127.0.0.1, with the demo stack's origins for its `connect-src`.
+ * Runs a server-rendered app's production server (SvelteKit's adapter-node output, or a CLI
+ * such as `next start` with `args`) on 127.0.0.1, with the demo stack's origins for its
+ * `connect-src`.
  */
 export async function serveNode(
   entry: string,
   connectSrc: readonly string[],
+  options: { cwd?: string; args?: readonly string[] | undefined } = {},
 ): Promise<StaticServer> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
-  const child: ChildProcess = spawn(process.execPath, [entry], {
-    cwd: dirname(dirname(entry)),
+  const child: ChildProcess = spawn(process.execPath, [entry, ...(options.args ?? [])], {
+    cwd: options.cwd ?? dirname(dirname(entry)),
     env: {
       ...process.env,
+      NEXT_TELEMETRY_DISABLED: '1',
       HOST: '127.0.0.1',
       PORT: String(port),
       ORIGIN: origin,
