@@ -253,8 +253,9 @@ describe('authorization in Chromium', () => {
       await page.goto(
         `${testPage.origin}/callback.html?error=access_denied&error_description=${payload}&state=${payload}`,
       )
+      // No window claims the response (a one-second wait), then the page says so.
       await expect
-        .poll(() => page.textContent('#message'))
+        .poll(() => page.textContent('#message'), { timeout: 10_000 })
         .toBe('No sign-in is waiting for this response.')
       expect(await page.locator('img, script:not([type="module"])').count()).toBe(0)
       expect(dialogs).toEqual([])
