@@ -112,8 +112,7 @@ export class McpAuthorizeElement extends McpElement {
         break
       case 'authorizing':
         // A closed window may still deliver (COOP): keep listening, offer both ways out.
-        said =
-          snapshot?.popup === 'closed' ? message(s.popupClosed) : message(s.waiting, true)
+        said = snapshot?.popup === 'closed' ? message(s.popupClosed) : message(s.waiting, true)
         rest = () => [
           actions(
             button('cancel', s.cancel, () => this.handle?.cancel()),
