@@ -57,8 +57,9 @@ export class TokenSession {
   #listening = false
   /** The revision of the last write made or heard, to ignore a message already handled. */
   #revision: string | undefined
-  /** Counts re-reads, so that only the newest one sets the tokens in memory. */
+  /** Orders re-reads and writes: one that started before the last applied never overwrites it. */
   #syncs = 0
+  #applied = 0
   /** The re-read started by a message from another tab, awaited before a token is handed out. */
   #pending: Promise<unknown> | undefined
 
@@ -229,8 +230,9 @@ export class TokenSession {
     const sync = ++this.#syncs
     const generation = await this.#readGeneration()
     const tokens = await this.#read()
-    // An older re-read that ends late must not overwrite what a newer one found.
-    if (sync === this.#syncs) {
+    // A re-read that ends after a newer re-read or a write must not overwrite what they set.
+    if (sync > this.#applied) {
+      this.#applied = sync
       this.#tokens = tokens
       this.#generation = generation
     }
@@ -240,6 +242,7 @@ export class TokenSession {
   /** Call under the lock only. A clear deletes before it bumps: a crash never undoes it. */
   async #write(generation: number, record: TokenRecord | undefined): Promise<void> {
     const { storage } = this.#ctx
+    this.#applied = ++this.#syncs
     this.#tokens = record
     this.#generation = generation
     if (record) {
