@@ -12,6 +12,7 @@ server.subscribe((snapshot) => {
   el('status').textContent = snapshot.status
   el('error').textContent = snapshot.error?.code ?? ''
   el('popup').textContent = snapshot.popup ?? ''
+  el('expires').textContent = snapshot.expiresAt === undefined ? '' : String(snapshot.expiresAt)
   const item = document.createElement('li')
   item.textContent = snapshot.status
   el('history').append(item)

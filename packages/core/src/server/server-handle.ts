@@ -69,6 +69,7 @@ export class McpServerHandle {
       clientFor: (tokens) => this.#clients.forTokens(tokens),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
+      clientChanged: () => void this.#clientChangedElsewhere(),
     })
     this.#resource = {
       ctx,
@@ -110,9 +111,19 @@ export class McpServerHandle {
 
   /** Another tab or instance stored or removed this server's tokens. */
   #changedElsewhere(tokens: TokenRecord | undefined): void {
-    const next = statusAfterOutsideChange(this.getSnapshot().status, tokens !== undefined)
+    const next = statusAfterOutsideChange(this.getSnapshot(), tokens)
     if (next === 'disconnected') this.#stepUp.pending = undefined
     if (next) this.#update(next, next === 'disconnected' ? { error: undefined, scopes: [] } : {})
+  }
+
+  /** Another tab stored a client ID: a server waiting for one may now be authorized. */
+  async #clientChangedElsewhere(): Promise<void> {
+    const discovery = this.#discovery.current
+    if (this.getSnapshot().status !== 'needs-client-id' || !discovery) return
+    const client = await this.#clients.resolve(discovery, false).catch(() => undefined)
+    if (client && this.getSnapshot().status === 'needs-client-id') {
+      this.#update('needs-authorization', { registration: client.kind, error: undefined })
+    }
   }
 
   /** @internal Called by the auth instance when a stored record is unreadable. */
@@ -168,6 +179,7 @@ export class McpServerHandle {
       throw new ConfigurationError('invalid_configuration', 'This server does not use OAuth')
     }
     await this.#clients.submit(discovery, credentials)
+    this.#session.announceClient()
     return this.#update('needs-authorization', { registration: 'manual', error: undefined })
   }
 

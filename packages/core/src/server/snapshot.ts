@@ -77,15 +77,22 @@ export function asMcpAuthError(error: unknown): McpAuthError {
 }
 
 /**
- * The status after another tab or instance stored (`hasTokens`) or removed this server's
- * tokens; `undefined` when the current status stays.
+ * The status after another tab or instance stored or removed (`tokens` undefined) this
+ * server's tokens; `undefined` when the snapshot stays. A refresh or step-up elsewhere keeps
+ * `authorized` but changes the expiry or the scopes, so the snapshot is derived again.
  */
 export function statusAfterOutsideChange(
-  status: McpServerStatus,
-  hasTokens: boolean,
+  snapshot: Pick<McpServerSnapshot, 'status' | 'expiresAt' | 'scopes'>,
+  tokens: Pick<TokenRecord, 'expiresAt' | 'scopes'> | undefined,
 ): McpServerStatus | undefined {
-  if (hasTokens)
-    return status === 'authorizing' || status === 'authorized' ? undefined : 'authorized'
+  const { status } = snapshot
+  if (tokens && status === 'authorized') {
+    const same =
+      tokens.expiresAt === snapshot.expiresAt &&
+      tokens.scopes.join(' ') === snapshot.scopes.join(' ')
+    return same ? undefined : 'authorized'
+  }
+  if (tokens) return status === 'authorizing' ? undefined : 'authorized'
   return status === 'authorized' || status === 'refreshing' || status === 'needs-step-up'
     ? 'disconnected'
     : undefined

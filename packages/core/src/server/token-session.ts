@@ -11,6 +11,7 @@ import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import type { McpServerStatus } from '../types.js'
 import type { AuthContext } from './context.js'
 import type { Patch } from './snapshot.js'
+import { newRevision, readTabMessage, TAB_CHANNEL, type TabChange } from './tab-channel.js'
 
 /** The error of a write that lost to a later disconnect. */
 export function superseded(): AuthorizationError {
@@ -24,9 +25,6 @@ export function superseded(): AuthorizationError {
 export const isSuperseded = (error: unknown) =>
   error instanceof AuthorizationError && error.details?.superseded === true
 
-/** The channel on which a write of a resource's tokens is announced to other tabs. */
-const CHANNEL = 'mcp-oauth:tokens'
-
 /** What the token session needs from its handle. */
 export interface TokenSessionHost {
   update(status: McpServerStatus, patch?: Patch): void
@@ -35,6 +33,8 @@ export interface TokenSessionHost {
   onCorrupt(key: string): void
   /** Another tab or instance replaced or removed this server's tokens. */
   changed(tokens: TokenRecord | undefined): void
+  /** Another tab stored a client ID, or the tab came back into view: re-read the client. */
+  clientChanged(): void
 }
 
 /**
@@ -54,6 +54,14 @@ export class TokenSession {
   #generation = 0
   #loaded: Promise<void> | undefined
   #channel: BroadcastChannel | undefined
+  #listening = false
+  /** The revision of the last write made or heard, to ignore a message already handled. */
+  #revision: string | undefined
+  /** Orders re-reads and writes: one that started before the last applied never overwrites it. */
+  #syncs = 0
+  #applied = 0
+  /** The re-read started by a message from another tab, awaited before a token is handed out. */
+  #pending: Promise<unknown> | undefined
 
   constructor(ctx: AuthContext, url: string, host: TokenSessionHost) {
     this.#ctx = ctx
@@ -128,6 +136,7 @@ export class TokenSession {
   /** A valid access token, refreshed just in time (`refreshSkewSeconds` before expiry). */
   async accessToken(): Promise<string> {
     await this.load()
+    await this.#pending
     const tokens = this.#tokens
     if (!tokens) throw new AuthorizationError('not_authorized', 'This server is not authorized')
     if (!this.expiring(tokens)) return tokens.accessToken
@@ -218,15 +227,22 @@ export class TokenSession {
 
   /** Re-reads the generation and the tokens; resolves with the generation. */
   async #sync(): Promise<number> {
+    const sync = ++this.#syncs
     const generation = await this.#readGeneration()
-    this.#tokens = await this.#read()
-    this.#generation = generation
+    const tokens = await this.#read()
+    // A re-read that ends after a newer re-read or a write must not overwrite what they set.
+    if (sync > this.#applied) {
+      this.#applied = sync
+      this.#tokens = tokens
+      this.#generation = generation
+    }
     return generation
   }
 
   /** Call under the lock only. A clear deletes before it bumps: a crash never undoes it. */
   async #write(generation: number, record: TokenRecord | undefined): Promise<void> {
     const { storage } = this.#ctx
+    this.#applied = ++this.#syncs
     this.#tokens = record
     this.#generation = generation
     if (record) {
@@ -236,23 +252,60 @@ export class TokenSession {
       await storage.delete(keys.tokens(this.#url))
       await storage.set(keys.generation(this.#url), generation)
     }
-    this.#channel?.postMessage({ resource: this.#url, generation })
+    this.#announce('tokens')
   }
 
-  /** Hears writes from other tabs and instances, and re-reads the store when one happened. */
+  /** Tells the other tabs that a client ID was stored for this server's authorization server. */
+  announceClient(): void {
+    this.#announce('client')
+  }
+
+  #announce(change: TabChange): void {
+    this.#revision = newRevision()
+    const message = { resource: this.#url, change, generation: this.#generation }
+    this.#channel?.postMessage({ ...message, revision: this.#revision })
+  }
+
+  /**
+   * Hears writes from other tabs and instances, and re-reads the store on each. Without
+   * `BroadcastChannel`, re-reads the store whenever the page comes back into view.
+   */
   #listen(): void {
-    if (typeof BroadcastChannel === 'undefined' || this.#channel) return
-    const channel = new BroadcastChannel(CHANNEL)
+    if (this.#listening) return
+    this.#listening = true
+    if (typeof BroadcastChannel === 'undefined') {
+      const page = (globalThis as { document?: Document }).document
+      page?.addEventListener?.('visibilitychange', () => {
+        if (page.visibilityState !== 'visible') return
+        this.#reread()
+        this.#host.clientChanged()
+      })
+      return
+    }
+    const channel = new BroadcastChannel(TAB_CHANNEL)
     // Node keeps a process alive while a channel is open; a page does not need this.
     ;(channel as { unref?: () => void }).unref?.()
-    channel.onmessage = (event: MessageEvent<{ resource?: unknown; generation?: unknown }>) => {
-      const { resource, generation } = event.data ?? {}
-      if (resource !== this.#url || generation === this.#generation) return
-      void this.#sync().then(
-        () => this.#host.changed(this.#tokens),
-        () => {},
-      )
+    channel.onmessage = (event: MessageEvent<unknown>) => {
+      const message = readTabMessage(event.data, this.#url)
+      if (!message || message.revision === this.#revision) return
+      this.#revision = message.revision
+      if (message.change === 'client') return this.#host.clientChanged()
+      // Tokens of an older generation are never attached once a newer one is heard of: a
+      // disconnect elsewhere drops them now, not after the re-read.
+      if (message.generation > this.#generation) this.#tokens = undefined
+      this.#reread()
     }
     this.#channel = channel
+  }
+
+  #reread(): void {
+    const pending = this.#sync().then(
+      () => this.#host.changed(this.#tokens),
+      () => {},
+    )
+    this.#pending = pending
+    void pending.finally(() => {
+      if (this.#pending === pending) this.#pending = undefined
+    })
   }
 }
