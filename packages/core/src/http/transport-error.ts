@@ -33,12 +33,10 @@ export async function transportError(
   if (fetchFn === defaultFetch && cause instanceof TypeError && (await answersOpaquely(url))) {
     return new McpAuthError(
       'cors_blocked',
-      `The browser blocked the ${step} request to ${url} (CORS): the server answered without ` +
-        'the headers that let this page read it. It must send Access-Control-Allow-Origin for ' +
-        'this origin, Access-Control-Allow-Headers: authorization, content-type, ' +
-        'mcp-protocol-version, mcp-session-id, and Access-Control-Expose-Headers: ' +
-        'WWW-Authenticate, Mcp-Session-Id. Otherwise send the requests through a proxy on ' +
-        "this origin with the 'fetch' option.",
+      `The ${step} request to ${url} was blocked (CORS): the server must send ` +
+        'Access-Control-Allow-Origin, Access-Control-Allow-Headers: authorization, content-type, ' +
+        'mcp-protocol-version, mcp-session-id and Access-Control-Expose-Headers: ' +
+        "WWW-Authenticate, Mcp-Session-Id, or use a proxy with the 'fetch' option.",
       { cause, details: { url, step } },
     )
   }
