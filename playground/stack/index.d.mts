@@ -7,6 +7,14 @@ export interface StackOptions {
   autoConsent?: boolean
 }
 
+/** The endpoints whose CORS headers `setCors` switches. */
+export type CorsEndpoint =
+  | 'resource-metadata'
+  | 'authorization-server-metadata'
+  | 'registration'
+  | 'token'
+  | 'mcp'
+
 export interface StackStats {
   grants: { authorization_code: number; refresh_token: number }
   invalidGrants: number
@@ -37,6 +45,12 @@ export interface Stack {
   secondStats(): StackStats
   /** Sends `Cross-Origin-Opener-Policy: same-origin` on the authorization servers' pages. */
   setCoop(on: boolean): void
+  /**
+   * Switches the CORS headers of one kind of endpoint, on every server of the stack, on (the
+   * default) or off: off, it answers (and its preflight too) without any `Access-Control-*`
+   * header, like a server without CORS support.
+   */
+  setCors(endpoint: CorsEndpoint, on: boolean): void
   close(): Promise<void>
 }
 

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createAuthorizationServer } from './authorization-server.mjs'
+import { corsSwitch } from './cors-switch.mjs'
 import { createDpopMcpServer } from './dpop-mcp-server.mjs'
 import { createMcpServer } from './mcp-server.mjs'
 import { listen } from './net.mjs'
@@ -16,6 +17,8 @@ export async function startStack(options = {}) {
   const accessTokenTtl = options.accessTokenTtl ?? 300
   const redirectUris = options.redirectUris ?? []
   let coop = false
+  /** Endpoints answering without CORS headers (`setCors`). */
+  const corsOff = new Set()
   const closers = []
 
   try {
@@ -28,7 +31,7 @@ export async function startStack(options = {}) {
       autoConsent: options.autoConsent ?? false,
       coop: () => coop,
     })
-    main.setHandler(as.app)
+    main.setHandler(corsSwitch(as.app, corsOff))
 
     // The "type a client ID" case: no registration endpoint, one public client.
     const second = await listen()
@@ -52,7 +55,7 @@ export async function startStack(options = {}) {
         },
       ],
     })
-    second.setHandler(secondAs.app)
+    second.setHandler(corsSwitch(secondAs.app, corsOff))
 
     const staticToken = `demo-${randomBytes(12).toString('hex')}`
     const variants = {
@@ -72,7 +75,7 @@ export async function startStack(options = {}) {
     for (const [key, config] of Object.entries(variants)) {
       const http = await listen()
       closers.push(http.close)
-      http.setHandler(createMcpServer({ ...config, origin: http.origin }))
+      http.setHandler(corsSwitch(createMcpServer({ ...config, origin: http.origin }), corsOff))
       servers[key] = `${http.origin}/mcp`
     }
 
@@ -87,7 +90,7 @@ export async function startStack(options = {}) {
       coop: () => coop,
       dpop: true,
     })
-    dpopIssuer.setHandler(dpopAs.app)
+    dpopIssuer.setHandler(corsSwitch(dpopAs.app, corsOff))
     const dpopHttp = await listen()
     closers.push(dpopHttp.close)
     const dpopServer = createDpopMcpServer({
@@ -95,7 +98,7 @@ export async function startStack(options = {}) {
       issuer: dpopIssuer.origin,
       name: 'DPoP-bound tools',
     })
-    dpopHttp.setHandler(dpopServer.app)
+    dpopHttp.setHandler(corsSwitch(dpopServer.app, corsOff))
     servers.dpop = `${dpopHttp.origin}/mcp`
 
     return {
@@ -108,6 +111,10 @@ export async function startStack(options = {}) {
       secondStats: () => structuredClone(secondAs.stats),
       setCoop(on) {
         coop = on
+      },
+      setCors(endpoint, on) {
+        if (on) corsOff.delete(endpoint)
+        else corsOff.add(endpoint)
       },
       async close() {
         await Promise.all(closers.map((close) => close()))

@@ -3,6 +3,7 @@ import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
 import { issuerHints } from './discovery/authorization-server.js'
 import { ConfigurationError } from './errors.js'
+import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
 import type { AuthContext, DriverSession } from './server/context.js'
 import { McpServerHandle } from './server/server-handle.js'
@@ -69,7 +70,7 @@ export function createMcpAuth(
   const handles = new Map<string, McpServerHandle>()
   const consumed = new Set<string>()
   const serverListeners = new Set<() => void>()
-  const fetchFn: typeof fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init))
+  const fetchFn: typeof fetch = options.fetch ?? defaultFetch
 
   const ctx: AuthContext = {
     fetch: fetchFn,

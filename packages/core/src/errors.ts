@@ -10,6 +10,8 @@ export type McpAuthErrorCode =
   | 'invalid_return_to'
   // transport
   | 'network_error'
+  /** The host answered, but without the CORS headers the page needs; `details` has `{ url, step }`. */
+  | 'cors_blocked'
   | 'server_error'
   | 'unexpected_response'
   // discovery (RFC 9728, RFC 8414)
@@ -87,7 +89,7 @@ export class AuthorizationError extends McpAuthError {}
 /** A token, refresh or revocation request failed. */
 export class TokenError extends McpAuthError {}
 
-/** Wraps anything thrown by `fetch` itself (offline, DNS, CORS) as a transient network error. */
+/** Wraps anything thrown by `fetch` itself (offline, DNS, CORS outside a browser) as a transient network error. */
 export function networkError(url: string, cause: unknown): McpAuthError {
   return new McpAuthError('network_error', `Request to ${url} failed`, { cause })
 }

@@ -1,4 +1,5 @@
-import type { McpAuth, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
+import type { McpAuth, McpAuthError, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
+import { h } from './dom.js'
 import { isProbeable, PROBE_DEBOUNCE_MS } from './probe-policy.js'
 import { type McpStringOverrides, type McpStrings, mergeStrings } from './strings.js'
 import { adoptStyles } from './styles.js'
@@ -206,6 +207,20 @@ export abstract class McpElement extends Base {
   errorMessage(code: string): string {
     const errors = this.strings.errors as Record<string, string | undefined>
     return errors[code] ?? this.strings.errors.default
+  }
+
+  /**
+   * A disclosure with the kit's own developer text (which headers the server must send) for a
+   * `cors_blocked` error; the short message stays the element's. Other errors get none.
+   */
+  errorDetails(error: McpAuthError | undefined): HTMLElement | false {
+    if (error?.code !== 'cors_blocked') return false
+    return h(
+      'details',
+      { part: 'error-details' },
+      h('summary', {}, this.strings.errorDetails),
+      h('p', {}, error.message),
+    )
   }
 
   protected emit(type: string, detail: unknown, cancelable = false): boolean {

@@ -37,6 +37,7 @@ const hostOf = (url: string | undefined) => {
  * @csspart container - The outer box.
  * @csspart status - The live region with the message; also `error` in the error status.
  * @csspart error - The error message, or a form's inline message.
+ * @csspart error-details - The disclosure with the developer text of a CORS error.
  * @csspart message - The status message.
  * @csspart hint - Where the user will sign in.
  * @csspart spinner - The progress indicator.
@@ -147,7 +148,10 @@ export class McpAuthorizeElement extends McpElement {
         break
       default:
         said = h('p', { part: 'message' }, this.errorMessage(code ?? ''))
-        rest = () => [actions(button('retry', s.retry, () => this.handle?.retry().catch(() => {})))]
+        rest = () => [
+          this.errorDetails(snapshot?.error),
+          actions(button('retry', s.retry, () => this.handle?.retry().catch(() => {}))),
+        ]
     }
 
     let nodes = this.#nodes
@@ -168,7 +172,13 @@ export class McpAuthorizeElement extends McpElement {
     // Written only when the words change, so a screen reader hears each change once.
     if (nodes.live.textContent !== said.textContent) nodes.live.replaceChildren(said)
     // The controls are rebuilt only when the view changes: focus and typed input survive.
-    const view = JSON.stringify([status === 'refreshing' ? 'authorized' : status, code, values])
+    const shown = status === 'refreshing' ? 'authorized' : status
+    const view = JSON.stringify([
+      shown,
+      code,
+      code === 'cors_blocked' && snapshot?.error?.message,
+      values,
+    ])
     if (view + this.stringsVersion !== this.#view) {
       this.#view = view + this.stringsVersion
       swap(this.root, nodes.rest, nodes.container, ...rest())

@@ -15,6 +15,7 @@ interface CardNodes {
   details: HTMLElement
   note: HTMLElement
   noteText: Text
+  more: HTMLElement
   actions: HTMLElement
 }
 
@@ -52,6 +53,7 @@ interface CardNodes {
  * @csspart scopes - The granted permissions.
  * @csspart message - What happened last, or the step-up request.
  * @csspart error - The error message (the same node as `message`, in the error status).
+ * @csspart error-details - The disclosure with the developer text of a CORS error.
  * @csspart actions - The buttons.
  * @csspart button - Every button.
  * @csspart primary - The main action.
@@ -73,6 +75,7 @@ export class McpServerCardElement extends McpElement {
   #nodes: CardNodes | undefined
   #actionsKey = ''
   #detailsKey = ''
+  #moreKey = ''
 
   override disconnectedCallback(): void {
     super.disconnectedCallback()
@@ -148,6 +151,7 @@ export class McpServerCardElement extends McpElement {
     nodes.pill = h('span', { part: 'pill' }, nodes.pillText)
     nodes.details = h('div', { 'data-slot': true })
     nodes.note = h('p', { part: 'message', hidden: true }, nodes.noteText)
+    nodes.more = h('div', { 'data-slot': true })
     nodes.actions = h('div', { part: 'actions' })
     nodes.container = h(
       'article',
@@ -162,9 +166,10 @@ export class McpServerCardElement extends McpElement {
       nodes.pill,
       nodes.details,
       nodes.note,
+      nodes.more,
       nodes.actions,
     )
-    this.#actionsKey = this.#detailsKey = ''
+    this.#actionsKey = this.#detailsKey = this.#moreKey = ''
     this.frame(nodes.container)
     return nodes
   }
@@ -217,6 +222,13 @@ export class McpServerCardElement extends McpElement {
             h('dd', { part: 'scopes' }, snapshot.scopes.join(' ') || s.none),
           ),
       )
+    }
+
+    const error = status === 'error' ? snapshot?.error : undefined
+    const moreKey = JSON.stringify([error?.code, error?.message, this.stringsVersion])
+    if (moreKey !== this.#moreKey) {
+      this.#moreKey = moreKey
+      swap(this.root, nodes.more, nodes.container, this.errorDetails(error))
     }
 
     const authorized = status === 'authorized' || status === 'refreshing'

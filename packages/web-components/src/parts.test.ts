@@ -53,6 +53,15 @@ test.each(['mcp-authorize', 'mcp-server-card'] as const)(
         click(element, 'Disconnect')
         collect(element)
       }
+      if (status === 'error') {
+        // A CORS block adds the developer-text disclosure.
+        const blocked = mount(
+          tag,
+          fakeHandle({ status, error: new McpAuthError('cors_blocked', 'blocked') }),
+        )
+        collect(blocked)
+        blocked.remove()
+      }
       if (status === 'needs-client-id' && tag === 'mcp-authorize') {
         element.shadowRoot!.querySelector('form')!.requestSubmit()
         collect(element)

@@ -37,6 +37,8 @@ export interface McpStrings {
   keep: string
   issuerLabel: string
   scopesLabel: string
+  /** The summary of the disclosure with the developer text of a CORS error. */
+  errorDetails: string
   none: string
   pillAuthorized: string
   pillExpiresIn: string
@@ -101,6 +103,7 @@ export const DEFAULT_STRINGS: McpStrings = {
   keep: 'Keep',
   issuerLabel: 'Authorization server',
   scopesLabel: 'Permissions',
+  errorDetails: 'Details',
   none: '—',
   pillAuthorized: 'Authorized',
   pillExpiresIn: 'Authorized · expires in {time}',
@@ -128,6 +131,7 @@ export const DEFAULT_STRINGS: McpStrings = {
   errors: {
     default: 'Something went wrong. Try again.',
     network_error: 'The server could not be reached. Check your connection.',
+    cors_blocked: 'This server does not allow browser apps to connect (CORS).',
     server_error: 'The server had a problem. Try again in a moment.',
     resource_mismatch: 'This server’s metadata names another server. For your safety, stopped.',
     issuer_mismatch:

@@ -11,6 +11,7 @@ const server: McpServerHandle = auth.server(serverUrl)
 server.subscribe((snapshot) => {
   el('status').textContent = snapshot.status
   el('error').textContent = snapshot.error?.code ?? ''
+  el('error').dataset.step = String(snapshot.error?.details?.step ?? '')
   el('popup').textContent = snapshot.popup ?? ''
   el('expires').textContent = snapshot.expiresAt === undefined ? '' : String(snapshot.expiresAt)
   const item = document.createElement('li')

@@ -1,6 +1,7 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import { DiscoveryError, type McpAuthError } from '../errors.js'
 import { type FetchLike, getJson, isStringArray } from '../http/fetch-json.js'
+import type { RequestStep } from '../http/transport-error.js'
 import { assertSecureUrl } from '../http/urls.js'
 import { type CandidateResult, firstInPriorityOrder } from './candidates.js'
 
@@ -27,6 +28,8 @@ export function authorizationServerMetadataUrls(issuer: string): string[] {
     `${url.origin}${path}/.well-known/openid-configuration`,
   ]
 }
+
+const AS_STEP: RequestStep = 'authorization server metadata'
 
 const ENDPOINTS = [
   'authorization_endpoint',
@@ -148,12 +151,12 @@ async function discover(
   }
   const hinted = known?.get(issuer)
   if (hinted && urls.includes(hinted)) {
-    const found = await firstInPriorityOrder(fetchFn, [hinted], headers, pick)
+    const found = await firstInPriorityOrder(fetchFn, [hinted], AS_STEP, headers, pick)
     if (found) return found
     known!.delete(issuer)
     firstError = transport = undefined
   }
-  const found = await firstInPriorityOrder(fetchFn, urls, headers, pick)
+  const found = await firstInPriorityOrder(fetchFn, urls, AS_STEP, headers, pick)
   if (found) return found
   if (firstError) throw firstError
   if (transport) throw transport
@@ -178,7 +181,7 @@ export async function discoverLegacyAuthorizationServer(
 ): Promise<AuthorizationServer | undefined> {
   const origin = new URL(serverUrl).origin
   const url = `${origin}/.well-known/oauth-authorization-server`
-  const result = await getJson(fetchFn, url, headers)
+  const result = await getJson(fetchFn, url, AS_STEP, headers)
   if (result.ok) {
     // The 2025-03-26 revision predates the exact-issuer rule for this fallback; accept a
     // trailing-slash variant of the origin but still require S256.

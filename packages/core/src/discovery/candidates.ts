@@ -1,4 +1,5 @@
 import { type FetchLike, getJson, type JsonResult } from '../http/fetch-json.js'
+import type { RequestStep } from '../http/transport-error.js'
 
 /** One candidate's outcome: the GET's result, or the transport error it threw. */
 export type CandidateResult = JsonResult | { error: unknown }
@@ -12,6 +13,7 @@ export type CandidateResult = JsonResult | { error: unknown }
 export async function firstInPriorityOrder<T>(
   fetchFn: FetchLike,
   urls: readonly string[],
+  step: RequestStep,
   headers: Record<string, string>,
   pick: (result: CandidateResult, url: string) => T | undefined,
 ): Promise<T | undefined> {
@@ -19,7 +21,7 @@ export async function firstInPriorityOrder<T>(
   // Each outcome is caught here: an aborted or failed lower candidate is never an unhandled
   // rejection, and never hides a higher one.
   const pending = urls.map((url) =>
-    getJson(fetchFn, url, headers, controller.signal).then(
+    getJson(fetchFn, url, step, headers, controller.signal).then(
       (r): CandidateResult => r,
       (error: unknown) => ({ error }),
     ),

@@ -1,5 +1,6 @@
-import { McpAuthError, networkError } from '../errors.js'
+import { McpAuthError } from '../errors.js'
 import { discard, type FetchLike, serverError } from '../http/fetch-json.js'
+import { transportError } from '../http/transport-error.js'
 import {
   type AuthChallenge,
   bearerChallenge,
@@ -43,7 +44,7 @@ export async function probeServer(
       ...(signal ? { signal } : {}),
     })
   } catch (cause) {
-    throw networkError(serverUrl, cause)
+    throw await transportError(fetchFn, serverUrl, 'MCP', cause)
   }
   discard(response)
   if (response.status === 401 || response.status === 403) {

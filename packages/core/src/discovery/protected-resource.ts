@@ -45,12 +45,18 @@ export async function discoverProtectedResource(
   const candidates = resourceMetadataUrl
     ? [assertSecureUrl(resourceMetadataUrl, 'resource_metadata').href]
     : protectedResourceMetadataUrls(serverUrl)
-  const found = await firstInPriorityOrder(fetchFn, candidates, headers, (result, url) => {
-    if ('error' in result) throw result.error
-    if (result.ok) return validateProtectedResourceMetadata(result.body, url, serverUrl)
-    if (result.status >= 500) throw serverError(url, result.status)
-    return undefined
-  })
+  const found = await firstInPriorityOrder(
+    fetchFn,
+    candidates,
+    'resource metadata',
+    headers,
+    (result, url) => {
+      if ('error' in result) throw result.error
+      if (result.ok) return validateProtectedResourceMetadata(result.body, url, serverUrl)
+      if (result.status >= 500) throw serverError(url, result.status)
+      return undefined
+    },
+  )
   if (found || !resourceMetadataUrl) return found
   throw new DiscoveryError(
     'resource_metadata_not_found',

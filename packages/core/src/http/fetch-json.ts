@@ -1,4 +1,5 @@
-import { McpAuthError, networkError } from '../errors.js'
+import { McpAuthError } from '../errors.js'
+import { type RequestStep, transportError } from './transport-error.js'
 
 export type FetchLike = typeof fetch
 
@@ -8,11 +9,12 @@ export type JsonResult = { ok: true; body: Record<string, unknown> } | { ok: fal
 /**
  * GETs a metadata document. A 200 JSON object is `ok`; anything else (another status, not JSON,
  * not an object) is a miss the caller may fall through. Only transport failures throw (as
- * `network_error`, or the abort reason when `signal` aborted).
+ * `network_error` or `cors_blocked` for `step`, or the abort reason when `signal` aborted).
  */
 export async function getJson(
   fetchFn: FetchLike,
   url: string,
+  step: RequestStep,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
 ): Promise<JsonResult> {
@@ -26,7 +28,7 @@ export async function getJson(
     })
   } catch (cause) {
     if (signal?.aborted) throw cause
-    throw networkError(url, cause)
+    throw await transportError(fetchFn, url, step, cause)
   }
   const { status } = response
   if (status === 200) {

@@ -1,7 +1,8 @@
 import * as oauth from 'oauth4webapi'
-import { McpAuthError, networkError, RegistrationError } from '../errors.js'
+import { McpAuthError, RegistrationError } from '../errors.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import { oauthRequestOptions } from '../http/oauth-options.js'
+import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
 import type { McpAuthOptions, PreRegisteredClient } from '../types.js'
@@ -99,7 +100,7 @@ export async function registerDynamicClient(
     )
   } catch (cause) {
     if (cause instanceof McpAuthError) throw cause
-    throw networkError(endpoint, cause)
+    throw await transportError(fetchFn, endpoint, 'registration', cause)
   }
   const registered = await readRegistration(response)
   if (!registered) {

@@ -1,7 +1,8 @@
 import * as oauth from 'oauth4webapi'
-import { McpAuthError, networkError } from '../errors.js'
+import { McpAuthError } from '../errors.js'
 import { discard, type FetchLike } from '../http/fetch-json.js'
 import { oauthRequestOptions } from '../http/oauth-options.js'
+import { transportError } from '../http/transport-error.js'
 import { splitScopes } from '../http/www-authenticate.js'
 import { clientAuthentication } from '../registration/client-auth.js'
 import type { ClientRecord } from '../storage/records.js'
@@ -46,7 +47,7 @@ interface GrantInput {
 
 /**
  * Sends a token request (OAuth 2.1 §3.2.2) and reads its response; transport failures become
- * transient `network_error`s.
+ * transient `network_error`s (or `cors_blocked` in a browser).
  */
 async function tokenGrant(
   input: GrantInput,
@@ -69,7 +70,7 @@ async function tokenGrant(
     )
   } catch (cause) {
     if (cause instanceof McpAuthError) throw cause
-    throw networkError(endpoint, cause)
+    throw await transportError(input.fetch, endpoint, 'token', cause)
   }
   const body: TokenResponse = await processTokenResponse(response)
   return toIssued(body, requestedScopes, previousRefreshToken, (input.now ?? Date.now)())

@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { McpAuthError } from '../errors.js'
+import { defaultFetch, transportError } from './transport-error.js'
+
+const url = 'https://mcp.example.com/mcp'
+
+/** A page on another origin whose fetch fails like a browser's: TypeError for the real request. */
+function browserPage(probe: (init: RequestInit) => Response | Promise<Response>) {
+  const calls: RequestInit[] = []
+  vi.stubGlobal('document', {})
+  vi.stubGlobal('location', { origin: 'https://app.example' })
+  vi.stubGlobal('fetch', async (_input: unknown, init: RequestInit = {}) => {
+    calls.push(init)
+    if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+    return probe(init)
+  })
+  return calls
+}
+
+const opaque = () => Object.defineProperty(new Response(null), 'type', { value: 'opaque' })
+
+afterEach(() => {
+  vi.unstubAllGlobals()
+})
+
+describe('transportError', () => {
+  it('reports cors_blocked when the host answers a no-cors request', async () => {
+    const calls = browserPage(opaque)
+    const error = await transportError(defaultFetch, url, 'token', new TypeError('Failed to fetch'))
+    expect(error).toBeInstanceOf(McpAuthError)
+    expect(error.code).toBe('cors_blocked')
+    expect(error.transient).toBe(false)
+    expect(error.details).toEqual({ url, step: 'token' })
+    for (const text of [
+      url,
+      'token request',
+      'Access-Control-Allow-Origin',
+      'authorization, content-type, mcp-protocol-version, mcp-session-id',
+      'WWW-Authenticate, Mcp-Session-Id',
+      "'fetch' option",
+    ]) {
+      expect(error.message).toContain(text)
+    }
+    // The check carries no credentials and no header (no token can leak through it).
+    expect(calls).toHaveLength(1)
+    expect(calls[0]).toMatchObject({ mode: 'no-cors', credentials: 'omit' })
+    expect(calls[0]!.headers).toBeUndefined()
+  })
+
+  it('keeps network_error (transient) when the host does not answer either', async () => {
+    browserPage(() => {
+      throw new TypeError('Failed to fetch')
+    })
+    const error = await transportError(defaultFetch, url, 'MCP', new TypeError('Failed to fetch'))
+    expect(error.code).toBe('network_error')
+    expect(error.transient).toBe(true)
+  })
+
+  it('does not check a same-origin URL', async () => {
+    const calls = browserPage(opaque)
+    const sameOrigin = 'https://app.example/mcp'
+    const error = await transportError(defaultFetch, sameOrigin, 'MCP', new TypeError('x'))
+    expect(error.code).toBe('network_error')
+    expect(calls).toHaveLength(0)
+  })
+
+  it('does not blame CORS for an app-provided fetch (a proxy may have failed)', async () => {
+    const calls = browserPage(opaque)
+    const proxy: typeof fetch = (input, init) => globalThis.fetch(input, init)
+    const error = await transportError(proxy, url, 'token', new TypeError('Failed to fetch'))
+    expect(error.code).toBe('network_error')
+    expect(calls).toHaveLength(0)
+  })
+
+  it('keeps network_error outside a browser, where no-cors means nothing', async () => {
+    const probe = vi.fn(async () => opaque())
+    vi.stubGlobal('fetch', probe)
+    const error = await transportError(defaultFetch, url, 'token', new TypeError('fetch failed'))
+    expect(error.code).toBe('network_error')
+    expect(probe).not.toHaveBeenCalled()
+  })
+})

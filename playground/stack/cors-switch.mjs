@@ -1,0 +1,40 @@
+/**
+ * Which endpoint a path is, for switching its CORS headers off: protected resource metadata
+ * (RFC 9728), authorization server metadata (RFC 8414 / OIDC discovery), the token and
+ * registration endpoints (oidc-provider's default routes) and the MCP endpoint.
+ * @param {string} path
+ * @returns {import('./index.mjs').CorsEndpoint | undefined}
+ */
+function endpointOf(path) {
+  if (path.startsWith('/.well-known/oauth-protected-resource')) return 'resource-metadata'
+  if (
+    path.startsWith('/.well-known/oauth-authorization-server') ||
+    path.startsWith('/.well-known/openid-configuration')
+  ) {
+    return 'authorization-server-metadata'
+  }
+  if (path === '/token') return 'token'
+  if (path === '/reg') return 'registration'
+  if (path === '/mcp') return 'mcp'
+  return undefined
+}
+
+/**
+ * Wraps a request handler so that the endpoints in `off` answer without any
+ * `Access-Control-*` header, as a server without CORS support would: the request (or its
+ * preflight) still reaches the server, and the browser refuses to hand the response to the page.
+ * @param {import('node:http').RequestListener} handler
+ * @param {ReadonlySet<string>} off
+ * @returns {import('node:http').RequestListener}
+ */
+export function corsSwitch(handler, off) {
+  return (req, res) => {
+    const endpoint = endpointOf(new URL(req.url ?? '/', 'http://stack').pathname)
+    if (endpoint && off.has(endpoint)) {
+      const setHeader = res.setHeader.bind(res)
+      res.setHeader = (name, value) =>
+        /^access-control-/i.test(name) ? res : setHeader(name, value)
+    }
+    handler(req, res)
+  }
+}
