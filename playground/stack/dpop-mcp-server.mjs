@@ -1,9 +1,8 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
 import cors from 'cors'
 import express from 'express'
 import { createRemoteJWKSet } from 'jose'
 import { DpopRefusal, dpopNonces, jtiCache, verifyDpopRequest } from './dpop-proof.mjs'
-import { buildServer } from './mcp-server.mjs'
+import { answerStateless, buildServer } from './mcp-server.mjs'
 import { isLoopbackOrigin } from './net.mjs'
 
 const SCOPE = 'mcp:read'
@@ -92,17 +91,7 @@ export function createDpopMcpServer(options) {
       throw error
     }
     stats.accepted += 1
-    const server = buildServer(options.name, 'oauth')
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    })
-    res.on('close', () => {
-      transport.close()
-      server.close()
-    })
-    await server.connect(transport)
-    await transport.handleRequest(req, res, req.body)
+    await answerStateless(buildServer(options.name, 'oauth'), req, res)
   })
   app.all('/mcp', (_req, res) => {
     res.status(405).set('Allow', 'POST').end()

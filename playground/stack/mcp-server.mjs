@@ -20,6 +20,20 @@ const ADMIN_SCOPE = 'mcp:admin'
 const BASE_SCOPE = 'mcp:read'
 
 /** A tiny MCP server with harmless tools, built with the official SDK. */
+/** Answers one request with a fresh stateless server: no session, JSON responses. */
+export async function answerStateless(server, req, res) {
+  const transport = new StreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  })
+  res.on('close', () => {
+    transport.close()
+    server.close()
+  })
+  await server.connect(transport)
+  await transport.handleRequest(req, res, req.body)
+}
+
 export function buildServer(name, variant) {
   const server = new McpServer({ name, version: '1.0.0' })
   server.registerTool(
@@ -146,17 +160,7 @@ export function createMcpServer(options) {
         return
       }
     }
-    const server = buildServer(options.name, variant)
-    const transport = new StreamableHTTPServerTransport({
-      sessionIdGenerator: undefined,
-      enableJsonResponse: true,
-    })
-    res.on('close', () => {
-      transport.close()
-      server.close()
-    })
-    await server.connect(transport)
-    await transport.handleRequest(req, res, req.body)
+    await answerStateless(buildServer(options.name, variant), req, res)
   })
   // Stateless: no server-initiated stream and no session to delete.
   app.all('/mcp', (_req, res) => {
