@@ -1,3 +1,4 @@
+import { createMcpAuth } from '@mcp-oauth/core'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createDpop } from '../../packages/core/src/dpop/index.js'
@@ -383,9 +384,63 @@ describe("the kit's DPoP module against the demo stack", () => {
     expect(sent.map((s) => s.status)).toEqual([200])
     expect(claims(refreshed.access_token).cnf).toEqual({ jkt: await binding.thumbprint() })
 
+    // Without its key the token cannot be presented at all: nothing is sent.
     await binding.deleteKey()
-    const after = await binding.resourceFetch(mcp(), refreshed.access_token, requestFetch)
-    expect(after.status).toBe(401)
-    expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"')
+    sent.length = 0
+    await expect(
+      binding.resourceFetch(mcp(), refreshed.access_token, requestFetch),
+    ).rejects.toMatchObject({ code: 'dpop_key_lost' })
+    expect(sent).toEqual([])
+  })
+})
+
+describe('createMcpAuth against the demo stack (the public API, as apps use it)', () => {
+  const kit = (options: { dpop?: 'auto' | 'required' | 'off' } = {}) =>
+    createMcpAuth({
+      redirectUri,
+      client: { name: 'DPoP integration tests' },
+      storage: memoryStorage(),
+      driver: headlessDriver(),
+      ...options,
+    })
+  const rpc = async (server: { fetch: typeof fetch; url: string }, method = 'tools/list') => {
+    const response = await server.fetch(server.url, {
+      method: 'POST',
+      headers: mcpHeaders(),
+      body: rpcBody(method),
+    })
+    return { status: response.status, body: await response.json() }
+  }
+
+  test("the default ('auto'): a DPoP token, one nonce retry at each server, then none", async () => {
+    const before = stack.dpopStats()
+    const server = kit().server(resource)
+    expect((await server.probe()).status).toBe('needs-authorization')
+    expect(await server.authorize()).toMatchObject({ status: 'authorized', tokenType: 'DPoP' })
+    for (let i = 0; i < 3; i++) expect((await rpc(server)).status).toBe(200)
+    const after = stack.dpopStats()
+    expect(after.resource.accepted - before.resource.accepted).toBe(3)
+    // One challenge for the new kit instance's first proof; the nonce is then reused.
+    expect(after.resource.nonceChallenges - before.resource.nonceChallenges).toBe(1)
+    expect((await server.disconnect()).revocation).toMatchObject({ refreshToken: 'revoked' })
+  })
+
+  test("'off': the DPoP server refuses the bearer token, and the kit says it needs authorization", async () => {
+    const server = kit({ dpop: 'off' }).server(resource)
+    expect(await server.authorize()).toMatchObject({ tokenType: 'Bearer' })
+    expect((await rpc(server)).status).toBe(401)
+    expect(server.getSnapshot().status).toBe('needs-authorization')
+  })
+
+  test("'required' works with a server that binds tokens", async () => {
+    const server = kit({ dpop: 'required' }).server(resource)
+    expect(await server.authorize()).toMatchObject({ tokenType: 'DPoP' })
+    expect((await rpc(server)).status).toBe(200)
+  })
+
+  test("'required' against the bearer-only issuer: dpop_unsupported, no token kept", async () => {
+    const server = kit({ dpop: 'required' }).server(stack.servers.oauth)
+    await expect(server.authorize()).rejects.toMatchObject({ code: 'dpop_unsupported' })
+    expect(server.getSnapshot()).not.toHaveProperty('tokenType')
   })
 })

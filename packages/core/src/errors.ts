@@ -49,6 +49,8 @@ export type McpAuthErrorCode =
   | 'storage_corrupt'
   // sender-constrained tokens (RFC 9449)
   | 'dpop_unsupported'
+  /** The key a stored DPoP token is bound to is gone (deleted, or memory-only and reloaded). */
+  | 'dpop_key_lost'
 
 export interface McpAuthErrorOptions {
   cause?: unknown

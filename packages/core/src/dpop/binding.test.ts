@@ -96,6 +96,13 @@ const mcpRequest = (url = RESOURCE) =>
 
 const setup = () => createDpop({ storage: memoryStorage() })
 
+/** A binding whose key exists, as it does once a token was issued for it. */
+async function keyed(dpop: ReturnType<typeof setup>, issuer = ISSUER, resource = RESOURCE) {
+  const binding = dpop.binding(issuer, resource)
+  await binding.thumbprint()
+  return binding
+}
+
 const nonceChallenge = (nonce: string) =>
   new HttpResponse(null, {
     status: 401,
@@ -108,7 +115,7 @@ const nonceChallenge = (nonce: string) =>
 describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
   test('Authorization: DPoP and a proof with typ, alg, public jwk, htm, htu, iat, jti and ath', async () => {
     const seen = resourceServer()
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup(), ISSUER, RESOURCE)
     const before = Math.floor(Date.now() / 1000)
     const response = await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
     expect(response.status).toBe(200)
@@ -133,7 +140,7 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
     const seen = resourceServer()
     const request = mcpRequest()
     request.headers.set('authorization', 'Bearer something-else')
-    await setup().binding(ISSUER, RESOURCE).resourceFetch(request, ACCESS_TOKEN, fetch)
+    await (await keyed(setup(), ISSUER, RESOURCE)).resourceFetch(request, ACCESS_TOKEN, fetch)
     expect(seen[0]?.body).toBe(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }))
     expect(seen[0]?.headers.get('content-type')).toBe('application/json')
     expect(seen[0]?.headers.get('mcp-protocol-version')).toBe('2025-11-25')
@@ -142,20 +149,18 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
 
   test('htu has neither query nor fragment, and a normalised origin', async () => {
     const seen = resourceServer()
-    await setup()
-      .binding(ISSUER, RESOURCE)
-      .resourceFetch(
-        mcpRequest('HTTPS://MCP.Example.com:443/mcp?session=1#part'),
-        ACCESS_TOKEN,
-        fetch,
-      )
+    await (await keyed(setup(), ISSUER, RESOURCE)).resourceFetch(
+      mcpRequest('HTTPS://MCP.Example.com:443/mcp?session=1#part'),
+      ACCESS_TOKEN,
+      fetch,
+    )
     expect(seen).toHaveLength(1)
     expect((await readProof(seen[0]!.dpop)).payload.htu).toBe(RESOURCE)
   })
 
   test('a fresh proof per request: unique jti, same key', async () => {
     const seen = resourceServer()
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup(), ISSUER, RESOURCE)
     for (let i = 0; i < 5; i++) await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
     const proofs = await Promise.all(seen.map((s) => readProof(s.dpop)))
     expect(new Set(proofs.map((p) => p.payload.jti)).size).toBe(5)
@@ -165,7 +170,7 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
 
   test('ath follows the token: another token, another ath', async () => {
     const seen = resourceServer()
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup(), ISSUER, RESOURCE)
     await binding.resourceFetch(mcpRequest(), 'token-one', fetch)
     await binding.resourceFetch(mcpRequest(), 'token-two', fetch)
     const [one, two] = await Promise.all(seen.map((s) => readProof(s.dpop)))
@@ -189,9 +194,11 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
       }),
     )
     const request = new Request(RESOURCE, { method: 'POST', body: '{}', redirect: 'follow' })
-    const response = await setup()
-      .binding(ISSUER, RESOURCE)
-      .resourceFetch(request, ACCESS_TOKEN, fetch)
+    const response = await (await keyed(setup(), ISSUER, RESOURCE)).resourceFetch(
+      request,
+      ACCESS_TOKEN,
+      fetch,
+    )
     expect(response.status).toBe(307)
     expect(seen).toHaveLength(1)
     expect(followed).toBe(0)
@@ -199,7 +206,7 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
 
   test('a URL outside the resource is refused before anything is sent', async () => {
     const seen = resourceServer()
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup(), ISSUER, RESOURCE)
     await expect(
       binding.resourceFetch(mcpRequest('https://evil.example.com/mcp'), ACCESS_TOKEN, fetch),
     ).rejects.toMatchObject({ code: 'invalid_configuration' })
@@ -207,12 +214,12 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
   })
 
   test('plain HTTP is refused except on loopback', async () => {
-    const binding = setup().binding(ISSUER, 'http://mcp.example.com/mcp')
+    const binding = await keyed(setup(), ISSUER, 'http://mcp.example.com/mcp')
     await expect(
       binding.resourceFetch(mcpRequest('http://mcp.example.com/mcp'), ACCESS_TOKEN, fetch),
     ).rejects.toMatchObject({ code: 'insecure_url' })
     server.use(http.post('http://127.0.0.1:4000/mcp', () => HttpResponse.json({})))
-    const loopback = setup().binding(ISSUER, 'http://127.0.0.1:4000/mcp')
+    const loopback = await keyed(setup(), ISSUER, 'http://127.0.0.1:4000/mcp')
     const response = await loopback.resourceFetch(
       mcpRequest('http://127.0.0.1:4000/mcp'),
       ACCESS_TOKEN,
@@ -227,7 +234,7 @@ describe('resource server nonces (RFC 9449 §9)', () => {
     const seen = resourceServer((proof) =>
       proof.payload.nonce === 'rs-1' ? HttpResponse.json({ ok: true }) : nonceChallenge('rs-1'),
     )
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup(), ISSUER, RESOURCE)
     const response = await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
     expect(response.status).toBe(200)
     expect(seen).toHaveLength(2)
@@ -243,21 +250,25 @@ describe('resource server nonces (RFC 9449 §9)', () => {
       proof.payload.nonce === 'rs-1' ? HttpResponse.json({ ok: true }) : nonceChallenge('rs-1'),
     )
     const dpop = setup()
-    await dpop.binding(ISSUER, RESOURCE).resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
+    await (await keyed(dpop)).resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
     expect(seen).toHaveLength(2)
     // Another key of the same kit instance, same origin: the nonce is shared per origin.
-    await dpop
-      .binding('https://other-as.example.com', RESOURCE)
-      .resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
+    await (await keyed(dpop, 'https://other-as.example.com', RESOURCE)).resourceFetch(
+      mcpRequest(),
+      ACCESS_TOKEN,
+      fetch,
+    )
     expect(seen).toHaveLength(3)
     expect((await readProof(seen[2]!.dpop)).payload.nonce).toBe('rs-1')
   })
 
   test('never a loop: a server that always asks for a new nonce gets two requests, and its 401', async () => {
     const seen = resourceServer((_proof, n) => nonceChallenge(`rs-${n}`))
-    const response = await setup()
-      .binding(ISSUER, RESOURCE)
-      .resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
+    const response = await (await keyed(setup(), ISSUER, RESOURCE)).resourceFetch(
+      mcpRequest(),
+      ACCESS_TOKEN,
+      fetch,
+    )
     expect(response.status).toBe(401)
     expect(seen).toHaveLength(2)
   })
@@ -270,7 +281,7 @@ describe('resource server nonces (RFC 9449 §9)', () => {
           headers: { 'WWW-Authenticate': 'DPoP error="invalid_token"', 'DPoP-Nonce': 'n' },
         }),
     )
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup(), ISSUER, RESOURCE)
     expect((await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)).status).toBe(401)
     expect(invalid).toHaveLength(1)
     server.resetHandlers()
@@ -387,7 +398,7 @@ describe('the key behind the proofs', () => {
 
   test('thumbprint is the RFC 7638 SHA-256 thumbprint of the embedded jwk', async () => {
     const seen = resourceServer()
-    const binding = setup().binding(ISSUER, RESOURCE)
+    const binding = await keyed(setup())
     await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
     const { jwk } = (await readProof(seen[0]!.dpop)).header
     const canonical = JSON.stringify({ crv: jwk?.crv, kty: jwk?.kty, x: jwk?.x, y: jwk?.y })
@@ -395,15 +406,76 @@ describe('the key behind the proofs', () => {
     expect(await binding.persistence()).toBe('storage')
   })
 
-  test('deleteKey: later proofs come from a new key', async () => {
+  test('a resource request never makes a key: without one it is dpop_key_lost, and nothing is sent', async () => {
+    const seen = resourceServer()
+    const binding = setup().binding(ISSUER, RESOURCE)
+    await expect(binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)).rejects.toMatchObject({
+      code: 'dpop_key_lost',
+      name: 'TokenError',
+    })
+    expect(seen).toHaveLength(0)
+    expect(await binding.hasKey()).toBe(false)
+    await expect(binding.assertKey()).rejects.toMatchObject({ code: 'dpop_key_lost' })
+  })
+
+  test('deleteKey: the token bound to the key can no longer be presented; a new grant gets a new key', async () => {
     const seen = resourceServer()
     const storage = memoryStorage()
-    const binding = createDpop({ storage }).binding(ISSUER, RESOURCE)
+    const binding = await keyed(createDpop({ storage }))
     await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
+    const before = await binding.thumbprint()
     await binding.deleteKey()
     expect(await storage.keys('dpop-key:')).toEqual([])
-    await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
-    const [before, after] = await Promise.all(seen.map((s) => readProof(s.dpop)))
-    expect(after?.header.jwk).not.toEqual(before?.header.jwk)
+    await expect(binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)).rejects.toMatchObject({
+      code: 'dpop_key_lost',
+    })
+    expect(seen).toHaveLength(1)
+    expect(await binding.thumbprint()).not.toBe(before)
+  })
+
+  test('release: the stored key goes at once, its proofs still sign the requests that end its tokens', async () => {
+    const storage = memoryStorage()
+    const dpop = createDpop({ storage })
+    const binding = await keyed(dpop)
+    const jkt = await binding.thumbprint()
+    const revoke = await binding.release()
+    expect(await storage.keys('dpop-key:')).toEqual([])
+    expect(await binding.hasKey()).toBe(false)
+    const proofs: Proof[] = []
+    server.use(
+      http.post(`${ISSUER}/revoke`, async ({ request }) => {
+        proofs.push(await readProof(request.headers.get('dpop')))
+        return new HttpResponse(null, { status: 200 })
+      }),
+    )
+    const response = await revoke!(`${ISSUER}/revoke`, (headers) =>
+      fetch(`${ISSUER}/revoke`, { method: 'POST', headers, body: 'token=rt' }),
+    )
+    expect(response.status).toBe(200)
+    expect(proofs).toHaveLength(1)
+    expect(proofs[0]?.verified).toBe(true)
+    expect(proofs[0]?.payload).toMatchObject({ htm: 'POST', htu: `${ISSUER}/revoke` })
+    const { jwk } = proofs[0]!.header
+    const canonical = JSON.stringify({ crv: jwk?.crv, kty: jwk?.kty, x: jwk?.x, y: jwk?.y })
+    expect(await sha256b64u(canonical)).toBe(jkt)
+    // A new authorization that starts now gets a key of its own.
+    expect(await binding.thumbprint()).not.toBe(jkt)
+    expect(await setup().binding(ISSUER, RESOURCE).release()).toBeUndefined()
+  })
+
+  test('a refresh of a bound token (create: false) never makes a key', async () => {
+    const binding = setup().binding(ISSUER, RESOURCE)
+    let sent = 0
+    const attempt = binding.tokenRequest(
+      TOKEN_ENDPOINT,
+      async () => {
+        sent++
+        return new Response(null)
+      },
+      false,
+    )
+    await expect(attempt).rejects.toMatchObject({ code: 'dpop_key_lost' })
+    expect(sent).toBe(0)
+    expect(await binding.hasKey()).toBe(false)
   })
 })

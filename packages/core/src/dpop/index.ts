@@ -1,7 +1,18 @@
 // Sender-constrained tokens (RFC 9449). Importable on its own, so a bundler can split it into a
 // chunk that loads only when a server uses DPoP.
-export type { DpopBinding, DpopProofHeaders } from './binding.js'
-export { createDpop, type Dpop, type DpopOptions } from './dpop.js'
+export {
+  type DpopBinding,
+  type DpopProofHeaders,
+  type DpopTokenRequest,
+  keyLost,
+} from './binding.js'
+export {
+  createDpop,
+  type Dpop,
+  type DpopOptions,
+  type StoredGrant,
+  type TokenProofs,
+} from './dpop.js'
 export {
   type DpopKey,
   type DpopKeyPersistence,
