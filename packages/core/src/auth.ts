@@ -6,6 +6,7 @@ import { ConfigurationError } from './errors.js'
 import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
 import type { AuthContext, DriverSession } from './server/context.js'
+import { dpopLoader } from './server/dpop-access.js'
 import { McpServerHandle } from './server/server-handle.js'
 import { defaultStorage } from './storage/indexeddb.js'
 import { keys, type PendingRecord, readRecord } from './storage/records.js'
@@ -71,6 +72,11 @@ export function createMcpAuth(
   const consumed = new Set<string>()
   const serverListeners = new Set<() => void>()
   const fetchFn: typeof fetch = options.fetch ?? defaultFetch
+  const dpop = options.dpop ?? 'auto'
+  // A typo must not turn sender-constrained tokens off without a word.
+  if (!/^(auto|required|off)$/.test(dpop)) {
+    throw new ConfigurationError('invalid_configuration', `dpop: ${dpop}`)
+  }
 
   const ctx: AuthContext = {
     fetch: fetchFn,
@@ -82,6 +88,7 @@ export function createMcpAuth(
     refreshSkewMs: (options.refreshSkewSeconds ?? 60) * 1000,
     maxStepUpAttempts: options.maxStepUpAttempts ?? 3,
     legacyEndpointFallback: options.legacyEndpointFallback ?? false,
+    dpop: dpopLoader(dpop, storage),
     issuerHints: issuerHints(),
     beginAuthorization: (authorizeOptions) => sessionFor(driver, authorizeOptions),
     async takePending(state) {

@@ -1,5 +1,6 @@
 export { createMcpAuth, type InteractiveDriver, type McpAuth } from './auth.js'
 export { type BrowserDriverOptions, browserDriver } from './browser/driver.js'
+export type { DpopMode, TokenType } from './dpop/policy.js'
 export {
   AuthorizationError,
   ConfigurationError,

@@ -1,3 +1,4 @@
+import type { DpopMode, TokenType } from './dpop/policy.js'
 import type { McpAuthError } from './errors.js'
 import type { TokenStorage } from './storage/types.js'
 
@@ -54,6 +55,8 @@ export interface RevocationReport {
   readonly refreshToken?: RevocationOutcome
   /** When the access token still expires if it could not be revoked, epoch ms. */
   readonly accessTokenExpiresAt?: number
+  /** Why a revocation request did not reach the server: `cors_blocked` or `network_error`. */
+  readonly error?: McpAuthError
 }
 
 /** What a UI needs to render one server. Never contains tokens or secrets. */
@@ -70,6 +73,11 @@ export interface McpServerSnapshot {
   readonly scopes: readonly string[]
   /** When the access token expires, in epoch milliseconds. */
   readonly expiresAt?: number
+  /**
+   * How the stored access token is presented, while there is one: `DPoP` when it is bound to
+   * this browser's non-extractable key (RFC 9449, "sender-constrained"), else `Bearer`.
+   */
+  readonly tokenType?: TokenType
   /** Scopes that `authorize()` will request to satisfy a step-up challenge. */
   readonly stepUpScopes?: readonly string[]
   /** Whether the tokens are kept in memory only (IndexedDB unavailable). */
@@ -142,6 +150,13 @@ export interface McpAuthOptions {
    * origin. Off by default, because a server that takes only a static token looks the same.
    */
   legacyEndpointFallback?: boolean
+  /**
+   * Sender-constrained tokens (RFC 9449 DPoP, MCP extension SEP-1932). `'auto'` (default) binds
+   * tokens to a non-extractable key of this browser when the authorization server lists ES256
+   * in `dpop_signing_alg_values_supported`; `'required'` refuses servers that cannot
+   * (`dpop_unsupported`); `'off'` asks for bearer tokens only. The DPoP code loads on first use.
+   */
+  dpop?: DpopMode
 }
 
 export interface AuthorizeOptions {

@@ -3,8 +3,8 @@ import { discard, type FetchLike, serverError } from '../http/fetch-json.js'
 import { transportError } from '../http/transport-error.js'
 import {
   type AuthChallenge,
-  bearerChallenge,
   parseWwwAuthenticate,
+  tokenChallenge,
 } from '../http/www-authenticate.js'
 
 /** What an unauthenticated request to an MCP server revealed. */
@@ -13,7 +13,10 @@ export type ProbeResult =
   | {
       kind: 'unauthorized'
       status: 401 | 403
-      /** The Bearer challenge, when the header was readable (browsers need CORS expose). */
+      /**
+       * The Bearer challenge, else the DPoP one (RFC 9449 §7.1), when the header was readable
+       * (browsers need CORS expose).
+       */
       challenge: AuthChallenge | undefined
       /** Whether any challenge other than Bearer was offered. */
       otherSchemes: string[]
@@ -52,7 +55,7 @@ export async function probeServer(
     return {
       kind: 'unauthorized',
       status: response.status,
-      challenge: bearerChallenge(header),
+      challenge: tokenChallenge(header),
       otherSchemes: parseWwwAuthenticate(header)
         .map((c) => c.scheme)
         .filter((s) => s !== 'bearer'),

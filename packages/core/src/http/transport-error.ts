@@ -7,6 +7,7 @@ export type RequestStep =
   | 'authorization server metadata'
   | 'registration'
   | 'token'
+  | 'revocation'
   | 'MCP'
 
 /**
@@ -35,8 +36,8 @@ export async function transportError(
       'cors_blocked',
       `The ${step} request to ${url} was blocked (CORS): the server must send ` +
         'Access-Control-Allow-Origin, Access-Control-Allow-Headers: authorization, content-type, ' +
-        'mcp-protocol-version, mcp-session-id and Access-Control-Expose-Headers: ' +
-        "WWW-Authenticate, Mcp-Session-Id, or use a proxy with the 'fetch' option.",
+        'mcp-protocol-version, mcp-session-id (and dpop) and Access-Control-Expose-Headers: ' +
+        "WWW-Authenticate, Mcp-Session-Id (and DPoP-Nonce), or use a proxy with the 'fetch' option.",
       { cause, details: { url, step } },
     )
   }

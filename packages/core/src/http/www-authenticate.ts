@@ -116,6 +116,19 @@ export function bearerChallenge(header: string | null | undefined): AuthChalleng
   return parseWwwAuthenticate(header).find((c) => c.scheme === 'bearer')
 }
 
+/**
+ * The challenge of a token scheme: `preferred` first (the scheme the request used), else
+ * `Bearer` (RFC 6750 §3), else `DPoP` (RFC 9449 §7.1, which takes the same parameters).
+ */
+export function tokenChallenge(
+  header: string | null | undefined,
+  preferred = 'bearer',
+): AuthChallenge | undefined {
+  const challenges = parseWwwAuthenticate(header)
+  const of = (scheme: string) => challenges.find((c) => c.scheme === scheme)
+  return of(preferred) ?? of('bearer') ?? of('dpop')
+}
+
 /** Splits a space-delimited scope string (RFC 6749 §3.3) into unique scopes, in order. */
 export function splitScopes(scope: string | undefined | null): string[] {
   if (!scope) return []

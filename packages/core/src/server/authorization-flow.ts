@@ -53,7 +53,11 @@ export async function prepareAuthorization(input: {
     true,
     [...registrationScopes].join(' ') || undefined,
   )
-  if (!client) return undefined
+  if (!client)
+    return undefined
+    // Before the user signs in: `'required'` refuses a server that cannot bind tokens (RFC 9449
+    // §5.1), and the DPoP chunk loads while the window is open.
+  ;(await ctx.dpop(discovery.as))?.forAuthorization(discovery.as, discovery.resource)
   const request = await createAuthorizationRequest({
     as: discovery.as,
     client,
@@ -112,6 +116,7 @@ export async function exchangeCallback(
     codeVerifier: pending.codeVerifier,
     resource: pending.resource,
     requestedScopes: pending.scopes,
+    proofs: (await ctx.dpop(pending.as))?.forAuthorization(pending.as, pending.resource),
   })
   const record: TokenRecord = {
     v: RECORD_VERSION,

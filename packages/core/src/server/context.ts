@@ -8,6 +8,7 @@ import type {
   McpAuthOptions,
   PreRegisteredClient,
 } from '../types.js'
+import type { DpopLoader } from './dpop-access.js'
 
 /** One authorization's window (or none, for headless drivers). */
 export interface DriverSession {
@@ -28,6 +29,8 @@ export interface AuthContext {
   readonly refreshSkewMs: number
   readonly maxStepUpAttempts: number
   readonly legacyEndpointFallback: boolean
+  /** Sender-constrained tokens (RFC 9449), loaded on first use. */
+  readonly dpop: DpopLoader
   /** Per issuer: the metadata URL that answered last, and the discovery in flight. */
   readonly issuerHints: IssuerHints
   /** Called synchronously at the start of `authorize()`, inside the user's click. */

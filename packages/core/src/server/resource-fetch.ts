@@ -1,7 +1,9 @@
+import type { DpopBinding } from '../dpop/binding.js'
 import { AuthorizationError, McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
+import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
-import { bearerChallenge, splitScopes } from '../http/www-authenticate.js'
+import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
 import type { McpServerStatus } from '../types.js'
 import type { AuthContext } from './context.js'
 import type { DiscoveryCache } from './discovery-cache.js'
@@ -51,15 +53,23 @@ export interface ResourceFetchHost {
   readonly discovery: DiscoveryCache
   readonly stepUp: StepUp
   status(): McpServerStatus
+  /** The snapshot's last error. */
+  error(): McpAuthError | undefined
   update(status: McpServerStatus, patch?: Patch): void
 }
 
+/** Transport failures this module reported, cleared by the next answer of the server. */
+const reported = new WeakSet<McpAuthError>()
+
 /**
- * `fetch` for one server. The bearer token goes only to URLs of this resource (same origin,
- * path at or under it); a request whose `Authorization` header the app set passes untouched.
+ * `fetch` for one server. The access token goes only to URLs of this resource (same origin,
+ * path at or under it): as a bearer token (RFC 6750 §2.1), or with DPoP proofs when it is bound
+ * (RFC 9449 §7.1). A request whose `Authorization` header the app set passes untouched.
  * A 401 `invalid_token` gets one refresh and one retry; any other 401 means
  * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
- * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
+ * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling"). A request
+ * that fails at the network level rejects with `cors_blocked` or `network_error`, reported in
+ * the snapshot; the tokens stay.
  */
 export async function fetchResource(
   host: ResourceFetchHost,
@@ -84,30 +94,55 @@ export async function fetchResource(
       if (error instanceof McpAuthError && error.transient) throw error
     }
   }
-  let response = await sendWithBearer(ctx, request, token, host.url)
-  // A static token (no authorization server) has nothing to refresh with.
-  if (response.status === 401 && token && tokens?.as) {
-    const challenge = bearerChallenge(response.headers.get('www-authenticate'))
-    if (!challenge || challenge.params.error === 'invalid_token') {
-      let fresh: string | undefined
-      try {
-        fresh = await session.refresh(token)
-      } catch {
-        fresh = undefined
-      }
-      if (fresh) {
-        discard(response)
-        response = await sendWithBearer(ctx, retry, fresh, host.url)
+  let scheme = 'bearer'
+  /** Presents `current` as the stored tokens say: a refresh may have changed them. */
+  const send = async (current: Request, accessToken: string | undefined) => {
+    const stored = session.tokens
+    const binding =
+      accessToken && stored && (await ctx.dpop(undefined, stored.tokenType))?.bindingFor(stored)
+    scheme = binding ? 'dpop' : 'bearer'
+    return sendWithToken(ctx, current, accessToken, host.url, binding || undefined)
+  }
+  let response: Response
+  try {
+    response = await send(request, token)
+    // A static token (no authorization server) has nothing to refresh with.
+    if (response.status === 401 && token && tokens?.as) {
+      const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
+      if (!challenge || challenge.params.error === 'invalid_token') {
+        let fresh: string | undefined
+        try {
+          fresh = await session.refresh(token)
+        } catch {
+          fresh = undefined
+        }
+        if (fresh) {
+          discard(response)
+          response = await send(retry, fresh)
+        }
       }
     }
+  } catch (cause) {
+    if (cause instanceof McpAuthError || request.signal.aborted) throw cause
+    const error = await transportError(ctx.fetch, request.url, 'MCP', cause)
+    reported.add(error)
+    host.update(host.status(), { error })
+    throw error
   }
-  observe(host, response, operation)
+  observe(host, response, operation, scheme)
   return response
 }
 
 /** Updates the status from a response of this server. */
-function observe(host: ResourceFetchHost, response: Response, operation: string): void {
-  const challenge = bearerChallenge(response.headers.get('www-authenticate'))
+function observe(
+  host: ResourceFetchHost,
+  response: Response,
+  operation: string,
+  scheme: string,
+): void {
+  const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
+  // Still asking for a nonce after the one retry (RFC 9449 §9): the tokens are not at fault.
+  if (challenge?.params.error === 'use_dpop_nonce') return
   if (response.status === 401) {
     const tokens = host.session.tokens
     if (tokens && !tokens.as && !challenge?.params.resource_metadata) {
@@ -132,9 +167,11 @@ function observe(host: ResourceFetchHost, response: Response, operation: string)
   if (response.ok) {
     host.stepUp.succeeded(operation)
     const status = host.status()
+    const error = host.error()
     if (status !== 'authorized' && host.session.tokens)
       host.update('authorized', { error: undefined })
     else if (status === 'unknown' || status === 'probing') host.update('open')
+    else if (error && reported.has(error)) host.update(status, { error: undefined })
   }
 }
 
@@ -142,26 +179,31 @@ function observe(host: ResourceFetchHost, response: Response, operation: string)
 const MAX_REDIRECTS = 5
 
 /**
- * Sends `request` with the bearer, following redirects only inside the resource. The platform
+ * Sends `request` with the token, following redirects only inside the resource. The platform
  * would follow them itself and keep the `Authorization` header on the same origin, even
- * outside the resource's path (WHATWG Fetch, "HTTP-redirect fetch"), so every bearer request
+ * outside the resource's path (WHATWG Fetch, "HTTP-redirect fetch"), so every token request
  * goes out with `redirect: 'manual'`. A redirect whose target is readable and within the
- * resource is followed here, as fetch would (RFC 9110 §15.4); any other one, including the
- * opaque redirect a browser returns, is refused with `redirect_refused` and the bearer stays.
+ * resource is followed here, as fetch would (RFC 9110 §15.4), with a fresh proof for a bound
+ * token (RFC 9449 §4.2: `htu` names each hop); any other one, including the opaque redirect a
+ * browser returns, is refused with `redirect_refused` and the token stays.
  */
-async function sendWithBearer(
+async function sendWithToken(
   ctx: AuthContext,
   request: Request,
   token: string | undefined,
   resource: string,
+  binding: DpopBinding | undefined,
 ): Promise<Response> {
   if (!token) return ctx.fetch(request)
   let current = request
   for (let hops = 0; ; hops++) {
     const spare = current.clone()
     const headers = new Headers(current.headers)
-    headers.set('authorization', `Bearer ${token}`)
-    const response = await ctx.fetch(new Request(current, { headers, redirect: 'manual' }))
+    if (!binding) headers.set('authorization', `Bearer ${token}`)
+    const outgoing = new Request(current, { headers, redirect: 'manual' })
+    const response = await (binding
+      ? binding.resourceFetch(outgoing, token, ctx.fetch)
+      : ctx.fetch(outgoing))
     const location = response.headers.get('location')
     const opaque = response.type === 'opaqueredirect'
     if (!opaque && !(isRedirect(response.status) && location)) return response

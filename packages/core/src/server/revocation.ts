@@ -1,3 +1,4 @@
+import type { McpAuthError } from '../errors.js'
 import type { ClientRecord, TokenRecord } from '../storage/records.js'
 import { revokeToken } from '../tokens/token-endpoint.js'
 import type { RevocationReport } from '../types.js'
@@ -6,14 +7,33 @@ import type { AuthContext } from './context.js'
 /**
  * Revokes the refresh token, then the access token (RFC 7009 §2), with the client that
  * obtained them. Best effort: resolves with what the AS did with each. A token without an
- * authorization server (typed by the user) cannot be revoked: `unsupported`.
+ * authorization server (typed by the user) cannot be revoked: `unsupported`. A DPoP key is
+ * deleted first (RFC 9449: nothing bound to it can be used again); its proofs still sign the
+ * revocation requests.
  */
 export async function revokeTokens(
   ctx: AuthContext,
   tokens: TokenRecord,
   client: ClientRecord | undefined,
 ): Promise<RevocationReport> {
-  const base = tokens.as && client ? { fetch: ctx.fetch, as: tokens.as, client } : undefined
+  // The DPoP module may fail to load (offline): then revoke without proofs.
+  const proofs = await ctx
+    .dpop(tokens.as, tokens.tokenType)
+    ?.then((dpop) => dpop.release(tokens))
+    .catch(() => undefined)
+  let error: McpAuthError | undefined
+  const base =
+    tokens.as && client
+      ? {
+          fetch: ctx.fetch,
+          as: tokens.as,
+          client,
+          proofs,
+          onTransportError: (cause: McpAuthError) => {
+            error ??= cause
+          },
+        }
+      : undefined
   const refreshToken =
     tokens.refreshToken === undefined
       ? undefined
@@ -29,5 +49,6 @@ export async function revokeTokens(
     ...(accessToken !== 'revoked' && tokens.expiresAt !== undefined
       ? { accessTokenExpiresAt: tokens.expiresAt }
       : {}),
+    ...(error ? { error } : {}),
   }
 }

@@ -78,6 +78,7 @@ export class McpServerHandle {
       discovery: this.#discovery,
       stepUp: this.#stepUp,
       status: () => this.getSnapshot().status,
+      error: () => this.getSnapshot().error,
       update: (status, patch) => this.#update(status, patch),
     }
   }

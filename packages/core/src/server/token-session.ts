@@ -180,6 +180,8 @@ export class TokenSession {
             refreshToken: current.refreshToken,
             resource: current.resource,
             scopes: current.scopes,
+            // A bound token is refreshed with its own key: the new one stays bound to it.
+            proofs: (await this.#ctx.dpop(current.as, current.tokenType))?.forRefresh(current),
           })
           const next: TokenRecord = { ...current, ...issued }
           if (!issued.expiresAt) delete next.expiresAt
@@ -192,7 +194,10 @@ export class TokenSession {
           host.update('authorized', { error: undefined })
           return next.accessToken
         } catch (error) {
-          if (error instanceof McpAuthError && error.code === 'invalid_grant') {
+          if (
+            error instanceof McpAuthError &&
+            (error.code === 'invalid_grant' || error.code === 'dpop_key_lost')
+          ) {
             await this.#write(generation + 1, undefined)
             host.update('needs-authorization', { error })
             throw error
@@ -210,10 +215,17 @@ export class TokenSession {
     return withCrossTabLock(`mcp-oauth:refresh:${this.#url}`, task)
   }
 
-  #read(): Promise<TokenRecord | undefined> {
-    return readRecord<TokenRecord>(this.#ctx.storage, keys.tokens(this.#url), 'tokens', (key) =>
-      this.#host.onCorrupt(key),
+  async #read(): Promise<TokenRecord | undefined> {
+    const tokens = await readRecord<TokenRecord>(
+      this.#ctx.storage,
+      keys.tokens(this.#url),
+      'tokens',
+      (key) => this.#host.onCorrupt(key),
     )
+    // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
+    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none.
+    const dpop = tokens && this.#ctx.dpop(undefined, tokens.tokenType)
+    return dpop && !(await (await dpop).usable(tokens)) ? undefined : tokens
   }
 
   async #readGeneration(): Promise<number> {

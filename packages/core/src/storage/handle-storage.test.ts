@@ -53,6 +53,10 @@ describe('server handles on IndexedDB storage (fake-indexeddb)', () => {
       'a record with a numeric refresh token',
       (r: Record<string, unknown>) => ({ ...r, refreshToken: 7 }),
     ],
+    [
+      'a record with an unknown token type',
+      (r: Record<string, unknown>) => ({ ...r, tokenType: 'MAC' }),
+    ],
     ['a string instead of a record', () => 'garbage'],
   ])('%s is reported as storage_corrupt and ignored, never thrown', async (_name, corrupt) => {
     const w = createWorld()

@@ -1,4 +1,5 @@
 import type { AuthorizationServer } from 'oauth4webapi'
+import type { TokenType } from '../dpop/policy.js'
 import type { RegistrationKind, TokenEndpointAuthMethod } from '../types.js'
 import type { TokenStorage } from './types.js'
 
@@ -22,6 +23,11 @@ export interface TokenRecord {
   as?: AuthorizationServer
   resourceName?: string
   registration?: RegistrationKind
+  /**
+   * `DPoP`: the access token is bound to this server's DPoP key (RFC 9449) and presented with
+   * proofs. Absent in records written before DPoP support: those are bearer tokens.
+   */
+  tokenType?: TokenType
 }
 
 /** A client identity with one authorization server, keyed by exact issuer (MCP 2026-07-28, SEP-2352). */
@@ -83,7 +89,8 @@ const validators = {
     (r.as === undefined || (typeof r.as === 'object' && r.as !== null)) &&
     (r.client === undefined || (typeof r.client === 'object' && r.client !== null)) &&
     (r.refreshToken === undefined || isString(r.refreshToken)) &&
-    (r.expiresAt === undefined || typeof r.expiresAt === 'number'),
+    (r.expiresAt === undefined || typeof r.expiresAt === 'number') &&
+    (r.tokenType === undefined || r.tokenType === 'DPoP' || r.tokenType === 'Bearer'),
   client: (r: Record<string, unknown>) =>
     isString(r.issuer) && isString(r.clientId) && isString(r.tokenEndpointAuthMethod),
   pending: (r: Record<string, unknown>) =>

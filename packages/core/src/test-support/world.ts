@@ -34,6 +34,8 @@ export interface WorldOptions {
   registration: 'ok' | 'invalid_redirect_uri' | 'server-error'
   /** How the revocation endpoint answers; `unsupported_token_type` refuses access tokens. */
   revocation: 'ok' | 'server-error' | 'network-error' | 'unsupported_token_type'
+  /** The `token_type` a token request gets; the resource takes a token only with that scheme. */
+  tokenType: (request: Request) => 'Bearer' | 'DPoP'
 }
 
 export interface LoggedRequest {
@@ -65,11 +67,12 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     adminTools: ['admin'],
     registration: 'ok',
     revocation: 'ok',
+    tokenType: () => 'Bearer',
     ...overrides,
   }
   const requests: LoggedRequest[] = []
   /** Access tokens the MCP server accepts, with their scopes and issuer. */
-  const accessTokens = new Map<string, { scopes: string[]; issuer: string }>()
+  const accessTokens = new Map<string, { scopes: string[]; issuer: string; type?: string }>()
   /** Live refresh tokens, with the scope they carry. */
   const refreshTokens = new Map<string, string>()
   /** Authorization codes handed out by the driver, with the requested scope. */
@@ -111,11 +114,11 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
     }
   }
 
-  const issue = (scope: string, issuer: string) => {
+  const issue = (scope: string, issuer: string, type = 'Bearer') => {
     counter += 1
     const accessToken = `at-${counter}`
     const refreshToken = `rt-${counter}`
-    accessTokens.set(accessToken, { scopes: scope.split(' ').filter(Boolean), issuer })
+    accessTokens.set(accessToken, { scopes: scope.split(' ').filter(Boolean), issuer, type })
     refreshTokens.set(refreshToken, scope)
     return { accessToken, refreshToken }
   }
@@ -159,8 +162,11 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
           : new HttpResponse(null, { status: 404 })
       }
       if (request.method !== 'POST') return new HttpResponse(null, { status: 404 })
-      const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1]
-      const known = bearer && options.acceptTokens ? accessTokens.get(bearer) : undefined
+      const [, scheme, bearer] =
+        /^(Bearer|DPoP) (.+)$/.exec(request.headers.get('authorization') ?? '') ?? []
+      const found = bearer && options.acceptTokens ? accessTokens.get(bearer) : undefined
+      // RFC 9449 §7.1: a bound token is taken only with the DPoP scheme, a bearer one only as Bearer.
+      const known = found && (found.type ?? 'Bearer') === scheme ? found : undefined
       // The resource trusts only its current authorization server.
       const scopes = known?.issuer === options.issuer ? known.scopes : undefined
       if (!scopes) {
@@ -266,10 +272,15 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
         scope = requested
       }
       scope = options.grantedScope ?? scope
-      const { accessToken, refreshToken } = issue(scope, request.url.replace(/\/token$/, ''))
+      const tokenType = options.tokenType(request)
+      const { accessToken, refreshToken } = issue(
+        scope,
+        request.url.replace(/\/token$/, ''),
+        tokenType,
+      )
       return HttpResponse.json({
         access_token: accessToken,
-        token_type: 'Bearer',
+        token_type: tokenType,
         expires_in: options.accessTokenTtl,
         scope,
         ...(grant === 'refresh_token' && options.refresh === 'no-refresh-token'

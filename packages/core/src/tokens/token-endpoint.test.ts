@@ -79,6 +79,7 @@ describe('exchangeAuthorizationCode (OAuth 2.1 §4.1.3)', () => {
       refreshToken: 'rt',
       expiresAt: 10_000 + 60_000,
       scopes: ['read', 'write'],
+      tokenType: 'Bearer',
     })
   })
 
@@ -154,6 +155,7 @@ describe('refreshAccessToken (OAuth 2.1 §4.3)', () => {
       refreshToken: 'rt-2',
       expiresAt: 15_000,
       scopes: ['read'],
+      tokenType: 'Bearer',
     })
     expect(Object.fromEntries(seen[0]!.form)).toEqual({
       grant_type: 'refresh_token',

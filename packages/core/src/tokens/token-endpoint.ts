@@ -1,4 +1,7 @@
 import * as oauth from 'oauth4webapi'
+import type { DpopProofHeaders, DpopTokenRequest } from '../dpop/binding.js'
+import type { TokenProofs } from '../dpop/dpop.js'
+import type { TokenType } from '../dpop/policy.js'
 import { McpAuthError } from '../errors.js'
 import { discard, type FetchLike } from '../http/fetch-json.js'
 import { oauthRequestOptions } from '../http/oauth-options.js'
@@ -16,6 +19,8 @@ export interface IssuedTokens {
   expiresAt?: number
   /** Granted scopes; the requested ones when the AS did not say (RFC 6749 §5.1). */
   scopes: string[]
+  /** How the access token is presented (RFC 9449 §5). */
+  tokenType: TokenType
 }
 
 function toIssued(
@@ -23,9 +28,11 @@ function toIssued(
   requestedScopes: readonly string[],
   previousRefreshToken: string | undefined,
   now: number,
+  tokenType: TokenType,
 ): IssuedTokens {
   const refreshToken = response.refresh_token ?? previousRefreshToken
   return {
+    tokenType,
     accessToken: response.access_token,
     ...(refreshToken ? { refreshToken } : {}),
     ...(typeof response.expires_in === 'number'
@@ -43,7 +50,16 @@ interface GrantInput {
   as: oauth.AuthorizationServer
   client: ClientRecord
   now?: () => number
+  /** DPoP proofs (RFC 9449 §5), when the server binds tokens. */
+  proofs?: TokenProofs | undefined
 }
+
+/** Sends through `proofs` when there are any, else as is. */
+const withProofs = (
+  proofs: DpopTokenRequest | undefined,
+  endpoint: string,
+  send: (headers?: DpopProofHeaders) => Promise<Response>,
+) => proofs?.(endpoint, send) ?? send()
 
 /**
  * Sends a token request (OAuth 2.1 §3.2.2) and reads its response; transport failures become
@@ -58,22 +74,28 @@ async function tokenGrant(
 ): Promise<IssuedTokens> {
   const { as, client } = input
   const endpoint = as.token_endpoint!
+  const { proofs } = input
   let response: Response
   try {
-    response = await oauth.genericTokenEndpointRequest(
-      as,
-      asClient(client),
-      clientAuthentication(client),
-      grantType,
-      params,
-      oauthRequestOptions(input.fetch, endpoint),
+    response = await withProofs(proofs?.tokenRequest, endpoint, (headers) =>
+      oauth.genericTokenEndpointRequest(
+        as,
+        asClient(client),
+        clientAuthentication(client),
+        grantType,
+        params,
+        // No `headers` key at all without a proof: oauth4webapi mistakes `{}` for a Headers
+        // object in some DOM shims (happy-dom).
+        { ...oauthRequestOptions(input.fetch, endpoint), ...(headers && { headers }) },
+      ),
     )
   } catch (cause) {
     if (cause instanceof McpAuthError) throw cause
     throw await transportError(input.fetch, endpoint, 'token', cause)
   }
-  const body: TokenResponse = await processTokenResponse(response)
-  return toIssued(body, requestedScopes, previousRefreshToken, (input.now ?? Date.now)())
+  const body: TokenResponse = await processTokenResponse(response, !!proofs)
+  const tokenType = proofs ? proofs.tokenType(body.token_type) : 'Bearer'
+  return toIssued(body, requestedScopes, previousRefreshToken, (input.now ?? Date.now)(), tokenType)
 }
 
 /**
@@ -130,19 +152,26 @@ export async function revokeToken(input: {
   client: ClientRecord
   token: string
   hint: 'refresh_token' | 'access_token'
+  /** DPoP proofs for a bound token (RFC 9449), signed with its key. */
+  proofs?: DpopTokenRequest | undefined
+  /** Told why a request did not reach the server: `cors_blocked` or `network_error`. */
+  onTransportError?: (error: McpAuthError) => void
 }): Promise<RevocationOutcome> {
   const endpoint = input.as.revocation_endpoint
   if (!endpoint) return 'unsupported'
   try {
-    const response = await oauth.revocationRequest(
-      input.as,
-      asClient(input.client),
-      clientAuthentication(input.client),
-      input.token,
-      {
-        ...oauthRequestOptions(input.fetch, endpoint),
-        additionalParameters: { token_type_hint: input.hint },
-      },
+    const response = await withProofs(input.proofs, endpoint, (headers) =>
+      oauth.revocationRequest(
+        input.as,
+        asClient(input.client),
+        clientAuthentication(input.client),
+        input.token,
+        {
+          ...oauthRequestOptions(input.fetch, endpoint),
+          additionalParameters: { token_type_hint: input.hint },
+          ...(headers && { headers }),
+        },
+      ),
     )
     // RFC 7009 §2.2: 200 means revoked (or an unknown token); the body is irrelevant.
     if (response.status === 200) {
@@ -152,7 +181,10 @@ export async function revokeToken(input: {
     const body: unknown = await response.json().catch(() => undefined)
     const code = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined
     return response.status === 400 && code === 'unsupported_token_type' ? 'unsupported' : 'failed'
-  } catch {
+  } catch (cause) {
+    if (!(cause instanceof McpAuthError)) {
+      input.onTransportError?.(await transportError(input.fetch, endpoint, 'revocation', cause))
+    }
     return 'failed'
   }
 }

@@ -17,6 +17,21 @@ describe('processTokenResponse (RFC 6749 §5.1, §5.2)', () => {
     })
   })
 
+  test('token_type DPoP only for a request that carried a proof (RFC 9449 §5)', async () => {
+    await expect(processTokenResponse(json({ ...ok, token_type: 'DPoP' }))).rejects.toMatchObject({
+      code: 'token_request_failed',
+      details: { attribute: 'token_type' },
+    })
+    for (const type of ['DPoP', 'dpop', 'Bearer']) {
+      expect((await processTokenResponse(json({ ...ok, token_type: type }), true)).token_type).toBe(
+        type,
+      )
+    }
+    await expect(
+      processTokenResponse(json({ ...ok, token_type: 'dpop-ish' }), true),
+    ).rejects.toMatchObject({ details: { attribute: 'token_type' } })
+  })
+
   test('coerces a numeric-string expires_in', async () => {
     expect((await processTokenResponse(json({ ...ok, expires_in: '60' }))).expires_in).toBe(60)
   })

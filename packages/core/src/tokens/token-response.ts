@@ -14,7 +14,11 @@ export interface TokenResponse {
  * The kit requests no `openid` scope, so there is no ID Token to validate and oauth4webapi's
  * OpenID machinery is left out of the bundle. Errors carry the OAuth `error` code.
  */
-export async function processTokenResponse(response: Response): Promise<TokenResponse> {
+export async function processTokenResponse(
+  response: Response,
+  /** Whether the request carried a DPoP proof: only then may `token_type` be `DPoP` (RFC 9449 §5). */
+  proofSent = false,
+): Promise<TokenResponse> {
   let body: Record<string, unknown> | undefined
   try {
     const json: unknown = await response.json()
@@ -42,7 +46,10 @@ export async function processTokenResponse(response: Response): Promise<TokenRes
   if (!body) throw invalid('body')
   const { access_token, token_type, expires_in, refresh_token, scope } = body
   if (typeof access_token !== 'string' || !access_token) throw invalid('access_token')
-  if (typeof token_type !== 'string' || token_type.toLowerCase() !== 'bearer') {
+  if (
+    typeof token_type !== 'string' ||
+    !(proofSent ? /^(bearer|dpop)$/i : /^bearer$/i).test(token_type)
+  ) {
     throw invalid('token_type')
   }
   const expires =
