@@ -187,6 +187,21 @@ describe('<mcp-server-card>', () => {
     }
   })
 
+  test('a sender-constrained (DPoP) token says so; a bearer token says nothing; the words are strings', () => {
+    const fake = fakeHandle({ status: 'authorized', scopes: ['read'], tokenType: 'DPoP' })
+    const card = mount('mcp-server-card', fake)
+    const protection = () => card.shadowRoot!.querySelector('[part~="protection"]')
+    expect(protection()?.textContent).toBe('Sender-constrained (DPoP)')
+    expect(text(card)).toContain('Protection')
+    fake.set({ tokenType: 'Bearer' })
+    expect(protection()).toBeNull()
+    fake.set({ tokenType: 'DPoP' })
+    card.strings = { senderConstrained: 'Lié à ce navigateur' }
+    expect(protection()?.textContent).toBe('Lié à ce navigateur')
+    fake.set({ status: 'disconnected', tokenType: 'Bearer' })
+    expect(protection()).toBeNull()
+  })
+
   test.each([
     ['refreshing', 'Refreshing…'],
     ['needs-authorization', 'Needs authorization'],

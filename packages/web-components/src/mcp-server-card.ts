@@ -51,6 +51,7 @@ interface CardNodes {
  * @csspart details - The authorization server and permissions list.
  * @csspart issuer - The authorization server.
  * @csspart scopes - The granted permissions.
+ * @csspart protection - "Sender-constrained" when the token is bound to this browser (DPoP).
  * @csspart message - What happened last, or the step-up request.
  * @csspart error - The error message (the same node as `message`, in the error status).
  * @csspart error-details - The disclosure with the developer text of a CORS error.
@@ -205,7 +206,13 @@ export class McpServerCardElement extends McpElement {
     setAttr(nodes.note, 'hidden', !note)
     setAttr(nodes.note, 'part', status === 'error' ? 'error' : 'message')
 
-    const detailsKey = JSON.stringify([snapshot?.issuer, snapshot?.scopes, this.stringsVersion])
+    const bound = snapshot?.tokenType === 'DPoP'
+    const detailsKey = JSON.stringify([
+      snapshot?.issuer,
+      snapshot?.scopes,
+      bound,
+      this.stringsVersion,
+    ])
     if (detailsKey !== this.#detailsKey) {
       this.#detailsKey = detailsKey
       swap(
@@ -220,6 +227,12 @@ export class McpServerCardElement extends McpElement {
             h('dd', { part: 'issuer' }, snapshot.issuer),
             h('dt', {}, s.scopesLabel),
             h('dd', { part: 'scopes' }, snapshot.scopes.join(' ') || s.none),
+            ...(bound
+              ? [
+                  h('dt', {}, s.protectionLabel),
+                  h('dd', { part: 'protection' }, s.senderConstrained),
+                ]
+              : []),
           ),
       )
     }

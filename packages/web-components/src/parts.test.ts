@@ -45,6 +45,7 @@ test.each(['mcp-authorize', 'mcp-server-card'] as const)(
           status,
           expiresAt: Date.now() + 60_000,
           stepUpScopes: ['admin'],
+          tokenType: 'DPoP',
           ...(status === 'error' ? { error: new McpAuthError('timeout', 'x') } : {}),
         }),
       )

@@ -37,6 +37,10 @@ export interface McpStrings {
   keep: string
   issuerLabel: string
   scopesLabel: string
+  /** The label of the token's protection, shown for sender-constrained (DPoP) tokens. */
+  protectionLabel: string
+  /** The token is bound to this browser's key (RFC 9449 DPoP): a copy is useless elsewhere. */
+  senderConstrained: string
   /** The summary of the disclosure with the developer text of a CORS error. */
   errorDetails: string
   none: string
@@ -103,6 +107,8 @@ export const DEFAULT_STRINGS: McpStrings = {
   keep: 'Keep',
   issuerLabel: 'Authorization server',
   scopesLabel: 'Permissions',
+  protectionLabel: 'Protection',
+  senderConstrained: 'Sender-constrained (DPoP)',
   errorDetails: 'Details',
   none: '—',
   pillAuthorized: 'Authorized',
@@ -156,6 +162,7 @@ export const DEFAULT_STRINGS: McpStrings = {
     redirect_refused: 'The server sent the request elsewhere. For your safety, it was stopped.',
     callback_not_delivered: 'Sign-in did not come back to this app. Try again.',
     dpop_unsupported: 'The authorization server cannot protect tokens for this device.',
+    dpop_key_lost: 'This browser’s key for the sign-in is gone. Authorize again.',
   },
 }
 
