@@ -50,6 +50,12 @@ const LEGACY = [
   'auth/2025-03-26-oauth-metadata-backcompat',
   'auth/2025-03-26-oauth-endpoint-fallback',
 ]
+/**
+ * Extension scenarios (SEP-1932 DPoP) are not on the spec timeline, so the runner skips them at
+ * any `--spec-version` unless forced. They run at the wire the runner itself picks for an
+ * extension scenario when none is given: 2025-11-25.
+ */
+const EXTENSIONS = ['auth/dpop', 'auth/dpop-nonce']
 
 const runs = [
   ...BOTH.flatMap((scenario) => [
@@ -58,6 +64,7 @@ const runs = [
   ]),
   ...LATEST_ONLY.map((scenario) => ({ scenario, wire: '2026-07-28' })),
   ...LEGACY.map((scenario) => ({ scenario, wire: '2025-03-26' })),
+  ...EXTENSIONS.map((scenario) => ({ scenario, wire: '2025-11-25', force: true })),
 ]
 const key = (run) => `${run.scenario}@${run.wire}`
 
@@ -94,6 +101,7 @@ function runOne(run) {
     run.wire,
     '-o',
     dir,
+    ...(run.force ? ['--force'] : []),
   ]
   return new Promise((resolve) => {
     const child = spawn('npx', args, { cwd: root, env: { ...process.env, NO_COLOR: '1' } })
