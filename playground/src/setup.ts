@@ -4,7 +4,7 @@ import { Trace } from './timeline/trace.js'
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
   servers: Record<
-    'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge' | 'noRegistration',
+    'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge' | 'noRegistration' | 'dpop',
     string
   >
   issuer: string
@@ -35,6 +35,7 @@ export async function loadStack(): Promise<StackInfo> {
 /** Human names for the demo servers, used as presets. */
 export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: string }> = [
   { key: 'oauth', label: 'OAuth (dynamic registration)' },
+  { key: 'dpop', label: 'DPoP (sender-constrained tokens)' },
   { key: 'stepUp', label: 'Step-up (extra scope)' },
   { key: 'hiddenChallenge', label: 'Hidden challenge' },
   { key: 'noRegistration', label: 'Typed client ID' },

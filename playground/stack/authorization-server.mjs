@@ -121,6 +121,8 @@ export async function createAuthorizationServer(options) {
     cors({
       origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
       allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
+      // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
+      exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
       methods: ['GET', 'POST', 'OPTIONS'],
       maxAge: 600,
     }),

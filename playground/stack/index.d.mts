@@ -43,6 +43,10 @@ export interface Stack {
   preRegisteredClient: { issuer: string; clientId: string }
   stats(): StackStats
   secondStats(): StackStats
+  /** The DPoP issuer's counters, and what the `dpop` server accepted and refused. */
+  dpopStats(): StackStats & {
+    resource: { accepted: number; nonceChallenges: number; refused: number }
+  }
   /** Sends `Cross-Origin-Opener-Policy: same-origin` on the authorization servers' pages. */
   setCoop(on: boolean): void
   /**

@@ -109,6 +109,7 @@ export async function startStack(options = {}) {
       preRegisteredClient: { issuer: second.origin, clientId },
       stats: () => structuredClone(as.stats),
       secondStats: () => structuredClone(secondAs.stats),
+      dpopStats: () => ({ ...structuredClone(dpopAs.stats), resource: { ...dpopServer.stats } }),
       setCoop(on) {
         coop = on
       },

@@ -14,6 +14,7 @@ server.subscribe((snapshot) => {
   el('error').dataset.step = String(snapshot.error?.details?.step ?? '')
   el('popup').textContent = snapshot.popup ?? ''
   el('expires').textContent = snapshot.expiresAt === undefined ? '' : String(snapshot.expiresAt)
+  el('token-type').textContent = snapshot.tokenType ?? ''
   const item = document.createElement('li')
   item.textContent = snapshot.status
   el('history').append(item)
@@ -90,6 +91,10 @@ on('list-tools', async () => {
 on('call-admin', async () => {
   await initialize()
   return rpc('tools/call', { name: 'admin_action', arguments: {} })
+})
+on('call-echo', async () => {
+  await initialize()
+  return rpc('tools/call', { name: 'echo', arguments: { text: 'bound' } })
 })
 on('disconnect', () => server.disconnect().then((s) => s.status))
 on('submit-client-id', () =>
