@@ -168,6 +168,21 @@ describe('the playground, started with npm start', () => {
     })
   })
 
+  test('React chat: the DPoP preset gets a sender-constrained token, and the card says so', async () => {
+    await withPage('/', async (page, context) => {
+      await page.click('button:text-is("DPoP (sender-constrained tokens)")')
+      await expect.poll(() => page.textContent('.found')).toMatch(/^OAuth/)
+      await authorizeIn(context, () => page.click('button:text-is("Add & authorize")'))
+      await page.click('button:text-is("Call echo")')
+      await expect
+        .poll(() => page.locator('.message.tool').allTextContents())
+        .toEqual(['Hello, MCP!'])
+      await expect
+        .poll(() => page.locator('mcp-server-card [part~="protection"]').allTextContents())
+        .toEqual(['Sender-constrained (DPoP)'])
+    })
+  })
+
   test('React chat: typing never labels a newer URL with an older result', async () => {
     await withPage('/', async (page) => {
       await page.fill('#add-url', 'http://127.0.0.1:9/mcp')
