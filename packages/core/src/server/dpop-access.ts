@@ -1,6 +1,7 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import type { Dpop } from '../dpop/dpop.js'
 import type { DpopMode, TokenType } from '../dpop/policy.js'
+import { McpAuthError } from '../errors.js'
 import type { TokenStorage } from '../storage/types.js'
 
 /**
@@ -23,13 +24,14 @@ export function dpopLoader(mode: DpopMode, storage: TokenStorage): DpopLoader {
       (as && mode === 'required') ||
       (mode === 'auto' && Array.isArray(algs) && algs.includes('ES256'))
     if (!binds) return undefined
-    if (!loading) {
-      loading = import('../dpop/index.js').then(({ createDpop }) => createDpop({ mode, storage }))
-      // A chunk that failed to load (offline) is tried again on the next use.
-      loading.catch(() => {
+    // A chunk that failed to load (offline) is a transient failure, tried again on the next use.
+    loading ??= import('../dpop/index.js').then(
+      ({ createDpop }) => createDpop({ mode, storage }),
+      (cause: unknown) => {
         loading = undefined
-      })
-    }
+        throw new McpAuthError('network_error', 'The DPoP module did not load', { cause })
+      },
+    )
     return loading
   }
 }

@@ -223,9 +223,15 @@ export class TokenSession {
       (key) => this.#host.onCorrupt(key),
     )
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
-    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none.
-    const dpop = tokens && this.#ctx.dpop(undefined, tokens.tokenType)
-    return dpop && !(await (await dpop).usable(tokens)) ? undefined : tokens
+    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none. Offline,
+    // the key cannot be checked, and the tokens stay.
+    const usable =
+      tokens &&
+      this.#ctx.dpop(undefined, tokens.tokenType)?.then(
+        (dpop) => dpop.usable(tokens),
+        () => true,
+      )
+    return (await usable) === false ? undefined : tokens
   }
 
   async #readGeneration(): Promise<number> {
