@@ -81,7 +81,7 @@ export function resourceIdentifiesServer(resource: string, serverUrl: string): b
   return isWithinResource(serverUrl, resource)
 }
 
-/** Options oauth4webapi needs to talk to plain-http loopback hosts during development. */
+/** Plain http to a loopback host: allowed during development, never elsewhere. */
 export function isInsecureLoopback(url: string | URL): boolean {
   const u = typeof url === 'string' ? new URL(url) : url
   return u.protocol === 'http:' && isLoopbackHost(u.hostname)

@@ -1,9 +1,10 @@
 import { HttpResponse, http } from 'msw'
 import type { AuthorizationServer } from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
+import { authenticateClient } from '../http/endpoint-request.js'
 import { RECORD_VERSION } from '../storage/records.js'
 import { useMockServer } from '../test-support/msw.js'
-import { chooseAuthMethod, clientAuthentication } from './client-auth.js'
+import { chooseAuthMethod } from './client-auth.js'
 import {
   manualClient,
   metadataDocumentClient,
@@ -273,19 +274,12 @@ describe('client authentication at the token endpoint', () => {
   ) => {
     const headers = new Headers()
     const body = new URLSearchParams()
-    const auth = clientAuthentication({
-      v: RECORD_VERSION,
-      issuer: ISSUER,
-      redirectUri: REDIRECT,
-      clientId,
-      tokenEndpointAuthMethod: method,
-      kind: 'pre-registered',
-      ...(secret ? { clientSecret: secret } : {}),
-    })
-    return Promise.resolve(auth(as(), { client_id: clientId }, body, headers)).then(() => ({
-      headers,
+    authenticateClient(
+      { clientId, tokenEndpointAuthMethod: method, ...(secret ? { clientSecret: secret } : {}) },
       body,
-    }))
+      headers,
+    )
+    return Promise.resolve({ headers, body })
   }
 
   test('client_secret_basic form-encodes ID and secret before base64 (RFC 6749 §2.3.1)', async () => {

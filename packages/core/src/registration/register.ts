@@ -1,7 +1,7 @@
-import * as oauth from 'oauth4webapi'
+import type * as oauth from 'oauth4webapi'
 import { McpAuthError, RegistrationError } from '../errors.js'
+import { postToEndpoint } from '../http/endpoint-request.js'
 import type { FetchLike } from '../http/fetch-json.js'
-import { oauthRequestOptions } from '../http/oauth-options.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
@@ -93,11 +93,7 @@ export async function registerDynamicClient(
   }
   let response: Response
   try {
-    response = await oauth.dynamicClientRegistrationRequest(
-      as,
-      metadata,
-      oauthRequestOptions(fetchFn, endpoint),
-    )
+    response = await postToEndpoint(fetchFn, endpoint, 'registration_endpoint', { json: metadata })
   } catch (cause) {
     if (cause instanceof McpAuthError) throw cause
     throw await transportError(fetchFn, endpoint, 'registration', cause)

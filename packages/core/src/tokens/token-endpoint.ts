@@ -1,13 +1,12 @@
-import * as oauth from 'oauth4webapi'
+import type { AuthorizationServer } from 'oauth4webapi'
 import type { DpopProofHeaders, DpopTokenRequest } from '../dpop/binding.js'
 import type { TokenProofs } from '../dpop/dpop.js'
 import type { TokenType } from '../dpop/policy.js'
 import { McpAuthError } from '../errors.js'
+import { postToEndpoint } from '../http/endpoint-request.js'
 import { discard, type FetchLike } from '../http/fetch-json.js'
-import { oauthRequestOptions } from '../http/oauth-options.js'
 import { transportError } from '../http/transport-error.js'
 import { splitScopes } from '../http/www-authenticate.js'
-import { clientAuthentication } from '../registration/client-auth.js'
 import type { ClientRecord } from '../storage/records.js'
 import type { RevocationOutcome } from '../types.js'
 import { processTokenResponse, type TokenResponse } from './token-response.js'
@@ -42,12 +41,10 @@ function toIssued(
   }
 }
 
-const asClient = (client: ClientRecord): oauth.Client => ({ client_id: client.clientId })
-
 /** What every token request needs: where it goes and who asks. */
 interface GrantInput {
   fetch: FetchLike
-  as: oauth.AuthorizationServer
+  as: AuthorizationServer
   client: ClientRecord
   now?: () => number
   /** DPoP proofs (RFC 9449 §5), when the server binds tokens. */
@@ -78,15 +75,12 @@ async function tokenGrant(
   let response: Response
   try {
     response = await withProofs(proofs?.tokenRequest, endpoint, (headers) =>
-      oauth.genericTokenEndpointRequest(
-        as,
-        asClient(client),
-        clientAuthentication(client),
-        grantType,
-        params,
-        // No `headers` key at all without a proof: oauth4webapi mistakes `{}` for a Headers
-        // object in some DOM shims (happy-dom).
-        { ...oauthRequestOptions(input.fetch, endpoint), ...(headers && { headers }) },
+      postToEndpoint(
+        input.fetch,
+        endpoint,
+        'token_endpoint',
+        { form: { ...params, grant_type: grantType }, client },
+        headers,
       ),
     )
   } catch (cause) {
@@ -148,7 +142,7 @@ export function refreshAccessToken(
  */
 export async function revokeToken(input: {
   fetch: FetchLike
-  as: oauth.AuthorizationServer
+  as: AuthorizationServer
   client: ClientRecord
   token: string
   hint: 'refresh_token' | 'access_token'
@@ -161,16 +155,12 @@ export async function revokeToken(input: {
   if (!endpoint) return 'unsupported'
   try {
     const response = await withProofs(input.proofs, endpoint, (headers) =>
-      oauth.revocationRequest(
-        input.as,
-        asClient(input.client),
-        clientAuthentication(input.client),
-        input.token,
-        {
-          ...oauthRequestOptions(input.fetch, endpoint),
-          additionalParameters: { token_type_hint: input.hint },
-          ...(headers && { headers }),
-        },
+      postToEndpoint(
+        input.fetch,
+        endpoint,
+        'revocation_endpoint',
+        { form: { token: input.token, token_type_hint: input.hint }, client: input.client },
+        headers,
       ),
     )
     // RFC 7009 §2.2: 200 means revoked (or an unknown token); the body is irrelevant.
