@@ -8,7 +8,7 @@ import {
   type ProtectedResourceMetadata,
 } from '../discovery/protected-resource.js'
 import type { AuthChallenge } from '../http/www-authenticate.js'
-import type { AuthContext } from './context.js'
+import { type AuthContext, traced } from './context.js'
 
 /** What discovery found for an OAuth-protected server. */
 export interface Discovery {
@@ -66,11 +66,13 @@ export class DiscoveryCache {
     if (this.#current && !fresh) return this.#current
     const ctx = this.#ctx
     const headers = { 'mcp-protocol-version': ctx.protocolVersion }
-    const prm = await discoverProtectedResource(
-      ctx.fetch,
+    const challenged = challenge?.params.resource_metadata
+    const prm = await traced(
+      ctx,
       this.#url,
-      challenge?.params.resource_metadata,
-      headers,
+      'prm',
+      (f) => discoverProtectedResource(f, this.#url, challenged, headers),
+      challenged,
     )
     let as: AuthorizationServer | undefined
     if (prm) {
@@ -78,13 +80,16 @@ export class DiscoveryCache {
       const issuer =
         prm.authorization_servers.find((candidate) => candidate === previous) ??
         prm.authorization_servers[0]!
-      as = await discoverAuthorizationServer(ctx.fetch, issuer, {}, ctx.issuerHints)
-    } else {
-      as = await discoverLegacyAuthorizationServer(
-        ctx.fetch,
+      as = await traced(
+        ctx,
         this.#url,
-        headers,
-        ctx.legacyEndpointFallback,
+        'as',
+        (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints),
+        issuer,
+      )
+    } else {
+      as = await traced(ctx, this.#url, 'as', (f) =>
+        discoverLegacyAuthorizationServer(f, this.#url, headers, ctx.legacyEndpointFallback),
       )
       if (!as) return undefined
     }
