@@ -13,6 +13,9 @@
 // A figure is what the app loads: for the entries, every chunk (a browser app with the defaults
 // loads them all at start); for the app that brings its own storage and driver, the entry chunk
 // and its static imports, since lazy chunks exist in its build but are never requested.
+//
+// An entry "on top of" another (`minus`) is measured as the difference between a bundle with
+// both and the other's own figure: what an app that already ships the other pays for it.
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -71,6 +74,24 @@ const entries = [
       '@mcp-oauth/web-components',
       '@mcp-oauth/web-components/*',
     ],
+  },
+  {
+    // The event stream: what an app that listens adds to the core it already ships.
+    name: '@mcp-oauth/core/events (on top of core)',
+    code: "export * from '@mcp-oauth/core'\nexport * from '@mcp-oauth/core/events'",
+    budget: 3 * KB,
+    minus: '@mcp-oauth/core (everything)',
+  },
+  {
+    // <mcp-flow-timeline> with the event stream it reads, on a page that has the elements.
+    name: '@mcp-oauth/web-components/timeline (on top of elements)',
+    code: [
+      "export * from '@mcp-oauth/web-components'",
+      "export * from '@mcp-oauth/core'",
+      "export * from '@mcp-oauth/web-components/timeline'",
+    ].join('\n'),
+    budget: 4 * KB,
+    minus: '@mcp-oauth/web-components (with core)',
   },
   {
     name: '@mcp-oauth/core/callback',
@@ -167,10 +188,16 @@ let failed = false
 const rows = []
 const notes = []
 const nextBaseline = {}
-for (const [index, { name, code, budget, external, loads }] of entries.entries()) {
+const measured = new Map()
+for (const [index, { name, code, budget, external, loads, minus }] of entries.entries()) {
   const entry = join(scratch, `entry-${index}.js`)
   writeFileSync(entry, code)
-  const sizes = [await withVite(entry, external, loads), await withEsbuild(entry, external, loads)]
+  let sizes = [await withVite(entry, external, loads), await withEsbuild(entry, external, loads)]
+  measured.set(name, sizes)
+  if (minus) {
+    const base = measured.get(minus)
+    sizes = sizes.map((s, i) => ({ min: s.min - base[i].min, gz: s.gz - base[i].gz }))
+  }
   const verdicts = sizes.map(({ gz }, i) => {
     if (budget === undefined || gz <= budget) return 'ok'
     const bundler = bundlers[i]
