@@ -9,7 +9,7 @@ import {
 import { button, h, setText } from './dom.js'
 import { Base, defaultMcpAuth, live } from './page-default.js'
 import { format } from './strings.js'
-import { timelineRow } from './timeline-row.js'
+import { failed, timelineRow } from './timeline-row.js'
 import {
   type McpTimelineStringOverrides,
   type McpTimelineStrings,
@@ -219,10 +219,9 @@ export class McpFlowTimelineElement extends Base {
   }
 
   #summary(): string {
-    const failed = this.#events.filter((event) => event.error).length
     return format(this.#strings.summary, {
       count: String(this.#events.length),
-      failed: String(failed),
+      failed: String(this.#events.filter(failed).length),
     })
   }
 

@@ -15,6 +15,10 @@ const shown = (event: Extract<McpAuthEvent, { type: 'status' }>) =>
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
+/** A step that failed; a cancelled or denied authorization is the user's choice, not one. */
+export const failed = (event: McpAuthEvent) =>
+  !!event.error && (event.type !== 'status' || event.to === 'error')
+
 /**
  * One event as a list item, or `undefined` for a status change another row already shows.
  * Text only, never HTML. The bar's width is set through the CSSOM, which a strict CSP allows.
@@ -22,7 +26,13 @@ const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 export function timelineRow(event: McpAuthEvent, s: McpTimelineStrings): HTMLElement | undefined {
   if (event.type === 'status' && !shown(event)) return undefined
   const { note, error, ms } = event
-  const outcome = error ? 'failed' : note ? 'explained' : event.type === 'status' ? 'status' : 'ok'
+  const outcome = failed(event)
+    ? 'failed'
+    : note
+      ? 'explained'
+      : event.type === 'status'
+        ? 'status'
+        : 'ok'
   const at = new Date(event.at)
   const row = h(
     'li',

@@ -40,10 +40,15 @@ export const DEFAULT_TIMELINE_STRINGS: McpTimelineStrings = {
   copyFailed: 'The trace could not be copied: use Download JSON.',
   download: 'Download JSON',
   clear: 'Clear',
-  summary: '{count} steps, {failed} failed.',
+  summary: 'Events: {count}. Failed: {failed}.',
   details: 'Details',
-  requests: '{n} requests',
-  errors: DEFAULT_STRINGS.errors,
+  requests: 'Requests ({n})',
+  // The user's own choices, in the words the other elements use for them.
+  errors: {
+    ...DEFAULT_STRINGS.errors,
+    access_denied: DEFAULT_STRINGS.denied,
+    cancelled: DEFAULT_STRINGS.cancelled,
+  },
 }
 
 /** The defaults with the app's overrides, one level deep into every table. */

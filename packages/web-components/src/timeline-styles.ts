@@ -20,7 +20,9 @@ ol { list-style: none; margin: 0; padding: 0; }
 [part~="explained"] { border-left-color: var(--_accent); }
 [part~="time"], [part~="result"], [part~="status"] [part~="step"], summary { color: var(--_muted); font-variant-numeric: tabular-nums; }
 [part~="step"] { font-weight: 600; }
-[part~="failed"] [part~="step"], [part~="row"] [part~="error"] { color: var(--_danger); }
+[part~="failed"] [part~="step"], [part~="failed"] [part~="error"] { color: var(--_danger); }
+[part~="error"] { margin: 2px 0 0; }
+[part~="status"] [part~="error"] { color: var(--_fg); }
 [part~="detail"], pre, li li { overflow-wrap: anywhere; }
 [part~="note"] { margin: 2px 0 0; }
 [part~="bar"] { height: 4px; margin-top: 4px; border-radius: 2px; background: var(--_border); }

@@ -64,11 +64,9 @@ describe('<mcp-flow-timeline>', () => {
       'MCP',
       'Status',
     ])
-    expect(rows(element)[1]!.querySelector('[part~="detail"]')!.textContent).toBe(
-      'POST · tools/call',
-    )
+    expect(rows(element)[1]!.querySelector('[part~="detail"]')!.textContent).toBe('POST tools/call')
     expect(rows(element, B)).toHaveLength(1)
-    expect(texts(element, '[part~="summary"]')).toEqual(['5 steps, 0 failed.'])
+    expect(texts(element, '[part~="summary"]')).toEqual(['Events: 5. Failed: 0.'])
   })
 
   test('a new event adds one row: the others stay the same nodes, focus stays', () => {
@@ -135,7 +133,23 @@ describe('<mcp-flow-timeline>', () => {
     expect(row.querySelector('[part~="requests"] li')!.textContent).toBe(
       'POST https://as.example/token → network · 40 ms',
     )
-    expect(texts(element, '[part~="summary"]')).toEqual(['1 steps, 1 failed.'])
+    expect(texts(element, '[part~="summary"]')).toEqual(['Events: 1. Failed: 1.'])
+  })
+
+  test('a denied authorization is the user’s choice: said in words, not counted as failed', () => {
+    const element = mountTimeline()
+    element.addEvents(
+      event({
+        type: 'status',
+        from: 'authorizing',
+        to: 'cancelled',
+        error: { code: 'access_denied', message: 'access_denied', transient: false },
+      }),
+    )
+    const [row] = rows(element)
+    expect(row!.getAttribute('part')).toBe('row status')
+    expect(row!.querySelector('[part~="error"]')!.textContent).toBe('Access was denied.')
+    expect(texts(element, '[part~="summary"]')).toEqual(['Events: 1. Failed: 0.'])
   })
 
   test('expected answers are explained, not failures: GET 405, an unrevocable token', () => {
@@ -234,7 +248,7 @@ describe('<mcp-flow-timeline>', () => {
     vi.advanceTimersByTime(1000)
     observer.takeRecords()
     observer.disconnect()
-    expect(live.textContent).toBe('21 steps, 0 failed.')
+    expect(live.textContent).toBe('Events: 21. Failed: 0.')
     expect(changes.length).toBeLessThanOrEqual(2)
   })
 

@@ -99,7 +99,7 @@ export function eventSummary(event: McpAuthEvent, text: McpEventText = EVENT_TEX
       ]
       break
     case 'fetch':
-      parts = [event.method, event.rpc ?? path(url)]
+      parts = [`${event.method} ${event.rpc ?? path(url)}`]
       break
     case 'status':
       parts = [`${event.from} → ${event.to}`]

@@ -184,6 +184,7 @@ export function stepEvents(
     requests: step === 'fetch' ? undefined : some(requests),
   })
   const events = [event]
-  if (challenge) events.push(challengeEvent({ ...event, at: at + ms }, ...challenge))
+  // At the step's own time: a timeline sorted by time shows it right under its request.
+  if (challenge) events.push(challengeEvent(event, ...challenge))
   return events.map(compact)
 }
