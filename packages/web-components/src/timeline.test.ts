@@ -312,6 +312,27 @@ test('every part it renders is in the manifest, and every declared part is rende
   expect([...parts].sort()).toEqual([...declared].sort())
 })
 
+test('without constructable stylesheets: one <style> in the shadow root, kept when strings change', async () => {
+  vi.stubGlobal('CSSStyleSheet', undefined)
+  vi.resetModules()
+  const { McpFlowTimelineElement: Fresh } = await import('./mcp-flow-timeline.js')
+  customElements.define('mcp-flow-timeline-fallback', Fresh)
+  const element = document.createElement('mcp-flow-timeline-fallback') as InstanceType<typeof Fresh>
+  document.body.append(element)
+  element.strings = { title: 'Journal' }
+  expect(element.shadowRoot!.querySelectorAll('style')).toHaveLength(1)
+  expect(element.shadowRoot!.querySelector('style')!.textContent).toContain('[part~="log"]')
+})
+
+test('defineMcpFlowTimeline registers in the registry given, once', () => {
+  const registry = { get: vi.fn(() => undefined), define: vi.fn() }
+  defineMcpFlowTimeline(registry as unknown as CustomElementRegistry)
+  expect(registry.define).toHaveBeenCalledWith('mcp-flow-timeline', McpFlowTimelineElement)
+  defineMcpFlowTimeline()
+  defineMcpFlowTimeline()
+  expect(customElements.get('mcp-flow-timeline')).toBe(McpFlowTimelineElement)
+})
+
 describe('<mcp-flow-timeline> on a real instance', () => {
   test('follows the page default, shows a whole flow without a secret, stops when removed', async () => {
     const w = createWorld()
