@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import { diagnosable } from '../http/transport-error.js'
 import { type AuthContext, contexts, type EventHook } from '../server/context.js'
+import type { McpServerHandle } from '../server/server-handle.js'
 import type { McpServerSnapshot, McpServerStatus } from '../types.js'
 import { eventError, redactUrl } from './redact.js'
 import { type StepRecord, stepEvents, type Unnumbered } from './steps.js'
@@ -243,11 +244,7 @@ function hook(
  * server asks for more scopes, and the popup reporting closed. The subscription's first call
  * is the present state, not news, and is not reported.
  */
-function watch(
-  handle: McpAuth['servers'] extends () => (infer H)[] ? H : never,
-  emit: Emit,
-  reported: WeakSet<object>,
-): () => void {
+function watch(handle: McpServerHandle, emit: Emit, reported: WeakSet<object>): () => void {
   let before: McpServerSnapshot | undefined
   return handle.subscribe((snapshot) => {
     const previous = before
