@@ -62,8 +62,13 @@ function playgroundRoutes() {
 const source = (path) => fileURLToPath(new URL(`../packages/${path}`, import.meta.url))
 const alias = [
   { find: /^@mcp-oauth\/core\/callback$/, replacement: source('core/src/callback.ts') },
+  { find: /^@mcp-oauth\/core\/events$/, replacement: source('core/src/events.ts') },
   { find: /^@mcp-oauth\/core$/, replacement: source('core/src/index.ts') },
   { find: /^@mcp-oauth\/web-components$/, replacement: source('web-components/src/index.ts') },
+  {
+    find: /^@mcp-oauth\/web-components\/timeline$/,
+    replacement: source('web-components/src/timeline.ts'),
+  },
   { find: /^@mcp-oauth\/react$/, replacement: source('react/src/index.ts') },
 ]
 

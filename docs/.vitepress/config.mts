@@ -35,6 +35,7 @@ export default defineConfig({
           { text: 'Security model', link: '/guide/security' },
           { text: 'Statuses and error codes', link: '/guide/errors' },
           { text: 'Theming the elements', link: '/guide/theming' },
+          { text: 'Debugging', link: '/guide/debugging' },
         ],
       },
       {

@@ -1,5 +1,4 @@
 import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
-import { Trace } from './timeline/trace.js'
 
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
@@ -13,9 +12,6 @@ export interface StackInfo {
   staticToken?: string
 }
 
-/** Every request of the kit, for the flow timeline. */
-export const trace = new Trace()
-
 /** One instance for the page; the callback page builds the same one. */
 export const auth: McpAuth = createMcpAuth({
   redirectUri: `${location.origin}/oauth/callback`,
@@ -24,7 +20,6 @@ export const auth: McpAuth = createMcpAuth({
     uri: location.origin,
     metadataUrl: `${location.origin}/oauth/client.json`,
   },
-  fetch: trace.wrap(),
 })
 
 export async function loadStack(): Promise<StackInfo> {

@@ -453,6 +453,24 @@ describe('under a strict Content-Security-Policy', () => {
           expect(await styleOf(page, '#card', '[part~="pill"]', ['color'])).toEqual({
             color: dark ? 'rgb(52, 211, 153)' : 'rgb(4, 120, 87)',
           })
+          // The flow timeline: its own adopted sheet, and timing bars sized through the CSSOM,
+          // which the policy allows (a `style` attribute would be refused).
+          await expect
+            .poll(() => page.locator('#timeline [part~="step"]:text-is("Token")').count())
+            .toBe(1)
+          expect(
+            await styleOf(page, '#timeline', '[part~="log"]', ['max-height', 'overflow-y']),
+          ).toEqual({ 'max-height': '420px', 'overflow-y': 'auto' })
+          const timeline = await page.evaluate(() => {
+            const root = document.querySelector('#timeline')!.shadowRoot!
+            const bar = root.querySelector<HTMLElement>('[part~="bar-fill"]')!
+            return {
+              styles: root.querySelectorAll('style').length,
+              sheets: root.adoptedStyleSheets.length,
+              bar: bar.getBoundingClientRect().width > 2,
+            }
+          })
+          expect(timeline).toEqual({ styles: 0, sheets: 1, bar: true })
           await page.locator('main').screenshot({
             path: `${artifacts}csp-${colorScheme}-authorized.png`,
           })

@@ -122,6 +122,16 @@ async function withPage(path: string, run: (page: Page, context: BrowserContext)
   }
 }
 
+/** The shipped timeline's step labels, and its rows by label (and detail). */
+const steps = (page: Page) => page.locator('mcp-flow-timeline [part~="step"]').allTextContents()
+const timelineRows = (page: Page, step: string, detail?: RegExp) => {
+  const rows = page
+    .locator('mcp-flow-timeline li[part~="row"]')
+    .filter({ has: page.locator(`[part~="step"]:text-is("${step}")`) })
+  return detail ? rows.filter({ has: page.locator('[part~="detail"]', { hasText: detail }) }) : rows
+}
+const failedRows = (page: Page) => page.locator('mcp-flow-timeline li[part~="failed"]')
+
 async function authorizeIn(context: BrowserContext, click: () => Promise<unknown>) {
   const [popup] = await Promise.all([context.waitForEvent('page'), click()])
   // The AS may answer at once (the user already consented): the popup then closes by itself.
@@ -137,16 +147,45 @@ describe('the playground, started with npm start', () => {
       await expect
         .poll(() => page.textContent('.found'))
         .toMatch(/^OAuth: sign-in at 127\.0\.0\.1:\d+$/)
+      // What one "Add server" fetches: each metadata document once (both authorization server
+      // candidates go out at once), however many parts of the page look at the new server.
+      const metadata: string[] = []
+      page.on('request', (request) => {
+        if (request.url().includes('/.well-known/')) metadata.push(new URL(request.url()).pathname)
+      })
       await authorizeIn(context, () => page.click('button:text-is("Add & authorize")'))
       await page.click('button:text-is("Call echo")')
       await expect
         .poll(() => page.locator('.message.tool').allTextContents())
         .toEqual(['Hello, MCP!'])
       await expect.poll(() => page.getAttribute('mcp-server-card', 'status')).toBe('authorized')
-      const timeline = await page.locator('flow-timeline li .step').allTextContents()
-      expect(timeline).toEqual(
-        expect.arrayContaining(['Resource metadata', 'AS metadata', 'Registration', 'Token']),
+      const authorizationServer = metadata.filter((path) => !path.includes('protected-resource'))
+      expect(authorizationServer.sort()).toEqual([
+        '/.well-known/oauth-authorization-server',
+        '/.well-known/openid-configuration',
+      ])
+      expect(new Set(metadata).size).toBe(metadata.length)
+      expect(await timelineRows(page, 'AS metadata').count()).toBe(1)
+      expect(await steps(page)).toEqual(
+        expect.arrayContaining([
+          'Resource metadata',
+          'AS metadata',
+          'Registration',
+          'Token',
+          'MCP',
+        ]),
       )
+      // MCP rows name the JSON-RPC method, never the arguments; the SDK's optional SSE stream
+      // (GET, 405 from a stateless server) is explained, not a failure.
+      const mcp = await timelineRows(page, 'MCP').locator('[part~="detail"]').allTextContents()
+      expect(mcp).toEqual(
+        expect.arrayContaining(['POST initialize', 'POST tools/list', 'POST tools/call']),
+      )
+      expect(mcp.join(' ')).not.toContain('Hello')
+      const stream = timelineRows(page, 'MCP', /^GET/)
+      await expect.poll(() => stream.count()).toBe(1)
+      expect(await stream.getAttribute('part')).toBe('row explained')
+      expect(await failedRows(page).count()).toBe(0)
       await page.screenshot({ path: `${artifacts}react-chat.png`, fullPage: true })
 
       // Step-up on the admin server.
@@ -165,6 +204,22 @@ describe('the playground, started with npm start', () => {
       await expect
         .poll(() => page.locator('.message.tool').allTextContents())
         .toContain('Admin action done')
+      expect(await timelineRows(page, 'Step-up').count()).toBe(1)
+
+      // Opening a chat logs nothing that did not happen now: no status row comes of it.
+      const statuses = await timelineRows(page, 'Status').count()
+      await page.locator('button:text-is("Open chat")').first().click()
+      await expect.poll(() => page.locator('.pane h2').textContent()).toBe('Demo tools')
+      await page.waitForTimeout(500)
+      expect(await timelineRows(page, 'Status').count()).toBe(statuses)
+
+      // A disconnect: the revocation that oidc-provider refuses for a JWT access token is
+      // explained, once.
+      await page.locator('mcp-server-card button:text-is("Disconnect")').first().click()
+      await page.locator('mcp-server-card button[data-key="confirm-disconnect"]').click()
+      await expect.poll(() => timelineRows(page, 'Revocation').count()).toBe(1)
+      expect(await timelineRows(page, 'Revocation').getAttribute('part')).toBe('row explained')
+      expect(await failedRows(page).count()).toBe(0)
     })
   })
 
@@ -284,6 +339,12 @@ describe('the playground, started with npm start', () => {
       await expect.poll(() => page.getAttribute('mcp-server-card', 'status')).toBe('authorized')
       await page.click('#list-tools')
       await expect.poll(() => page.textContent('#tools')).toBe('Tools: echo, time')
+      expect(await steps(page)).toEqual(
+        expect.arrayContaining(['Probe', 'Resource metadata', 'Token', 'MCP']),
+      )
+      expect(await timelineRows(page, 'MCP').locator('[part~="detail"]').allTextContents()).toEqual(
+        ['POST tools/list'],
+      )
       await page.screenshot({ path: `${artifacts}plain-html.png`, fullPage: true })
 
       // The presets that need something typed show it beside the picker.
@@ -302,7 +363,17 @@ describe('the playground, started with npm start', () => {
       await expect
         .poll(() => page.textContent('[data-testid="store-status"]'))
         .toBe('needs-authorization')
-      await authorizeIn(context, () => page.click('mcp-authorize button:text-is("Authorize")'))
+      // Denied once: the timeline says so once.
+      const [denied] = await Promise.all([
+        context.waitForEvent('page'),
+        page.click('mcp-authorize button:text-is("Authorize")'),
+      ])
+      await signInAndConsent(denied, 'deny')
+      await expect.poll(() => page.textContent('[data-testid="store-status"]')).toBe('cancelled')
+      await expect.poll(() => timelineRows(page, 'Status', /cancelled/).count()).toBe(1)
+      await page.waitForTimeout(300)
+      expect(await timelineRows(page, 'Status', /cancelled/).count()).toBe(1)
+      await authorizeIn(context, () => page.click('mcp-authorize button:text-is("Try again")'))
       await expect.poll(() => page.textContent('[data-testid="store-status"]')).toBe('authorized')
       await page.click('button:text-is("List tools")')
       await expect.poll(() => page.textContent('[data-testid="tools"]')).toBe('Tools: echo, time')

@@ -5,7 +5,7 @@ import { issuerHints } from './discovery/authorization-server.js'
 import { ConfigurationError } from './errors.js'
 import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
-import type { AuthContext, DriverSession } from './server/context.js'
+import { type AuthContext, contexts, type DriverSession } from './server/context.js'
 import { dpopLoader } from './server/dpop-access.js'
 import { McpServerHandle } from './server/server-handle.js'
 import { defaultStorage } from './storage/indexeddb.js'
@@ -157,6 +157,7 @@ export function createMcpAuth(
       return { server, ...(returnTo ? { returnTo } : {}) }
     },
   }
+  contexts.set(auth, ctx)
   // The app's bundle started on the redirect URI (an SPA route): deliver or finish at once.
   const landing = finishLandedCallback(redirectUri, auth)
   return auth

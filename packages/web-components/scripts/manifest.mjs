@@ -8,7 +8,17 @@ import { create, ts } from '@custom-elements-manifest/analyzer'
 
 const root = new URL('../', import.meta.url)
 /** The modules that declare or export the elements. */
-const sources = ['src/base.ts', 'src/mcp-authorize.ts', 'src/mcp-server-card.ts', 'src/index.ts']
+const sources = [
+  'src/base.ts',
+  'src/mcp-authorize.ts',
+  'src/mcp-server-card.ts',
+  'src/index.ts',
+  'src/mcp-flow-timeline.ts',
+  'src/timeline.ts',
+  'src/page-default.ts',
+]
+/** The modules an app imports (the package's entries); only what they export is public. */
+const entries = ['src/index.ts', 'src/timeline.ts']
 export const manifestPath = fileURLToPath(new URL('custom-elements.json', root))
 
 /** Rewrites every `src/*.ts` module reference to the `dist/*.js` file that is published. */
@@ -30,15 +40,24 @@ const publishedPaths = {
 }
 
 /**
- * Keeps the public surface: exported declarations, no private or protected members, and only
- * the `mcp-` events (not the `type` parameter of the internal `emit()`).
+ * Keeps the public surface: declarations an entry of the package exports, no private or
+ * protected members, and only the `mcp-` events (not the `type` parameter of the internal
+ * `emit()`).
  */
 const publicSurface = {
   name: 'public-surface',
   packageLinkPhase({ customElementsManifest }) {
+    const reachable = new Set(
+      customElementsManifest.modules
+        .filter((module) => entries.includes(module.path.replace(/^\.?\//, '')))
+        .flatMap((module) => (module.exports ?? []).map((e) => e.declaration?.name)),
+    )
     for (const module of customElementsManifest.modules) {
       const exported = new Set((module.exports ?? []).map((e) => e.declaration?.name))
-      module.declarations = (module.declarations ?? []).filter((d) => exported.has(d.name))
+      module.declarations = (module.declarations ?? []).filter(
+        (d) => exported.has(d.name) && reachable.has(d.name),
+      )
+      module.exports = (module.exports ?? []).filter((e) => reachable.has(e.declaration?.name))
       for (const declaration of module.declarations) {
         if (declaration.members) {
           declaration.members = declaration.members.filter(

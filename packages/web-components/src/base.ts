@@ -1,27 +1,17 @@
 import type { McpAuth, McpAuthError, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
 import { h } from './dom.js'
+import { Base, defaultMcpAuth, live } from './page-default.js'
 import { isProbeable, PROBE_DEBOUNCE_MS } from './probe-policy.js'
 import { type McpStringOverrides, type McpStrings, mergeStrings } from './strings.js'
 import { adoptStyles } from './styles.js'
 
-let defaultAuth: McpAuth | undefined
-
-/** Sets the core instance every element uses unless its own `auth` property is set. */
-export function setDefaultMcpAuth(auth: McpAuth | undefined): void {
-  defaultAuth = auth
-  for (const element of live) element.refresh()
-}
+export { setDefaultMcpAuth } from './page-default.js'
 
 /** Detail of `mcp-error`: a stable code and the element's own message, never the server's. */
 export interface McpErrorDetail {
   code: string
   message: string
 }
-
-const live = new Set<McpElement>()
-
-// Importing on a server (SSR) must not touch browser globals.
-const Base = (typeof HTMLElement === 'undefined' ? class {} : HTMLElement) as typeof HTMLElement
 
 /** Statuses from which `authorized` means a session found in storage, not a new authorization. */
 const CHECKING = [undefined, 'unknown', 'probing']
@@ -59,7 +49,7 @@ export abstract class McpElement extends Base {
 
   /** The core instance; defaults to the one given to `setDefaultMcpAuth()`. */
   get auth(): McpAuth | undefined {
-    return this.#auth ?? defaultAuth
+    return this.#auth ?? defaultMcpAuth()
   }
   set auth(value: McpAuth | undefined) {
     this.#auth = value

@@ -3,12 +3,14 @@ import { existsSync, readFileSync } from 'node:fs'
 import { describe, expect, test } from 'vitest'
 import { generate, manifestPath } from '../scripts/manifest.mjs'
 import { McpAuthorizeElement, McpServerCardElement } from './index.js'
+import { McpFlowTimelineElement } from './timeline.js'
 
 interface Declaration {
   tagName?: string
   attributes?: { name: string }[]
   events?: { name: string }[]
   cssProperties?: { name: string }[]
+  members?: { name: string }[]
 }
 const read = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8')
 const committed = readFileSync(manifestPath, 'utf8')
@@ -68,5 +70,26 @@ describe('custom-elements.json stays in step with the code', () => {
           .sort(),
       ).toEqual(used)
     }
+  })
+
+  test('<mcp-flow-timeline>: its module path, its custom properties, its public members', () => {
+    const declaration = declared('mcp-flow-timeline')!
+    expect(manifest.modules.find((m) => m.declarations.includes(declaration))?.path).toBe(
+      'dist/mcp-flow-timeline.js',
+    )
+    const used = [
+      ...new Set(
+        ['./styles.ts', './timeline-styles.ts']
+          .flatMap((file) => [...read(file).matchAll(/var\((--mcp-[a-z-]+)/g)])
+          .map((m) => m[1]),
+      ),
+    ].sort()
+    expect(used).toContain('--mcp-timeline-height')
+    expect(declaration.cssProperties?.map((p) => p.name).sort()).toEqual(used)
+    const methods = Object.getOwnPropertyNames(McpFlowTimelineElement.prototype).filter(
+      (name) => name !== 'constructor' && !name.endsWith('Callback'),
+    )
+    expect(declaration.members?.map((m) => m.name).sort()).toEqual(methods.sort())
+    expect(declaration.attributes ?? []).toEqual([])
   })
 })

@@ -16,7 +16,9 @@ const entries = Object.entries(pkg.exports)
 
 describe('server-side rendering: every entry imports in plain Node, with no DOM', () => {
   test('the package has the entries this test expects', () => {
-    expect(entries).toEqual(expect.arrayContaining([pkg.name, `${pkg.name}/define`]))
+    expect(entries).toEqual(
+      expect.arrayContaining([pkg.name, `${pkg.name}/define`, `${pkg.name}/timeline`]),
+    )
   })
 
   test.each(entries)('%s (built, resolved through package.json exports)', (entry) => {
@@ -27,12 +29,14 @@ describe('server-side rendering: every entry imports in plain Node, with no DOM'
       }
       const module = await import(${JSON.stringify(entry)})
       module.defineMcpElements?.()
+      module.defineMcpFlowTimeline?.()
       console.log(Object.keys(module).sort().join(','))
     `
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
       cwd: packageDir,
       encoding: 'utf8',
     })
-    if (!entry.endsWith('/vue')) expect(out).toContain('defineMcpElements')
+    if (entry.endsWith('/timeline')) expect(out).toContain('defineMcpFlowTimeline')
+    else if (!entry.endsWith('/vue')) expect(out).toContain('defineMcpElements')
   })
 })

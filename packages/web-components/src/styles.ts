@@ -113,23 +113,27 @@ header { display: grid; gap: 2px; }
 input[aria-invalid="true"] { border-color: var(--_danger); }
 `
 
-let sheet: CSSStyleSheet | undefined
-
 /**
- * Styles a shadow root. Every root adopts the same sheet, built on first use (never at import,
- * so server-side rendering does not need `CSSStyleSheet`). Where constructable stylesheets are
- * missing, a `<style>` element is the fallback.
+ * What styles the shadow roots of one element class: every root adopts the same sheet, built
+ * on first use (never at import, so server-side rendering does not need `CSSStyleSheet`).
+ * Where constructable stylesheets are missing, a `<style>` element is the fallback.
  */
-export function adoptStyles(root: ShadowRoot): HTMLStyleElement | undefined {
-  if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function') {
-    if (!sheet) {
-      sheet = new CSSStyleSheet()
-      sheet.replaceSync(STYLES)
+export function styler(css: string): (root: ShadowRoot) => HTMLStyleElement | undefined {
+  let sheet: CSSStyleSheet | undefined
+  return (root) => {
+    if ('adoptedStyleSheets' in root && typeof CSSStyleSheet === 'function') {
+      if (!sheet) {
+        sheet = new CSSStyleSheet()
+        sheet.replaceSync(css)
+      }
+      root.adoptedStyleSheets = [sheet]
+      return undefined
     }
-    root.adoptedStyleSheets = [sheet]
-    return undefined
+    const style = document.createElement('style')
+    style.textContent = css
+    return style
   }
-  const style = document.createElement('style')
-  style.textContent = STYLES
-  return style
 }
+
+/** Styles a shadow root of `<mcp-authorize>` or `<mcp-server-card>`. */
+export const adoptStyles = styler(STYLES)

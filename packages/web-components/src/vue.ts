@@ -14,6 +14,7 @@ import type { McpAuth, McpServerSnapshot } from '@mcp-oauth/core'
 import type { DefineComponent } from 'vue'
 import type { McpErrorDetail } from './base.js'
 import type { McpStringOverrides } from './strings.js'
+import type { McpTimelineStringOverrides } from './timeline-strings.js'
 
 /**
  * What a template may set on `<mcp-authorize>` and `<mcp-server-card>`: `server-url` (or
@@ -42,9 +43,16 @@ export interface McpElementVueEvents {
 /** One of the elements, as Vue's type checker sees it. */
 export type McpElementVueComponent = DefineComponent<McpElementVueProps & McpElementVueEvents>
 
+/** What a template may set on `<mcp-flow-timeline>`: the properties `:auth` and `:strings`. */
+export interface McpFlowTimelineVueProps {
+  auth?: McpAuth
+  strings?: McpTimelineStringOverrides
+}
+
 declare module 'vue' {
   interface GlobalComponents {
     'mcp-authorize': McpElementVueComponent
     'mcp-server-card': McpElementVueComponent
+    'mcp-flow-timeline': DefineComponent<McpFlowTimelineVueProps>
   }
 }

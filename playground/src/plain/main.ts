@@ -1,22 +1,19 @@
 import { defineMcpElements, setDefaultMcpAuth } from '@mcp-oauth/web-components'
-import { auth, loadStack, PRESETS, presetCredential, trace } from '../setup.js'
-import { type FlowTimeline, traceHandle } from '../timeline/flow-timeline.js'
+import { defineMcpFlowTimeline } from '@mcp-oauth/web-components/timeline'
+import { auth, loadStack, PRESETS, presetCredential } from '../setup.js'
 
+// The timeline is on the page already: it shows every step of `auth` from here on.
 setDefaultMcpAuth(auth)
 defineMcpElements()
-const timeline = document.getElementById('timeline') as FlowTimeline
-timeline.trace = trace
+defineMcpFlowTimeline()
 
 const stack = await loadStack()
 const select = document.getElementById('server') as HTMLSelectElement
 for (const preset of PRESETS) select.add(new Option(preset.label, stack.servers[preset.key]))
 
-let untrace: (() => void) | undefined
 function show(url: string) {
   document.getElementById('authorize')!.setAttribute('server-url', url)
   document.getElementById('card')!.setAttribute('server-url', url)
-  untrace?.()
-  untrace = traceHandle(trace, auth.server(url))
   showCredential(url)
 }
 

@@ -1,10 +1,10 @@
 import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
 import { AuthorizeStep, ServerCard, useMcpAuth, useMcpServers } from '@mcp-oauth/react'
+import type { McpFlowTimelineElement } from '@mcp-oauth/web-components/timeline'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { useCallback, useEffect, useRef, useState } from 'react'
-import { auth, PRESETS, presetCredential, type StackInfo, trace, unusableHint } from '../setup.js'
-import { type FlowTimeline, traceHandle } from '../timeline/flow-timeline.js'
+import { auth, PRESETS, presetCredential, type StackInfo, unusableHint } from '../setup.js'
 
 /** Probes what the user types without adding it to the app's servers. */
 const scratch = createMcpAuth({
@@ -25,6 +25,7 @@ export function App({ stack }: { stack: StackInfo }) {
   const servers = useMcpServers()
   const [selected, setSelected] = useState<string>()
   const current = selected ?? servers[0]?.url
+  const timeline = useTimeline()
   return (
     <div className="chat">
       <aside className="sidebar" aria-label="Servers">
@@ -44,9 +45,7 @@ export function App({ stack }: { stack: StackInfo }) {
         ) : (
           <p className="muted">Add a server, or pick a preset, to start.</p>
         )}
-        <section className="panel">
-          <Timeline />
-        </section>
+        <mcp-flow-timeline ref={timeline} />
       </main>
     </div>
   )
@@ -132,7 +131,6 @@ function AddServer({ stack, onAdd }: { stack: StackInfo; onAdd: (url: string) =>
 /** One server: the authorize step until it is usable, then its tools over the MCP SDK. */
 function ServerPane({ url }: { url: string }) {
   const mcp = useMcpAuth(url)
-  useEffect(() => traceHandle(trace, auth.server(url)), [url])
   const ready = mcp.status === 'authorized' || mcp.status === 'refreshing' || mcp.status === 'open'
   return (
     <section className="panel" aria-label="Chat">
@@ -220,18 +218,20 @@ function Tools({ url, fetch }: { url: string; fetch: typeof globalThis.fetch }) 
   )
 }
 
-function Timeline() {
-  const ref = useRef<FlowTimeline>(null)
-  useEffect(() => {
-    if (ref.current) ref.current.trace = trace
+/** The shipped timeline, on the app's instance (the elements get theirs from the provider). */
+function useTimeline() {
+  return useCallback((element: McpFlowTimelineElement | null) => {
+    if (element) element.auth = auth
   }, [])
-  return <flow-timeline ref={ref} />
 }
 
 declare module 'react' {
   namespace JSX {
     interface IntrinsicElements {
-      'flow-timeline': React.DetailedHTMLProps<React.HTMLAttributes<FlowTimeline>, FlowTimeline>
+      'mcp-flow-timeline': React.DetailedHTMLProps<
+        React.HTMLAttributes<McpFlowTimelineElement>,
+        McpFlowTimelineElement
+      >
     }
   }
 }

@@ -1,4 +1,5 @@
 import { McpAuthProvider } from '@mcp-oauth/react'
+import { defineMcpFlowTimeline } from '@mcp-oauth/web-components/timeline'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -6,6 +7,7 @@ import { auth, loadStack } from '../setup.js'
 import { App } from './App.js'
 
 const stack = await loadStack()
+defineMcpFlowTimeline()
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

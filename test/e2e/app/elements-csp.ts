@@ -1,4 +1,5 @@
 import { defineMcpElements, setDefaultMcpAuth } from '@mcp-oauth/web-components'
+import { defineMcpFlowTimeline } from '@mcp-oauth/web-components/timeline'
 import { makeAuth } from './config.js'
 
 // The page a newcomer writes: one module script, no inline script or style anywhere.
@@ -7,6 +8,7 @@ const auth = makeAuth()
 setDefaultMcpAuth(auth)
 Object.assign(window, { mcpAuth: auth })
 defineMcpElements()
+defineMcpFlowTimeline()
 for (const id of ['authorize', 'card'])
   document.getElementById(id)?.setAttribute('server-url', server)
 

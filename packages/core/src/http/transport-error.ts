@@ -17,6 +17,9 @@ export type RequestStep =
  */
 export const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init)
 
+/** The default fetch, and the observers of it that `@mcp-oauth/core/events` adds. */
+export const diagnosable = new WeakSet<FetchLike>([defaultFetch])
+
 /**
  * Classifies a failure thrown by `fetch` itself. A browser gives the same `TypeError` for a
  * CORS refusal and for an unreachable host (WHATWG Fetch, "network error"), so for a
@@ -31,7 +34,7 @@ export async function transportError(
   step: RequestStep,
   cause: unknown,
 ): Promise<McpAuthError> {
-  if (fetchFn === defaultFetch && cause instanceof TypeError && (await answersOpaquely(url))) {
+  if (diagnosable.has(fetchFn) && cause instanceof TypeError && (await answersOpaquely(url))) {
     return new McpAuthError(
       'cors_blocked',
       `The ${step} request to ${url} was blocked (CORS): the server must send ` +

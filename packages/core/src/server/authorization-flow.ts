@@ -6,7 +6,7 @@ import { type ClientRecord, keys, RECORD_VERSION, type TokenRecord } from '../st
 import { exchangeAuthorizationCode } from '../tokens/token-endpoint.js'
 import type { AuthorizeOptions, McpServerStatus, PopupState } from '../types.js'
 import type { ClientIdentity } from './client-identity.js'
-import type { AuthContext, DriverSession } from './context.js'
+import { type AuthContext, type DriverSession, traced } from './context.js'
 import type { Discovery } from './discovery-cache.js'
 import { asMcpAuthError } from './snapshot.js'
 
@@ -48,10 +48,8 @@ export async function prepareAuthorization(input: {
     ...(discovery.as.scopes_supported ?? []),
     ...scopes,
   ])
-  const client = await input.clients.resolve(
-    discovery,
-    true,
-    [...registrationScopes].join(' ') || undefined,
+  const client = await traced(ctx, input.server, 'client', (f) =>
+    input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
   )
   if (!client)
     return undefined
@@ -107,17 +105,19 @@ export async function exchangeCallback(
     state: pending.state,
     as: pending.as,
   })
-  const issued = await exchangeAuthorizationCode({
-    fetch: ctx.fetch,
-    as: pending.as,
-    client: pending.client,
-    params,
-    redirectUri: pending.redirectUri,
-    codeVerifier: pending.codeVerifier,
-    resource: pending.resource,
-    requestedScopes: pending.scopes,
-    proofs: (await ctx.dpop(pending.as))?.forAuthorization(pending.as, pending.resource),
-  })
+  const issued = await traced(ctx, pending.server ?? pending.resource, 'token', async (f) =>
+    exchangeAuthorizationCode({
+      fetch: f,
+      as: pending.as,
+      client: pending.client,
+      params,
+      redirectUri: pending.redirectUri,
+      codeVerifier: pending.codeVerifier,
+      resource: pending.resource,
+      requestedScopes: pending.scopes,
+      proofs: (await ctx.dpop(pending.as))?.forAuthorization(pending.as, pending.resource),
+    }),
+  )
   const record: TokenRecord = {
     v: RECORD_VERSION,
     resource: pending.resource,
@@ -146,13 +146,20 @@ export async function navigate(
   const { state } = request.pending
   let callbackUrl: string
   try {
-    callbackUrl = await session.navigate({
-      url: request.url,
-      redirectUri: ctx.redirectUri,
-      state,
-      signal,
-      ...(onPopup ? { onPopup } : {}),
-    })
+    callbackUrl = await traced(
+      ctx,
+      request.pending.server!,
+      'window',
+      () =>
+        session.navigate({
+          url: request.url,
+          redirectUri: ctx.redirectUri,
+          state,
+          signal,
+          ...(onPopup ? { onPopup } : {}),
+        }),
+      request.url,
+    )
   } catch (error) {
     await ctx.storage.delete(keys.pending(state))
     throw error

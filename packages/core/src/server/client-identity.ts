@@ -1,4 +1,5 @@
 import { McpAuthError, RegistrationError } from '../errors.js'
+import type { FetchLike } from '../http/fetch-json.js'
 import {
   manualClient,
   metadataDocumentClient,
@@ -60,12 +61,13 @@ export class ClientIdentity {
    * Pre-registered credentials for this exact issuer, then one the user typed or an earlier
    * registration (both keyed by issuer, never reused with another AS), then a client ID
    * metadata document, then dynamic registration (only when `register`; otherwise a
-   * placeholder of the kind it will be).
+   * placeholder of the kind it will be). A registration is sent with `fetchFn`.
    */
   async resolve(
     discovery: Discovery,
     register: boolean,
     scope?: string,
+    fetchFn: FetchLike = this.#ctx.fetch,
   ): Promise<ClientRecord | undefined> {
     const { as } = discovery
     const redirectUri = this.#ctx.redirectUri
@@ -99,7 +101,7 @@ export class ClientIdentity {
     let client: ClientRecord
     try {
       client = await registerDynamicClient(
-        this.#ctx.fetch,
+        fetchFn,
         as,
         redirectUri,
         this.#ctx.clientMetadata,

@@ -18,9 +18,37 @@ export interface DriverSession {
   close(): void
 }
 
+/**
+ * The protocol steps the event hook sees, by their internal names: `@mcp-oauth/core/events`
+ * turns each into typed, redacted events.
+ */
+export type TracedStep =
+  | 'probe'
+  | 'prm'
+  | 'as'
+  | 'client'
+  | 'window'
+  | 'token'
+  | 'refresh'
+  | 'revoke'
+  | 'fetch'
+
+/**
+ * The event hook. It runs `run` with a fetch for the step's requests and resolves or rejects
+ * exactly as `run` does; `input` is what the step started from.
+ */
+export type EventHook = <T>(
+  server: string,
+  step: TracedStep,
+  run: (fetch: FetchLike) => Promise<T>,
+  input?: unknown,
+) => Promise<T>
+
 /** What every server handle of one `createMcpAuth()` instance shares. */
 export interface AuthContext {
   readonly fetch: FetchLike
+  /** Set by `subscribeEvents()` while someone listens; until then no step pays for events. */
+  hook?: EventHook | undefined
   readonly storage: TokenStorage
   readonly redirectUri: string
   readonly preRegistered: Readonly<Record<string, PreRegisteredClient>>
@@ -39,3 +67,18 @@ export interface AuthContext {
   takePending(state: string): Promise<PendingRecord | undefined>
   reportCorrupt(handle: { reportCorrupt(key: string): void }, key: string): void
 }
+
+/**
+ * Runs one protocol step of `server`: straight through when nobody listens, else through the
+ * event hook. The single place where the core reports what it does.
+ */
+export const traced = <T>(
+  ctx: AuthContext,
+  server: string,
+  step: TracedStep,
+  run: (fetch: FetchLike) => Promise<T>,
+  input?: unknown,
+): Promise<T> => (ctx.hook ? ctx.hook(server, step, run, input) : run(ctx.fetch))
+
+/** The context of each `createMcpAuth()` instance, read only by `@mcp-oauth/core/events`. */
+export const contexts = new WeakMap<object, AuthContext>()

@@ -8,7 +8,7 @@ import {
   type ProtectedResourceMetadata,
 } from '../discovery/protected-resource.js'
 import type { AuthChallenge } from '../http/www-authenticate.js'
-import type { AuthContext } from './context.js'
+import { type AuthContext, traced } from './context.js'
 
 /** What discovery found for an OAuth-protected server. */
 export interface Discovery {
@@ -30,6 +30,8 @@ export class DiscoveryCache {
   #stale: AuthChallenge | undefined
   /** The `scope` of the latest 401 challenge (MCP authorization, "Scope Selection Strategy"). */
   challengeScope: string | undefined
+  /** The discovery under way: a probe and an authorization started together share it. */
+  #pending: Promise<Discovery | undefined> | undefined
 
   constructor(ctx: AuthContext, url: string) {
     this.#ctx = ctx
@@ -53,24 +55,42 @@ export class DiscoveryCache {
    * Protected resource metadata, then AS metadata (MCP authorization, "Authorization Server
    * Discovery"). Without any PRM, the 2025-03-26 fallback to AS metadata at the server's origin
    * applies. Returns `undefined` for a server that publishes no OAuth metadata at all.
+   * A discovery already under way answers too, unless the challenge names another metadata
+   * URL than the one it found, or the server refused a token since it started.
    */
   async discover(
     challenge: AuthChallenge | undefined,
     fresh: boolean,
   ): Promise<Discovery | undefined> {
+    const pending = this.#stale ? undefined : this.#pending
     if (this.#stale) {
       challenge ??= this.#stale
       fresh = true
       this.#stale = undefined
     }
     if (this.#current && !fresh) return this.#current
+    const wanted = challenge?.params.resource_metadata
+    const joined = await pending?.catch(() => undefined)
+    if (joined && (!wanted || joined.prm?.url === wanted)) return joined
+    const run = this.#discover(challenge)
+    const done = () => {
+      if (this.#pending === run) this.#pending = undefined
+    }
+    this.#pending = run
+    run.then(done, done)
+    return run
+  }
+
+  async #discover(challenge: AuthChallenge | undefined): Promise<Discovery | undefined> {
     const ctx = this.#ctx
     const headers = { 'mcp-protocol-version': ctx.protocolVersion }
-    const prm = await discoverProtectedResource(
-      ctx.fetch,
+    const challenged = challenge?.params.resource_metadata
+    const prm = await traced(
+      ctx,
       this.#url,
-      challenge?.params.resource_metadata,
-      headers,
+      'prm',
+      (f) => discoverProtectedResource(f, this.#url, challenged, headers),
+      challenged,
     )
     let as: AuthorizationServer | undefined
     if (prm) {
@@ -78,13 +98,16 @@ export class DiscoveryCache {
       const issuer =
         prm.authorization_servers.find((candidate) => candidate === previous) ??
         prm.authorization_servers[0]!
-      as = await discoverAuthorizationServer(ctx.fetch, issuer, {}, ctx.issuerHints)
-    } else {
-      as = await discoverLegacyAuthorizationServer(
-        ctx.fetch,
+      as = await traced(
+        ctx,
         this.#url,
-        headers,
-        ctx.legacyEndpointFallback,
+        'as',
+        (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints),
+        issuer,
+      )
+    } else {
+      as = await traced(ctx, this.#url, 'as', (f) =>
+        discoverLegacyAuthorizationServer(f, this.#url, headers, ctx.legacyEndpointFallback),
       )
       if (!as) return undefined
     }

@@ -112,7 +112,7 @@ export async function fetchResource(
       if (!challenge || challenge.params.error === 'invalid_token') {
         let fresh: string | undefined
         try {
-          fresh = await session.refresh(token)
+          fresh = await session.refresh(token, challenge ? 'invalid_token' : 'unauthorized')
         } catch {
           fresh = undefined
         }

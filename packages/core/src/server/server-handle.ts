@@ -21,7 +21,7 @@ import {
   statusAfterFailure,
 } from './authorization-flow.js'
 import { ClientIdentity } from './client-identity.js'
-import type { AuthContext, DriverSession } from './context.js'
+import { type AuthContext, type DriverSession, traced } from './context.js'
 import { DiscoveryCache } from './discovery-cache.js'
 import { fetchResource, type ResourceFetchHost, StepUp } from './resource-fetch.js'
 import { revokeTokens } from './revocation.js'
@@ -158,7 +158,9 @@ export class McpServerHandle {
   async #probe(): Promise<[McpServerStatus, Patch?]> {
     await this.#session.load()
     if (this.#session.tokens) return ['authorized']
-    const result = await probeServer(this.#ctx.fetch, this.url, this.#ctx.protocolVersion)
+    const result = await traced(this.#ctx, this.url, 'probe', (f) =>
+      probeServer(f, this.url, this.#ctx.protocolVersion),
+    )
     if (result.kind === 'open') return ['open']
     const challenge = result.challenge
     if (challenge?.params.scope) this.#discovery.challengeScope = challenge.params.scope
@@ -305,7 +307,7 @@ export class McpServerHandle {
     const started = generation ?? (await this.#session.generation())
     if (!(await this.#session.commit(started, record))) {
       // Never stored; revoked so that they cannot outlive the disconnect.
-      await revokeTokens(this.#ctx, record, client)
+      await this.#revoke(record, client)
       throw superseded()
     }
     this.#stepUp.pending = undefined
@@ -338,7 +340,15 @@ export class McpServerHandle {
    * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
    */
   fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
-    fetchResource(this.#resource, input, init)
+    traced(this.#ctx, this.url, 'fetch', () => fetchResource(this.#resource, input, init), [
+      input,
+      init,
+    ])
+
+  #revoke = (tokens: TokenRecord, client: ClientRecord | undefined) =>
+    traced(this.#ctx, this.url, 'revoke', (fetch) =>
+      revokeTokens({ ...this.#ctx, fetch }, tokens, client),
+    )
 
   /**
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
@@ -350,7 +360,7 @@ export class McpServerHandle {
     this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
     const client = tokens.as && tokens.issuer ? await this.#clients.forTokens(tokens) : undefined
-    const revocation = await revokeTokens(this.#ctx, tokens, client)
+    const revocation = await this.#revoke(tokens, client)
     // An authorization started meanwhile owns the snapshot; the report is only for this one.
     if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
     return this.#update('disconnected', { revocation })

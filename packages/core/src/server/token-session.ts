@@ -9,7 +9,7 @@ import {
 import { SingleFlight, withCrossTabLock } from '../tokens/refresh-lock.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import type { McpServerStatus } from '../types.js'
-import type { AuthContext } from './context.js'
+import { type AuthContext, traced } from './context.js'
 import type { Patch } from './snapshot.js'
 import { newRevision, readTabMessage, TAB_CHANNEL, type TabChange } from './tab-channel.js'
 
@@ -147,8 +147,12 @@ export class TokenSession {
    * Refreshes unless someone already replaced `staleAccessToken`; resolves to a usable token.
    * Concurrent callers share one refresh; across tabs the lock serialises refreshes and the
    * store is re-read under it, since another tab may have refreshed (or disconnected) already.
+   * `why` is for the event stream: the token is expiring, or the resource refused it.
    */
-  refresh(staleAccessToken: string): Promise<string> {
+  refresh(
+    staleAccessToken: string,
+    why: 'expiring' | 'invalid_token' | 'unauthorized' = 'expiring',
+  ): Promise<string> {
     const host = this.#host
     return this.#refreshFlight.run(this.#url, () =>
       this.#locked(async () => {
@@ -173,16 +177,25 @@ export class TokenSession {
         host.update('refreshing')
         const client = await host.clientFor(current)
         try {
-          const issued = await refreshAccessToken({
-            fetch: this.#ctx.fetch,
-            as: current.as,
-            client,
-            refreshToken: current.refreshToken,
-            resource: current.resource,
-            scopes: current.scopes,
-            // A bound token is refreshed with its own key: the new one stays bound to it.
-            proofs: (await this.#ctx.dpop(current.as, current.tokenType))?.forRefresh(current),
-          })
+          const { as, refreshToken } = current
+          // A bound token is refreshed with its own key: the new one stays bound to it.
+          const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh(current)
+          const issued = await traced(
+            this.#ctx,
+            this.#url,
+            'refresh',
+            (f) =>
+              refreshAccessToken({
+                fetch: f,
+                as,
+                client,
+                refreshToken,
+                resource: current.resource,
+                scopes: current.scopes,
+                proofs,
+              }),
+            why,
+          )
           const next: TokenRecord = { ...current, ...issued }
           if (!issued.expiresAt) delete next.expiresAt
           if ((await this.#readGeneration()) !== generation) {

@@ -1,0 +1,75 @@
+import { HttpResponse, http } from 'msw'
+import { describe, expect, test } from 'vitest'
+import { mcpCall, setupWorld } from '../test-support/harness.js'
+import { deferred, useMockServer } from '../test-support/msw.js'
+import { createWorld } from '../test-support/world.js'
+
+const mock = useMockServer()
+const metadata = (w: ReturnType<typeof createWorld>) => ({
+  prm: w.requests.filter((r) => r.url.includes('/.well-known/oauth-protected-resource')).length,
+  as: w.requests.filter((r) =>
+    /\/\.well-known\/(oauth-authorization-server|openid-configuration)/.test(r.url),
+  ).length,
+})
+
+describe('one discovery at a time per server', () => {
+  test('authorize() in the click while an element probes: each metadata URL fetched once', async () => {
+    // What an app does on "Add server": the handle is new, authorize() runs in the click, and
+    // the elements bound to it probe at the same moment.
+    const w = createWorld()
+    const { handle } = setupWorld(mock, w)
+    const [authorized] = await Promise.all([handle.authorize(), handle.probe()])
+    expect(authorized.status).toBe('authorized')
+    // The authorization's discovery (both well-known PRM URLs at once, both AS candidates at
+    // once) serves the probe too: its challenge names the PRM URL that discovery used.
+    expect(metadata(w)).toEqual({ prm: 2, as: 2 })
+  })
+
+  test('a challenge naming another PRM URL than the discovery under way is followed', async () => {
+    // Both well-known URLs serve a document; the challenge names the root one.
+    const w = createWorld()
+    w.options.challenge = `Bearer resource_metadata="${w.prmRootUrl}"`
+    const { handle } = setupWorld(mock, w)
+    let root = 0
+    mock.use(
+      http.get(w.prmRootUrl, () => {
+        root++
+        return HttpResponse.json({ ...w.options.prm, resource_name: 'Root document' })
+      }),
+    )
+    await Promise.all([handle.authorize(), handle.probe()])
+    // The authorization's discovery used the path-aware document (the root one also went out,
+    // at once); the probe follows its challenge to the root one (RFC 9728 §5.1).
+    expect(w.hits(w.prmPathUrl)).toHaveLength(1)
+    expect(root).toBe(2)
+    expect(handle.getSnapshot().resourceName).toBe('Root document')
+  })
+
+  test('after a refused token, a discovery that started before the refusal is not reused', async () => {
+    const w = createWorld()
+    const { handle } = setupWorld(mock, w)
+    await handle.authorize()
+    // The server forgets the token and the refresh fails: the token is refused (401).
+    w.accessTokens.clear()
+    w.options.refresh = 'invalid_grant'
+    await mcpCall(handle)
+    const gate = deferred()
+    let held = 0
+    mock.use(
+      http.get(w.prmPathUrl, async () => {
+        held++
+        await gate.promise
+        return undefined
+      }),
+    )
+    const first = handle.authorize().catch(() => undefined)
+    await expect.poll(() => held).toBe(1)
+    // Refused once more while that discovery is under way: the next one must start afresh.
+    await mcpCall(handle)
+    const second = handle.authorize()
+    await expect.poll(() => held).toBe(2)
+    gate.resolve()
+    expect((await second).status).toBe('authorized')
+    await first
+  })
+})

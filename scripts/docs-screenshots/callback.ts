@@ -1,0 +1,3 @@
+import { handleCallback } from '@mcp-oauth/core/callback'
+
+await handleCallback()
