@@ -51,6 +51,15 @@ const entries = [
     loads: { lazy: 'dpop' },
   },
   {
+    // Loaded only when needed, never at start: the popup listener once an authorization window
+    // is open, the CORS check after a request failed, the callback delivery on the callback
+    // route. Printed for information: a first authorization loads the first of them.
+    name: '@mcp-oauth/core: other chunks on demand',
+    code: "export * from '@mcp-oauth/core'",
+    budget: undefined,
+    loads: { lazy: '', except: 'dpop' },
+  },
+  {
     // What a headless or memory-storage app pays: no IndexedDB storage, no browser driver.
     name: 'core: createMcpAuth + memoryStorage + own driver',
     code: [

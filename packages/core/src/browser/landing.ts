@@ -1,6 +1,5 @@
 import type { McpAuth } from '../auth.js'
 import { callbackParams } from '../authorize/callback-params.js'
-import { handleCallback } from '../callback.js'
 
 type Completion = Awaited<ReturnType<McpAuth['completeRedirect']>>
 
@@ -25,7 +24,10 @@ export function finishLandedCallback(
   if (here.origin !== expected.origin || here.pathname !== expected.pathname) return undefined
   const params = callbackParams(here)
   if (!params.get('state') || !(params.has('code') || params.has('error'))) return undefined
-  const finished = handleCallback().then(async (result) => {
+  // The response leaves the address bar at once; the delivery code loads as a chunk of its own.
+  history.replaceState(null, '', here.pathname)
+  const finished = import('../callback.js').then(async ({ handleCallback }) => {
+    const result = await handleCallback({ url: here.href })
     if (result.delivered) return undefined
     const done = await auth.completeRedirect(result.url)
     if (done?.returnTo) history.replaceState(history.state, '', done.returnTo)

@@ -1,4 +1,4 @@
-import { McpAuthError, networkError } from '../errors.js'
+import { type McpAuthError, networkError } from '../errors.js'
 import type { FetchLike } from './fetch-json.js'
 
 /** The step of the flow a request belongs to, named in a `cors_blocked` error. */
@@ -21,12 +21,10 @@ export const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, 
 export const diagnosable = new WeakSet<FetchLike>([defaultFetch])
 
 /**
- * Classifies a failure thrown by `fetch` itself. A browser gives the same `TypeError` for a
- * CORS refusal and for an unreachable host (WHATWG Fetch, "network error"), so for a
- * cross-origin URL a `no-cors` request tells them apart: an opaque response means the host
- * answered and only the CORS headers are missing (`cors_blocked`, not transient); a failure
- * means the network is at fault (`network_error`, transient). The check carries no
- * credentials, no token and no custom header.
+ * Classifies a failure thrown by `fetch` itself: `cors_blocked` when the host answered and only
+ * its CORS headers are missing (see `cors-diagnosis.ts`), else `network_error` (transient).
+ * Only a browser page can tell the two apart, and only with a fetch the kit knows goes straight
+ * to the server; the check's code loads then, on the first failure.
  */
 export async function transportError(
   fetchFn: FetchLike,
@@ -34,33 +32,14 @@ export async function transportError(
   step: RequestStep,
   cause: unknown,
 ): Promise<McpAuthError> {
-  if (diagnosable.has(fetchFn) && cause instanceof TypeError && (await answersOpaquely(url))) {
-    return new McpAuthError(
-      'cors_blocked',
-      `The ${step} request to ${url} was blocked (CORS): the server must send ` +
-        'Access-Control-Allow-Origin, Access-Control-Allow-Headers: authorization, content-type, ' +
-        'mcp-protocol-version, mcp-session-id (and dpop) and Access-Control-Expose-Headers: ' +
-        "WWW-Authenticate, Mcp-Session-Id (and DPoP-Nonce), or use a proxy with the 'fetch' option.",
-      { cause, details: { url, step } },
-    )
+  if (diagnosable.has(fetchFn) && cause instanceof TypeError && typeof document !== 'undefined') {
+    try {
+      const { corsBlocked } = await import('./cors-diagnosis.js')
+      const blocked = await corsBlocked(url, step, cause)
+      if (blocked) return blocked
+    } catch {
+      // The check did not load (offline): a network error it is.
+    }
   }
   return networkError(url, cause)
-}
-
-/** True when `url` is cross-origin to the page and its host answers a `no-cors` request. */
-async function answersOpaquely(url: string): Promise<boolean> {
-  // Outside a browser `no-cors` means nothing (Node's fetch reads every response).
-  const origin = typeof document === 'undefined' ? undefined : globalThis.location?.origin
-  if (!origin || new URL(url).origin === origin) return false
-  try {
-    const response = await globalThis.fetch(url, {
-      method: 'HEAD',
-      mode: 'no-cors',
-      credentials: 'omit',
-      cache: 'no-store',
-    })
-    return response.type === 'opaque'
-  } catch {
-    return false
-  }
 }
