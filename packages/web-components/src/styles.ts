@@ -6,7 +6,7 @@
  * They reach the shadow roots as one constructable stylesheet (`adoptedStyleSheets`), so a page
  * under `Content-Security-Policy: default-src 'self'` needs no `'unsafe-inline'`.
  */
-export const STYLES = `
+export const STYLES = /* css */ `
 :host {
   --_accent: var(--mcp-accent, #4f46e5);
   --_bg: var(--mcp-bg, #fff);

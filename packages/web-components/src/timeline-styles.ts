@@ -5,7 +5,7 @@ import { STYLES, styler } from './styles.js'
  * (`--mcp-accent`, `--mcp-bg`, `--mcp-fg`, `--mcp-muted`, `--mcp-border`, `--mcp-danger`,
  * `--mcp-success`, `--mcp-radius`, `--mcp-font`) and `::part()` names. One sheet for the class.
  */
-export const TIMELINE_STYLES = `${STYLES}
+export const TIMELINE_STYLES = /* css */ `${STYLES}
 [part~="header"] { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 8px; }
 [part~="summary"], [part~="empty"] { margin: 0; color: var(--_muted); font-size: 13px; }
 [part~="log"] { max-height: var(--mcp-timeline-height, 420px); overflow: auto; border-top: 1px solid var(--_border); padding-top: 8px; }
