@@ -51,11 +51,11 @@ export async function prepareAuthorization(input: {
   const client = await traced(ctx, input.server, 'client', (f) =>
     input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
   )
-  if (!client)
-    return undefined
-    // Before the user signs in: `'required'` refuses a server that cannot bind tokens (RFC 9449
-    // §5.1), and the DPoP chunk loads while the window is open.
-  ;(await ctx.dpop(discovery.as))?.forAuthorization(discovery.as, discovery.resource)
+  if (!client) return undefined
+  // Before the user signs in: `'required'` refuses a server that cannot bind tokens (RFC 9449
+  // §5.1), and the DPoP chunk loads while the window is open.
+  const dpop = await ctx.dpop(discovery.as)
+  dpop?.forAuthorization(discovery.as, discovery.resource)
   const request = await createAuthorizationRequest({
     as: discovery.as,
     client,

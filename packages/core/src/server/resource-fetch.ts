@@ -5,7 +5,7 @@ import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
 import type { McpServerStatus } from '../types.js'
-import type { AuthContext } from './context.js'
+import { type AuthContext, traced } from './context.js'
 import type { DiscoveryCache } from './discovery-cache.js'
 import { operationKey } from './operation.js'
 import type { Patch } from './snapshot.js'
@@ -71,7 +71,14 @@ const reported = new WeakSet<McpAuthError>()
  * that fails at the network level rejects with `cors_blocked` or `network_error`, reported in
  * the snapshot; the tokens stay.
  */
-export async function fetchResource(
+export const fetchResource = (
+  host: ResourceFetchHost,
+  input: RequestInfo | URL,
+  init?: RequestInit,
+): Promise<Response> =>
+  traced(host.ctx, host.url, 'fetch', () => fetchWithToken(host, input, init), [input, init])
+
+async function fetchWithToken(
   host: ResourceFetchHost,
   input: RequestInfo | URL,
   init?: RequestInit,

@@ -2,7 +2,7 @@ import type { McpAuthError } from '../errors.js'
 import type { ClientRecord, TokenRecord } from '../storage/records.js'
 import { revokeToken } from '../tokens/token-endpoint.js'
 import type { RevocationReport } from '../types.js'
-import type { AuthContext } from './context.js'
+import { type AuthContext, traced } from './context.js'
 
 /**
  * Revokes the refresh token, then the access token (RFC 7009 §2), with the client that
@@ -11,7 +11,15 @@ import type { AuthContext } from './context.js'
  * deleted first (RFC 9449: nothing bound to it can be used again); its proofs still sign the
  * revocation requests.
  */
-export async function revokeTokens(
+export const revokeTokens = (
+  ctx: AuthContext,
+  server: string,
+  tokens: TokenRecord,
+  client: ClientRecord | undefined,
+): Promise<RevocationReport> =>
+  traced(ctx, server, 'revoke', (fetch) => revoke({ ...ctx, fetch }, tokens, client))
+
+async function revoke(
   ctx: AuthContext,
   tokens: TokenRecord,
   client: ClientRecord | undefined,

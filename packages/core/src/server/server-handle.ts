@@ -307,7 +307,7 @@ export class McpServerHandle {
     const started = generation ?? (await this.#session.generation())
     if (!(await this.#session.commit(started, record))) {
       // Never stored; revoked so that they cannot outlive the disconnect.
-      await this.#revoke(record, client)
+      await revokeTokens(this.#ctx, this.url, record, client)
       throw superseded()
     }
     this.#stepUp.pending = undefined
@@ -340,15 +340,7 @@ export class McpServerHandle {
    * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling").
    */
   fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> =>
-    traced(this.#ctx, this.url, 'fetch', () => fetchResource(this.#resource, input, init), [
-      input,
-      init,
-    ])
-
-  #revoke = (tokens: TokenRecord, client: ClientRecord | undefined) =>
-    traced(this.#ctx, this.url, 'revoke', (fetch) =>
-      revokeTokens({ ...this.#ctx, fetch }, tokens, client),
-    )
+    fetchResource(this.#resource, input, init)
 
   /**
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
@@ -360,7 +352,7 @@ export class McpServerHandle {
     this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
     const client = tokens.as && tokens.issuer ? await this.#clients.forTokens(tokens) : undefined
-    const revocation = await this.#revoke(tokens, client)
+    const revocation = await revokeTokens(this.#ctx, this.url, tokens, client)
     // An authorization started meanwhile owns the snapshot; the report is only for this one.
     if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
     return this.#update('disconnected', { revocation })
