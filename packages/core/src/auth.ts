@@ -1,10 +1,10 @@
-import { sameOriginUrl } from './authorize/return-to.js'
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
-import { issuerHints } from './discovery/authorization-server.js'
+import { issuerHints } from './discovery/issuer-hints.js'
 import { ConfigurationError } from './errors.js'
 import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
+import { loadConnect } from './server/connect-access.js'
 import { type AuthContext, contexts, type DriverSession } from './server/context.js'
 import { dpopLoader } from './server/dpop-access.js'
 import { McpServerHandle } from './server/server-handle.js'
@@ -136,25 +136,8 @@ export function createMcpAuth(
       const state = current.searchParams.get('state')
       if (!state || !(current.searchParams.has('code') || current.searchParams.has('error')))
         return undefined
-      const pending = await readRecord<PendingRecord>(
-        storage,
-        keys.pending(state),
-        'pending',
-        () => {},
-      )
-      if (!pending) return undefined
-      // The handle that started the flow: the PRM `resource` may name a broader URL.
-      const server = auth.server(pending.server ?? pending.resource)
-      // Defence in depth: a stored return URL off the app's origin falls back to its root.
-      const returnTo =
-        pending.returnTo === undefined
-          ? undefined
-          : (sameOriginUrl(pending.returnTo, current.origin) ?? `${current.origin}/`)
-      if (typeof history !== 'undefined' && typeof location !== 'undefined' && url === undefined) {
-        history.replaceState(history.state, '', returnTo ?? `${current.origin}${current.pathname}`)
-      }
-      await server.completeCallback(href, state)
-      return { server, ...(returnTo ? { returnTo } : {}) }
+      const { finishRedirect } = await loadConnect()
+      return finishRedirect(auth, storage, current, url === undefined)
     },
   }
   contexts.set(auth, ctx)

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
-import { callbackParams, checkAuthorizationResponse } from './callback-params.js'
+import { checkAuthorizationResponse } from './callback-params.js'
+import { callbackParams } from './response-params.js'
 
 const issuer = 'https://as.example.com'
 const state = 'state-123'

@@ -1,13 +1,6 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import { AuthorizationError } from '../errors.js'
 
-/** Reads authorization response parameters from a callback URL (query, or fragment if empty). */
-export function callbackParams(callbackUrl: string | URL): URLSearchParams {
-  const url = new URL(callbackUrl)
-  if (url.search.length > 1) return new URLSearchParams(url.search)
-  return new URLSearchParams(url.hash.slice(1))
-}
-
 /**
  * Checks an authorization response in the order MCP 2026-07-28 requires (SEP-2468):
  * 1. RFC 9207 `iss`, as an exact string against the issuer recorded for this flow: advertised

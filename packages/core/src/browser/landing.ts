@@ -1,5 +1,5 @@
 import type { McpAuth } from '../auth.js'
-import { callbackParams } from '../authorize/callback-params.js'
+import { callbackParams } from '../authorize/response-params.js'
 
 type Completion = Awaited<ReturnType<McpAuth['completeRedirect']>>
 

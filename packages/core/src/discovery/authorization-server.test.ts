@@ -5,9 +5,9 @@ import {
   authorizationServerMetadataUrls,
   discoverAuthorizationServer,
   discoverLegacyAuthorizationServer,
-  issuerHints,
   validateAuthorizationServerMetadata,
 } from './authorization-server.js'
+import { issuerHints } from './issuer-hints.js'
 
 const server = useMockServer()
 

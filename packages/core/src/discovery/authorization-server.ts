@@ -4,6 +4,7 @@ import { type FetchLike, getJson, isStringArray } from '../http/fetch-json.js'
 import type { RequestStep } from '../http/transport-error.js'
 import { assertSecureUrl } from '../http/urls.js'
 import { type CandidateResult, firstInPriorityOrder } from './candidates.js'
+import type { IssuerHints } from './issuer-hints.js'
 
 export type { AuthorizationServer }
 
@@ -87,20 +88,6 @@ export function validateAuthorizationServerMetadata(
   }
   return body as unknown as AuthorizationServer
 }
-
-/**
- * What one `createMcpAuth()` instance remembers about authorization servers, per issuer: the
- * metadata URL that answered last (tried alone first next time, so a known issuer costs one
- * request instead of one per candidate) and the discovery in flight (servers probed at once
- * that share an issuer share its requests). Only public metadata locations live here.
- */
-export interface IssuerHints {
-  readonly urls: Map<string, string>
-  readonly pending: Map<string, Promise<AuthorizationServer>>
-}
-
-/** An empty {@link IssuerHints}; one per auth instance. */
-export const issuerHints = (): IssuerHints => ({ urls: new Map(), pending: new Map() })
 
 /**
  * Discovers and validates AS metadata for `issuer`. Without a hint, every candidate URL is

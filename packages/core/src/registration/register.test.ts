@@ -5,12 +5,8 @@ import { authenticateClient } from '../http/endpoint-request.js'
 import { RECORD_VERSION } from '../storage/records.js'
 import { useMockServer } from '../test-support/msw.js'
 import { chooseAuthMethod } from './client-auth.js'
-import {
-  manualClient,
-  metadataDocumentClient,
-  normalizeClientId,
-  registerDynamicClient,
-} from './register.js'
+import { manualClient, normalizeClientId } from './manual-client.js'
+import { metadataDocumentClient, registerDynamicClient } from './register.js'
 
 const server = useMockServer()
 const ISSUER = 'https://auth.example.com'

@@ -5,36 +5,9 @@ import type { FetchLike } from '../http/fetch-json.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
-import type { McpAuthOptions, PreRegisteredClient } from '../types.js'
+import type { McpAuthOptions } from '../types.js'
 import { chooseAuthMethod } from './client-auth.js'
-
-/** A client ID is a non-empty string with no surrounding white space. */
-export function normalizeClientId(value: unknown): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new RegistrationError('invalid_client_id', 'A client ID must be a non-empty string')
-  }
-  return value.trim()
-}
-
-/** Credentials given by the app or typed by the user, bound to one issuer. */
-export function manualClient(
-  as: oauth.AuthorizationServer,
-  redirectUri: string,
-  client: PreRegisteredClient,
-  kind: 'pre-registered' | 'manual',
-): ClientRecord {
-  const clientId = normalizeClientId(client.clientId)
-  const secret = client.clientSecret?.trim() ? client.clientSecret : undefined
-  return {
-    v: RECORD_VERSION,
-    issuer: as.issuer,
-    redirectUri,
-    clientId,
-    ...(secret ? { clientSecret: secret } : {}),
-    tokenEndpointAuthMethod: chooseAuthMethod(as, !!secret, client.tokenEndpointAuthMethod),
-    kind,
-  }
-}
+import { normalizeClientId } from './manual-client.js'
 
 /**
  * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document; MCP

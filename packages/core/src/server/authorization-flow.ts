@@ -1,14 +1,14 @@
-import { callbackParams, checkAuthorizationResponse } from '../authorize/callback-params.js'
+import { checkAuthorizationResponse } from '../authorize/callback-params.js'
 import { type AuthorizationRequest, createAuthorizationRequest } from '../authorize/request.js'
+import { callbackParams } from '../authorize/response-params.js'
 import { selectScopes } from '../authorize/scopes.js'
-import { AuthorizationError, McpAuthError } from '../errors.js'
+import { AuthorizationError } from '../errors.js'
 import { type ClientRecord, keys, RECORD_VERSION, type TokenRecord } from '../storage/records.js'
-import { exchangeAuthorizationCode } from '../tokens/token-endpoint.js'
-import type { AuthorizeOptions, McpServerStatus, PopupState } from '../types.js'
+import { exchangeAuthorizationCode } from '../tokens/code-exchange.js'
+import type { AuthorizeOptions, PopupState } from '../types.js'
 import type { ClientIdentity } from './client-identity.js'
 import { type AuthContext, type DriverSession, traced } from './context.js'
 import type { Discovery } from './discovery-cache.js'
-import { asMcpAuthError } from './snapshot.js'
 
 /** A prepared authorization request, its pending record already stored. */
 export interface PreparedAuthorization {
@@ -169,21 +169,4 @@ export async function navigate(
     throw new AuthorizationError('cancelled', 'The authorization was cancelled')
   }
   return callbackUrl
-}
-
-/** Why a flow failed, as a typed error: anything thrown after an abort is a cancellation. */
-export function flowFailure(error: unknown, signal: AbortSignal): McpAuthError {
-  if (signal.aborted && !(error instanceof McpAuthError)) {
-    return new AuthorizationError('cancelled', 'The authorization was cancelled', { cause: error })
-  }
-  return asMcpAuthError(error)
-}
-
-/** The status a failed flow leaves: `cancelled` for the user's choice, else `error`. */
-export function statusAfterFailure(
-  reason: McpAuthError,
-  current: McpServerStatus,
-): McpServerStatus {
-  if (reason.code === 'access_denied' || reason.code === 'cancelled') return 'cancelled'
-  return current === 'needs-client-id' ? 'needs-client-id' : 'error'
 }

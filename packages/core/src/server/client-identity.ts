@@ -1,24 +1,17 @@
 import { McpAuthError, RegistrationError } from '../errors.js'
 import type { FetchLike } from '../http/fetch-json.js'
-import {
-  manualClient,
-  metadataDocumentClient,
-  registerDynamicClient,
-} from '../registration/register.js'
-import {
-  type ClientRecord,
-  keys,
-  RECORD_VERSION,
-  readRecord,
-  type TokenRecord,
-} from '../storage/records.js'
+import { manualClient } from '../registration/manual-client.js'
+import { metadataDocumentClient, registerDynamicClient } from '../registration/register.js'
+import { type ClientRecord, keys, RECORD_VERSION } from '../storage/records.js'
 import type { PreRegisteredClient } from '../types.js'
 import type { AuthContext } from './context.js'
 import type { Discovery } from './discovery-cache.js'
+import { isBlank, readClient } from './token-client.js'
 
 /**
  * The client identity a server's flows use with its authorization server, in the order MCP
- * authorization recommends (2025-11-25, "Client Registration Approaches").
+ * authorization recommends (2025-11-25, "Client Registration Approaches"). Part of the connect
+ * chunk; the client of stored tokens comes from `clientForTokens()`.
  */
 export class ClientIdentity {
   readonly #ctx: AuthContext
@@ -49,12 +42,7 @@ export class ClientIdentity {
   }
 
   #readStored(issuer: string): Promise<ClientRecord | undefined> {
-    return readRecord<ClientRecord>(
-      this.#ctx.storage,
-      keys.client(issuer, this.#ctx.redirectUri),
-      'client',
-      this.#onCorrupt,
-    )
+    return readClient(this.#ctx, issuer, this.#onCorrupt)
   }
 
   /**
@@ -135,27 +123,4 @@ export class ClientIdentity {
     await this.#ctx.storage.set(keys.client(client.issuer, client.redirectUri), client)
     return client
   }
-
-  /** The client to refresh or revoke `tokens` with: the one that obtained them. */
-  async forTokens(tokens: TokenRecord): Promise<ClientRecord> {
-    // Never a newer registration: its ID, secret or method would be refused (RFC 6749 §6).
-    if (tokens.client && !isBlank(tokens.client.clientId)) return tokens.client
-    const issuer = tokens.issuer!
-    const pre = this.#ctx.preRegistered[issuer]
-    if (pre && !isBlank(pre.clientId)) {
-      return manualClient(tokens.as!, this.#ctx.redirectUri, pre, 'pre-registered')
-    }
-    const stored = await this.#readStored(issuer)
-    if (stored && stored.clientId === tokens.clientId) return stored
-    return {
-      v: RECORD_VERSION,
-      issuer,
-      redirectUri: this.#ctx.redirectUri,
-      clientId: tokens.clientId!,
-      tokenEndpointAuthMethod: 'none',
-      kind: tokens.registration ?? 'dynamic',
-    }
-  }
 }
-
-const isBlank = (value: unknown) => typeof value !== 'string' || value.trim() === ''

@@ -1,4 +1,4 @@
-import type { IssuerHints } from '../discovery/authorization-server.js'
+import type { IssuerHints } from '../discovery/issuer-hints.js'
 import type { FetchLike } from '../http/fetch-json.js'
 import type { PendingRecord } from '../storage/records.js'
 import type { TokenStorage } from '../storage/types.js'

@@ -1,14 +1,8 @@
 import type { AuthorizationServer } from 'oauth4webapi'
-import {
-  discoverAuthorizationServer,
-  discoverLegacyAuthorizationServer,
-} from '../discovery/authorization-server.js'
-import {
-  discoverProtectedResource,
-  type ProtectedResourceMetadata,
-} from '../discovery/protected-resource.js'
+import type { ProtectedResourceMetadata } from '../discovery/protected-resource.js'
 import type { AuthChallenge } from '../http/www-authenticate.js'
-import { type AuthContext, traced } from './context.js'
+import { loadConnect } from './connect-access.js'
+import type { AuthContext } from './context.js'
 
 /** What discovery found for an OAuth-protected server. */
 export interface Discovery {
@@ -82,36 +76,9 @@ export class DiscoveryCache {
   }
 
   async #discover(challenge: AuthChallenge | undefined): Promise<Discovery | undefined> {
-    const ctx = this.#ctx
-    const headers = { 'mcp-protocol-version': ctx.protocolVersion }
-    const challenged = challenge?.params.resource_metadata
-    const prm = await traced(
-      ctx,
-      this.#url,
-      'prm',
-      (f) => discoverProtectedResource(f, this.#url, challenged, headers),
-      challenged,
-    )
-    let as: AuthorizationServer | undefined
-    if (prm) {
-      const previous = this.#current?.as.issuer
-      const issuer =
-        prm.authorization_servers.find((candidate) => candidate === previous) ??
-        prm.authorization_servers[0]!
-      as = await traced(
-        ctx,
-        this.#url,
-        'as',
-        (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints),
-        issuer,
-      )
-    } else {
-      as = await traced(ctx, this.#url, 'as', (f) =>
-        discoverLegacyAuthorizationServer(f, this.#url, headers, ctx.legacyEndpointFallback),
-      )
-      if (!as) return undefined
-    }
-    this.#current = { prm, as, resource: prm?.resource ?? this.#url }
-    return this.#current
+    const { runDiscovery } = await loadConnect()
+    const found = await runDiscovery(this.#ctx, this.#url, challenge, this.#current?.as.issuer)
+    if (found) this.#current = found
+    return found
   }
 }

@@ -1,11 +1,6 @@
 import { appOrigin, checkReturnTo } from '../authorize/return-to.js'
 import { probeServer } from '../discovery/probe.js'
-import {
-  AuthorizationError,
-  ConfigurationError,
-  McpAuthError,
-  RegistrationError,
-} from '../errors.js'
+import { AuthorizationError, ConfigurationError, McpAuthError } from '../errors.js'
 import type { ClientRecord, PendingRecord, TokenRecord } from '../storage/records.js'
 import type {
   AuthorizeOptions,
@@ -13,20 +8,17 @@ import type {
   McpServerStatus,
   PreRegisteredClient,
 } from '../types.js'
-import {
-  exchangeCallback,
-  flowFailure,
-  navigate,
-  prepareAuthorization,
-  statusAfterFailure,
-} from './authorization-flow.js'
-import { ClientIdentity } from './client-identity.js'
+import type { ClientIdentity } from './client-identity.js'
+import { loadConnect } from './connect-access.js'
 import { type AuthContext, type DriverSession, traced } from './context.js'
 import { DiscoveryCache } from './discovery-cache.js'
+import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost, StepUp } from './resource-fetch.js'
 import { revokeTokens } from './revocation.js'
+import type { AuthorizationHost } from './run-authorization.js'
 import { asMcpAuthError, nextSnapshot, type Patch, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
+import { clientForTokens } from './token-client.js'
 import { isSuperseded, superseded, TokenSession } from './token-session.js'
 
 /**
@@ -40,10 +32,12 @@ export class McpServerHandle {
   readonly #ctx: AuthContext
   readonly #store: SnapshotStore<McpServerSnapshot>
   readonly #discovery: DiscoveryCache
-  readonly #clients: ClientIdentity
+  /** Created with the connect chunk, the first time a client identity is needed. */
+  #clients: ClientIdentity | undefined
   readonly #session: TokenSession
   readonly #stepUp = new StepUp()
   readonly #resource: ResourceFetchHost
+  readonly #host: AuthorizationHost
   #flow: AbortController | undefined
   /** Counts probes and authorizations, so that only the newest sets the status. */
   #latest = 0
@@ -58,19 +52,23 @@ export class McpServerHandle {
       storage: ctx.storage.kind,
     })
     this.#discovery = new DiscoveryCache(ctx, url)
-    this.#clients = new ClientIdentity(
-      ctx,
-      (key) => this.reportCorrupt(key),
-      (error) => this.#update(this.getSnapshot().status, { error }),
-    )
     this.#session = new TokenSession(ctx, url, {
       update: (status, patch) => this.#update(status, patch),
       fail: (error, status) => this.#fail(error, status),
-      clientFor: (tokens) => this.#clients.forTokens(tokens),
+      clientFor: (tokens) => clientForTokens(ctx, tokens, (key) => this.reportCorrupt(key)),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
       clientChanged: () => void this.#clientChangedElsewhere(),
     })
+    this.#host = {
+      ctx,
+      url,
+      discovery: this.#discovery,
+      session: this.#session,
+      identity: () => this.#identity(),
+      status: () => this.getSnapshot().status,
+      update: (status, patch) => this.#update(status, patch),
+    }
     this.#resource = {
       ctx,
       url,
@@ -81,6 +79,16 @@ export class McpServerHandle {
       error: () => this.getSnapshot().error,
       update: (status, patch) => this.#update(status, patch),
     }
+  }
+
+  async #identity(): Promise<ClientIdentity> {
+    const { ClientIdentity } = await loadConnect()
+    this.#clients ??= new ClientIdentity(
+      this.#ctx,
+      (key) => this.reportCorrupt(key),
+      (error) => this.#update(this.getSnapshot().status, { error }),
+    )
+    return this.#clients
   }
 
   /** Listens to snapshot changes; calls `listener` at once (Svelte store contract). */
@@ -121,7 +129,9 @@ export class McpServerHandle {
   async #clientChangedElsewhere(): Promise<void> {
     const discovery = this.#discovery.current
     if (this.getSnapshot().status !== 'needs-client-id' || !discovery) return
-    const client = await this.#clients.resolve(discovery, false).catch(() => undefined)
+    const client = await this.#identity()
+      .then((clients) => clients.resolve(discovery, false))
+      .catch(() => undefined)
     if (client && this.getSnapshot().status === 'needs-client-id') {
       this.#update('needs-authorization', { registration: client.kind, error: undefined })
     }
@@ -158,6 +168,8 @@ export class McpServerHandle {
   async #probe(): Promise<[McpServerStatus, Patch?]> {
     await this.#session.load()
     if (this.#session.tokens) return ['authorized']
+    // Discovery follows: its chunk loads while the probe is under way.
+    loadConnect().catch(() => {})
     const result = await traced(this.#ctx, this.url, 'probe', (f) =>
       probeServer(f, this.url, this.#ctx.protocolVersion),
     )
@@ -167,7 +179,7 @@ export class McpServerHandle {
     const discovery = await this.#discovery.discover(challenge, true)
     if (!discovery) return ['needs-token']
     // `needs-authorization` when a client identity is at hand, else `needs-client-id`.
-    const client = await this.#clients.resolve(discovery, false)
+    const client = await (await this.#identity()).resolve(discovery, false)
     if (!client) return ['needs-client-id']
     return ['needs-authorization', { registration: client.kind }]
   }
@@ -176,28 +188,12 @@ export class McpServerHandle {
    * Supplies a client ID (and optional secret) for the discovered authorization server when it
    * offers no registration (`needs-client-id`). An empty or blank ID is refused.
    */
-  submitClientId = async (credentials: PreRegisteredClient): Promise<McpServerSnapshot> => {
-    const discovery = this.#discovery.current ?? (await this.#discovery.discover(undefined, false))
-    if (!discovery) {
-      throw new ConfigurationError('invalid_configuration', 'This server does not use OAuth')
-    }
-    await this.#clients.submit(discovery, credentials)
-    this.#session.announceClient()
-    return this.#update('needs-authorization', { registration: 'manual', error: undefined })
-  }
+  submitClientId = async (credentials: PreRegisteredClient): Promise<McpServerSnapshot> =>
+    (await loadConnect()).submitClientId(this.#host, credentials)
 
   /** Stores a static bearer token for a token-only server (`needs-token`). */
-  submitToken = async (token: string): Promise<McpServerSnapshot> => {
-    if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token.trim())) {
-      throw new ConfigurationError(
-        'invalid_configuration',
-        'A token must be a non-empty string without spaces',
-      )
-    }
-    const generation = await this.#session.generation()
-    if (!(await this.#session.saveStatic(generation, token.trim()))) throw superseded()
-    return this.#update('authorized', { error: undefined })
-  }
+  submitToken = async (token: string): Promise<McpServerSnapshot> =>
+    (await loadConnect()).submitToken(this.#host, token)
 
   /**
    * Runs the authorization code flow with PKCE (OAuth 2.1 §4.1) through the driver. In a browser
@@ -236,49 +232,25 @@ export class McpServerHandle {
     const stepUp = this.getSnapshot().status === 'needs-step-up' ? this.#stepUp.pending : undefined
     let flowClient: ClientRecord | undefined
     try {
-      const generation = await this.#session.generation()
-      const discovery = await this.#discovery.discover(undefined, false)
-      if (!discovery) {
-        throw new ConfigurationError(
-          'invalid_configuration',
-          'This server publishes no OAuth metadata; it needs a static token',
-        )
-      }
-      const prepared = await prepareAuthorization({
-        ctx: this.#ctx,
-        server: this.url,
-        discovery,
-        clients: this.#clients,
+      const { runAuthorization } = await loadConnect()
+      const { callbackUrl, state } = await runAuthorization(
+        this.#host,
         options,
-        challengeScope: this.#discovery.challengeScope,
-        generation,
-        stepUp: stepUp && { scopes: stepUp.scopes, granted: this.#session.tokens?.scopes ?? [] },
-      })
-      if (!prepared) {
-        this.#update('needs-client-id')
-        throw (
-          this.#clients.problem ??
-          new RegistrationError(
-            'client_id_required',
-            'This authorization server offers no registration: a client ID is needed',
-          )
-        )
-      }
-      const { client, request } = prepared
-      flowClient = client
-      this.#update('authorizing', { registration: client.kind, error: undefined })
-      const callbackUrl = await navigate(this.#ctx, session, request, flow.signal, (popup) => {
-        if (this.#flow === flow && this.getSnapshot().status === 'authorizing') {
-          this.#update('authorizing', { popup })
-        }
-      })
-      return await this.completeCallback(callbackUrl, request.pending.state)
+        session,
+        flow.signal,
+        stepUp,
+        (client) => {
+          flowClient = client
+        },
+        () => this.#flow === flow,
+      )
+      return await this.completeCallback(callbackUrl, state)
     } catch (error) {
       // A newer authorize() aborted this one, or a later disconnect() won: they own the snapshot.
       if (this.#flow !== flow || isSuperseded(error)) throw error
       const reason = flowFailure(error, flow.signal)
       if (flowClient && reason.details?.error === 'invalid_scope') {
-        await this.#clients.scopeRefused(flowClient)
+        await this.#clients?.scopeRefused(flowClient)
       }
       const status = statusAfterFailure(reason, this.getSnapshot().status)
       return this.#fail(reason, status)
@@ -298,6 +270,7 @@ export class McpServerHandle {
     callbackUrl: string,
     expectedState?: string,
   ): Promise<McpServerSnapshot> => {
+    const { exchangeCallback } = await loadConnect()
     const { record, client, generation } = await exchangeCallback(
       this.#ctx,
       callbackUrl,
@@ -351,7 +324,10 @@ export class McpServerHandle {
     this.#stepUp.pending = undefined
     this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
-    const client = tokens.as && tokens.issuer ? await this.#clients.forTokens(tokens) : undefined
+    const client =
+      tokens.as && tokens.issuer
+        ? await clientForTokens(this.#ctx, tokens, (key) => this.reportCorrupt(key))
+        : undefined
     const revocation = await revokeTokens(this.#ctx, this.url, tokens, client)
     // An authorization started meanwhile owns the snapshot; the report is only for this one.
     if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()

@@ -3,7 +3,8 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
 import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
 import { useMockServer } from '../test-support/msw.js'
-import { exchangeAuthorizationCode, refreshAccessToken, revokeToken } from './token-endpoint.js'
+import { exchangeAuthorizationCode } from './code-exchange.js'
+import { refreshAccessToken, revokeToken } from './token-endpoint.js'
 
 const server = useMockServer()
 const ISSUER = 'https://auth.example.com'

@@ -42,7 +42,7 @@ function toIssued(
 }
 
 /** What every token request needs: where it goes and who asks. */
-interface GrantInput {
+export interface GrantInput {
   fetch: FetchLike
   as: AuthorizationServer
   client: ClientRecord
@@ -62,7 +62,7 @@ const withProofs = (
  * Sends a token request (OAuth 2.1 §3.2.2) and reads its response; transport failures become
  * transient `network_error`s (or `cors_blocked` in a browser).
  */
-async function tokenGrant(
+export async function tokenGrant(
   input: GrantInput,
   grantType: string,
   params: Record<string, string>,
@@ -90,33 +90,6 @@ async function tokenGrant(
   const body: TokenResponse = await processTokenResponse(response, !!proofs)
   const tokenType = proofs ? proofs.tokenType(body.token_type) : 'Bearer'
   return toIssued(body, requestedScopes, previousRefreshToken, (input.now ?? Date.now)(), tokenType)
-}
-
-/**
- * Exchanges an authorization code (OAuth 2.1 §4.1.3) with the PKCE verifier, the registered
- * client authentication, and the same `resource` as the authorization request (RFC 8707 §2.2).
- */
-export function exchangeAuthorizationCode(
-  input: GrantInput & {
-    /** Callback parameters already checked by `checkAuthorizationResponse` (iss, state, error). */
-    params: URLSearchParams
-    redirectUri: string
-    codeVerifier: string
-    resource: string
-    requestedScopes: readonly string[]
-  },
-): Promise<IssuedTokens> {
-  return tokenGrant(
-    input,
-    'authorization_code',
-    {
-      code: input.params.get('code') ?? '',
-      redirect_uri: input.redirectUri,
-      code_verifier: input.codeVerifier,
-      resource: input.resource,
-    },
-    input.requestedScopes,
-  )
 }
 
 /**
