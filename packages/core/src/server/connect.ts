@@ -7,7 +7,7 @@
  */
 export { exchangeCallback } from './authorization-flow.js'
 export { ClientIdentity } from './client-identity.js'
-export { submitClientId, submitToken } from './credentials.js'
+export { clientArrived, submitClientId, submitToken } from './credentials.js'
 export { finishRedirect } from './finish-redirect.js'
 export { runAuthorization } from './run-authorization.js'
 export { runDiscovery } from './run-discovery.js'

@@ -38,3 +38,19 @@ export async function submitToken(
   if (!(await host.session.saveStatic(generation, token.trim()))) throw superseded()
   return host.update('authorized', { error: undefined })
 }
+
+/**
+ * Another tab stored a client ID: a server still waiting for one (`needs-client-id`) becomes
+ * `needs-authorization` when its discovered authorization server now has a client identity.
+ */
+export async function clientArrived(host: AuthorizationHost): Promise<void> {
+  const discovery = host.discovery.current
+  if (host.status() !== 'needs-client-id' || !discovery) return
+  const client = await host
+    .identity()
+    .then((clients) => clients.resolve(discovery, false))
+    .catch(() => undefined)
+  if (client && host.status() === 'needs-client-id') {
+    host.update('needs-authorization', { registration: client.kind, error: undefined })
+  }
+}

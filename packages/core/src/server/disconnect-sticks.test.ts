@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
-import { REDIRECT, setupWorld } from '../test-support/harness.js'
+import { mcpCall, REDIRECT, setupWorld } from '../test-support/harness.js'
 import { useMockServer } from '../test-support/msw.js'
 import { createWorld } from '../test-support/world.js'
 
@@ -30,6 +30,24 @@ describe('a disconnect sticks', () => {
     const reloaded = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     expect((await reloaded.server(handle.url).probe()).status).toBe('needs-authorization')
     void auth
+  })
+
+  test('a call whose refresh was overtaken by disconnect() leaves the status disconnected', async () => {
+    const w = createWorld({ accessTokenTtl: 0 })
+    const { handle } = setupWorld(mock, w)
+    await handle.authorize()
+    w.options.tokenDelay = 100
+    // The call needs a refresh; the user disconnects while it is at the token endpoint.
+    const seen: string[] = []
+    handle.subscribe((s) => seen.push(s.status))
+    const calling = mcpCall(handle)
+    await until(() => w.grants('refresh_token').length === 1)
+    await handle.disconnect()
+    const response = await calling
+    // The call was refused (its token revoked, or none left to send); the user's choice stands.
+    expect(response.status).toBe(401)
+    expect(seen.slice(seen.indexOf('disconnected'))).not.toContain('needs-authorization')
+    expect(handle.getSnapshot().status).toBe('disconnected')
   })
 
   test('an authorization whose exchange ends after a later disconnect() loses, and its tokens are revoked', async () => {

@@ -53,12 +53,20 @@ export class McpServerHandle {
     })
     this.#discovery = new DiscoveryCache(ctx, url)
     this.#session = new TokenSession(ctx, url, {
-      update: (status, patch) => this.#update(status, patch),
+      update: (status, patch) => this.#updateInUse(status, patch),
       fail: (error, status) => this.#fail(error, status),
       clientFor: (tokens) => clientForTokens(ctx, tokens, (key) => this.reportCorrupt(key)),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
-      clientChanged: () => void this.#clientChangedElsewhere(),
+      // Another tab stored a client ID: a server waiting for one may now be authorized.
+      clientChanged: () => {
+        if (this.getSnapshot().status === 'needs-client-id') {
+          loadConnect().then(
+            ({ clientArrived }) => clientArrived(this.#host),
+            () => {},
+          )
+        }
+      },
     })
     this.#host = {
       ctx,
@@ -77,7 +85,7 @@ export class McpServerHandle {
       stepUp: this.#stepUp,
       status: () => this.getSnapshot().status,
       error: () => this.getSnapshot().error,
-      update: (status, patch) => this.#update(status, patch),
+      update: (status, patch) => this.#updateInUse(status, patch),
     }
   }
 
@@ -112,6 +120,17 @@ export class McpServerHandle {
     return next
   }
 
+  /**
+   * A status change from using the tokens (a refresh, `server.fetch`). A disconnect sticks: a
+   * call or refresh still under way when the user disconnected finds no tokens, and that is
+   * what the user asked for, not news: the status stays `disconnected`.
+   */
+  #updateInUse(status: McpServerStatus, patch?: Patch): McpServerSnapshot {
+    const lost = status === 'needs-authorization' && !this.#session.tokens
+    if (lost && this.getSnapshot().status === 'disconnected') return this.getSnapshot()
+    return this.#update(status, patch)
+  }
+
   #fail(error: unknown, status: McpServerStatus = 'error'): never {
     const err = asMcpAuthError(error)
     this.#update(err.transient && this.#session.tokens ? 'authorized' : status, { error: err })
@@ -123,18 +142,6 @@ export class McpServerHandle {
     const next = statusAfterOutsideChange(this.getSnapshot(), tokens)
     if (next === 'disconnected') this.#stepUp.pending = undefined
     if (next) this.#update(next, next === 'disconnected' ? { error: undefined, scopes: [] } : {})
-  }
-
-  /** Another tab stored a client ID: a server waiting for one may now be authorized. */
-  async #clientChangedElsewhere(): Promise<void> {
-    const discovery = this.#discovery.current
-    if (this.getSnapshot().status !== 'needs-client-id' || !discovery) return
-    const client = await this.#identity()
-      .then((clients) => clients.resolve(discovery, false))
-      .catch(() => undefined)
-    if (client && this.getSnapshot().status === 'needs-client-id') {
-      this.#update('needs-authorization', { registration: client.kind, error: undefined })
-    }
   }
 
   /** @internal Called by the auth instance when a stored record is unreadable. */
