@@ -29,7 +29,12 @@ export default {
   incrementalFile: 'scripts/mutation-incremental.json',
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
-  clearTextReporter: { allowColor: false, logTests: false, reportMutants: false, reportScoreTable: true },
+  clearTextReporter: {
+    allowColor: false,
+    logTests: false,
+    reportMutants: false,
+    reportScoreTable: true,
+  },
   // The pass mark is applied by scripts/mutation-check.mjs (overall and per file).
   thresholds: { high: 90, low: 85, break: null },
   concurrency: 2,

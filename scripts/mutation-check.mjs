@@ -27,7 +27,11 @@ baseline.files ??= {}
 const score = (mutants) => {
   const valid = mutants.filter((m) => !INVALID.has(m.status))
   const detected = valid.filter((m) => DETECTED.has(m.status)).length
-  return { valid: valid.length, detected, score: valid.length ? (100 * detected) / valid.length : 100 }
+  return {
+    valid: valid.length,
+    detected,
+    score: valid.length ? (100 * detected) / valid.length : 100,
+  }
 }
 const round = (value) => Math.floor(value * 100) / 100
 
@@ -48,7 +52,8 @@ console.log(`${'file'.padEnd(52)} ${'mutants'.padStart(7)} ${'score'.padStart(7)
 for (const row of rows) {
   const held = baseline.files[row.file]
   const mark = status(row.score, TARGET.file, held)
-  if (mark === 'BELOW') failures.push(`${row.file}: ${round(row.score)}% < ${need(TARGET.file, held)}%`)
+  if (mark === 'BELOW')
+    failures.push(`${row.file}: ${round(row.score)}% < ${need(TARGET.file, held)}%`)
   console.log(
     `${row.file.padEnd(52)} ${String(row.valid).padStart(7)} ${round(row.score).toFixed(2).padStart(6)}%  ${held ?? '-'} ${mark}`,
   )
