@@ -209,17 +209,18 @@ describe('authorization in Chromium', () => {
       expect(stack.stats().grants.authorization_code).toBe(codeGrants + 1)
       expect(callbackUrl).toContain('code=')
 
-      // The same callback URL again, in a new tab: nothing is waiting for it.
+      // The same callback URL again, in a new tab: nothing is waiting for it. The page first
+      // waits a second for a window to claim the response, then says so.
       const replay = await context.newPage()
       await replay.goto(callbackUrl)
       await expect
-        .poll(() => replay.textContent('#message'))
+        .poll(() => replay.textContent('#message'), { timeout: 10_000 })
         .toBe('No sign-in is waiting for this response.')
       // A callback with a state no flow issued.
       const wrong = await context.newPage()
       await wrong.goto(`${testPage.origin}/callback.html?code=abc&state=not-a-flow`)
       await expect
-        .poll(() => wrong.textContent('#message'))
+        .poll(() => wrong.textContent('#message'), { timeout: 10_000 })
         .toBe('No sign-in is waiting for this response.')
       expect(stack.stats().grants.authorization_code).toBe(codeGrants + 1)
       expect(await status(app)).toBe('authorized')
