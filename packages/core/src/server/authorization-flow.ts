@@ -89,6 +89,7 @@ export async function exchangeCallback(
   resourceName: string | undefined,
 ): Promise<ExchangedCallback> {
   const params = callbackParams(callbackUrl)
+  // Stryker disable next-line StringLiteral: no flow is stored under a made-up state either
   const state = expectedState ?? params.get('state') ?? ''
   const pending = await ctx.takePending(state)
   if (!pending) {

@@ -11,6 +11,7 @@ export async function submitClientId(
   host: AuthorizationHost,
   credentials: PreRegisteredClient,
 ): Promise<McpServerSnapshot> {
+  // Stryker disable next-line BooleanLiteral: only called without a current discovery, so fresh is moot
   const discovery = host.discovery.current ?? (await host.discovery.discover(undefined, false))
   if (!discovery) {
     throw new ConfigurationError('invalid_configuration', 'This server does not use OAuth')

@@ -42,6 +42,7 @@ export class DiscoveryCache {
    */
   refused(challenge: AuthChallenge | undefined): void {
     if (challenge?.params.scope) this.challengeScope = challenge.params.scope
+    // Stryker disable next-line StringLiteral: discovery reads only the challenge's parameters
     this.#stale = challenge ?? { scheme: 'bearer', params: {} }
   }
 

@@ -26,7 +26,7 @@ export async function finishRedirect(
     pending.returnTo === undefined
       ? undefined
       : (sameOriginUrl(pending.returnTo, current.origin) ?? `${current.origin}/`)
-  if (typeof history !== 'undefined' && typeof location !== 'undefined' && pageUrl) {
+  if (typeof history !== 'undefined' && pageUrl) {
     history.replaceState(history.state, '', returnTo ?? `${current.origin}${current.pathname}`)
   }
   await server.completeCallback(current.href, state)
