@@ -19,6 +19,68 @@ describe('redactUrl', () => {
     )
   })
 
+  test('every secret-bearing parameter, by its exact name, in any case', () => {
+    const secret = [
+      'code',
+      'state',
+      'code_verifier',
+      'code_challenge',
+      'access_token',
+      'refresh_token',
+      'id_token',
+      'token',
+      'client_secret',
+      'assertion',
+      'client_assertion',
+      'password',
+      'api_key',
+      'apikey',
+      'key',
+      'dpop',
+      'DPoP',
+      'Client_Secret',
+    ]
+    for (const name of secret) {
+      expect(redactUrl(`https://x.example/p?${name}=s3cr3t`), name).toBe(
+        `https://x.example/p?${name}=…`,
+      )
+    }
+    // Names that only contain or start with a secret one are kept.
+    const kept = [
+      'passcode',
+      'qrcode',
+      'statement',
+      'codename',
+      'token_type',
+      'keyword',
+      'monkey',
+      'client_assertion_type',
+      'my_access_token',
+      'client_id',
+      'scope',
+    ]
+    for (const name of kept) {
+      expect(redactUrl(`https://x.example/p?${name}=v`), name).toBe(`https://x.example/p?${name}=v`)
+    }
+  })
+
+  test('every value of a repeated parameter; a URL without secrets is unchanged', () => {
+    expect(redactUrl('https://x.example/p?code=a&code=b&x=1')).toBe(
+      'https://x.example/p?code=…&x=1',
+    )
+    expect(redactUrl('https://x.example/p?x=1&y=%20')).toBe('https://x.example/p?x=1&y=%20')
+  })
+
+  test('URLs inside a text, http and https, without the punctuation that ends a sentence', () => {
+    expect(
+      redactText(
+        'tried http://127.0.0.1:4000/cb?code=abc and (https://as.example/t?token=t). Then "https://x.example/?state=s"!',
+      ),
+    ).toBe(
+      'tried http://127.0.0.1:4000/cb?code=… and (https://as.example/t?token=…). Then "https://x.example/?state=…"!',
+    )
+  })
+
   test('anything that is not a URL comes back as it is', () => {
     expect(redactUrl('/relative?code=1')).toBe('/relative?code=1')
     expect(redactText('see https://x.example/cb?code=abc, then retry')).toBe(
@@ -46,6 +108,46 @@ describe('eventError', () => {
       details: { status: 503, url: 'https://as.example/cb?state=…' },
     })
     expect(JSON.stringify(event)).not.toContain('secret')
+  })
+
+  test('details keep numbers, booleans and lists of strings (redacted); nothing else', () => {
+    const error = new McpAuthError('authorization_server_not_found', 'No metadata', {
+      details: {
+        status: 0,
+        count: 2,
+        dpop: false,
+        retried: true,
+        tried: ['https://as.example/a?code=x', 'https://as.example/b'],
+        empty: [],
+        mixed: ['a', 1],
+        numbers: [1, 2],
+        nothing: null,
+        missing: undefined,
+        cause: new Error('hidden'),
+      },
+    })
+    const event = eventError(error)
+    expect(event).toStrictEqual({
+      code: 'authorization_server_not_found',
+      message: 'No metadata',
+      transient: false,
+      details: {
+        status: 0,
+        count: 2,
+        dpop: false,
+        retried: true,
+        tried: ['https://as.example/a?code=…', 'https://as.example/b'],
+        empty: [],
+      },
+    })
+  })
+
+  test('an error whose details are all dropped has no details', () => {
+    const event = eventError(
+      new McpAuthError('server_error', 'boom', { details: { body: { access_token: 'x' } } }),
+    )
+    expect(event).toStrictEqual({ code: 'server_error', message: 'boom', transient: true })
+    expect('details' in event).toBe(false)
   })
 
   test('what fetch throws is a network error; anything else an unexpected response', () => {

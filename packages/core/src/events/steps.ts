@@ -98,6 +98,7 @@ export function stepEvents(
     case 'prm':
     case 'as': {
       const prm = step === 'prm' ? (value as ProtectedResourceMetadata | undefined) : undefined
+      // Stryker disable next-line ConditionalExpression: in the prm step the value is read as PRM first, so `as` is never used
       const as = step === 'as' ? (value as AuthorizationServer | undefined) : undefined
       // No `input`: the well-known URLs (PRM), or the 2025-03-26 fallback (AS).
       const fallback = typeof input !== 'string'

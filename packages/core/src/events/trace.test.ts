@@ -89,6 +89,44 @@ describe('the trace in words', () => {
     expect(formatTrace([])).toBe('mcp-oauth trace, 0 events from 1970-01-01T00:00:00.000Z')
   })
 
+  test('a step of one request gets no request lines: its own line says it all', () => {
+    const one: McpAuthEvent = {
+      type: 'token',
+      seq: 1,
+      server,
+      at: 2_000,
+      ms: 9,
+      url: 'https://as.example/token',
+      httpStatus: 200,
+      requests: [
+        { method: 'POST', url: 'https://as.example/token', status: 200, at: 2_000, ms: 9 },
+      ],
+    }
+    expect(formatTrace([one]).split('\n')).toEqual([
+      'mcp-oauth trace, 1 events from 1970-01-01T00:00:02.000Z',
+      '  +0.000s  mcp.example.com/mcp  Token: POST https://as.example/token → 200 (9 ms)',
+    ])
+  })
+
+  test('a request that got no response says why', () => {
+    const failed: McpAuthEvent = {
+      type: 'resource-metadata',
+      seq: 1,
+      server,
+      at: 0,
+      ms: 3,
+      fallback: true,
+      requests: [
+        { method: 'GET', url: 'https://mcp.example.com/a', failure: 'network', at: 0, ms: 1 },
+        { method: 'GET', url: 'https://mcp.example.com/b', failure: 'aborted', at: 0, ms: 2 },
+      ],
+    }
+    expect(formatTrace([failed]).split('\n').slice(2)).toEqual([
+      '           GET https://mcp.example.com/a → network (1 ms)',
+      '           GET https://mcp.example.com/b → aborted (2 ms)',
+    ])
+  })
+
   test('serializeTrace: a versioned JSON document that reads back as the events', () => {
     expect(JSON.parse(serializeTrace(events))).toEqual({
       format: 'mcp-oauth-trace',
