@@ -479,3 +479,163 @@ describe('the key behind the proofs', () => {
     expect(await binding.hasKey()).toBe(false)
   })
 })
+
+describe('errors a binding raises', () => {
+  test('dpop_key_lost names the server, with issuer and resource in its details', async () => {
+    const binding = setup().binding(ISSUER, RESOURCE)
+    for (const attempt of [
+      binding.assertKey(),
+      binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch),
+    ]) {
+      const error = await attempt.catch((e: unknown) => e)
+      expect(error).toMatchObject({
+        name: 'TokenError',
+        code: 'dpop_key_lost',
+        message: `The DPoP key the tokens for ${RESOURCE} are bound to is gone: authorize again`,
+      })
+      expect((error as { details: unknown }).details).toEqual({
+        issuer: ISSUER,
+        resource: RESOURCE,
+      })
+    }
+  })
+
+  test('assertKey resolves while the key exists', async () => {
+    const binding = await keyed(setup())
+    await expect(binding.assertKey()).resolves.toBeUndefined()
+  })
+
+  test('a URL outside the resource: the message names the URL and the resource', async () => {
+    const binding = await keyed(setup())
+    await expect(
+      binding.resourceFetch(mcpRequest('https://mcp.example.com/other'), ACCESS_TOKEN, fetch),
+    ).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      code: 'invalid_configuration',
+      message: `https://mcp.example.com/other is outside ${RESOURCE}`,
+    })
+  })
+
+  test('plain HTTP: the message names the scheme and the origin', async () => {
+    const binding = await keyed(setup(), ISSUER, 'http://mcp.example.com/mcp')
+    await expect(
+      binding.resourceFetch(mcpRequest('http://mcp.example.com/mcp'), ACCESS_TOKEN, fetch),
+    ).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      code: 'insecure_url',
+      message: 'Refusing to send a token over http: to http://mcp.example.com',
+    })
+  })
+})
+
+describe('answers that are retried are released', () => {
+  test('the body of a resource nonce challenge is cancelled before the retry', async () => {
+    const answers: Response[] = []
+    const fetchFn = (async (request: Request) => {
+      const nonce = (await readProof(request.headers.get('dpop'))).payload.nonce
+      const response =
+        nonce === 'rs-1'
+          ? Response.json({ ok: true })
+          : new Response('{"error":"use_dpop_nonce"}', {
+              status: 401,
+              headers: {
+                'WWW-Authenticate': 'DPoP error="use_dpop_nonce"',
+                'DPoP-Nonce': 'rs-1',
+              },
+            })
+      answers.push(response)
+      return response
+    }) as typeof fetch
+    const binding = await keyed(setup())
+    const response = await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetchFn)
+    expect(answers).toHaveLength(2)
+    expect(answers[0]?.bodyUsed).toBe(true)
+    expect(response).toBe(answers[1])
+    expect(await response.json()).toEqual({ ok: true })
+  })
+
+  test('the body of a token endpoint nonce challenge is cancelled before the retry', async () => {
+    const answers: Response[] = []
+    const binding = setup().binding(ISSUER, RESOURCE)
+    const response = await binding.tokenRequest(TOKEN_ENDPOINT, async ({ dpop }) => {
+      const nonce = (await readProof(dpop)).payload.nonce
+      const answer =
+        nonce === 'as-1'
+          ? Response.json({ access_token: 'at', token_type: 'DPoP' })
+          : Response.json(
+              { error: 'use_dpop_nonce' },
+              { status: 400, headers: { 'DPoP-Nonce': 'as-1' } },
+            )
+      answers.push(answer)
+      return answer
+    })
+    expect(answers).toHaveLength(2)
+    expect(answers[0]?.bodyUsed).toBe(true)
+    expect(response).toBe(answers[1])
+    expect(response.bodyUsed).toBe(false)
+  })
+
+  test('a request without a body (GET) is sent and answered as usual', async () => {
+    const seen: Request[] = []
+    const fetchFn = (async (request: Request) => {
+      seen.push(request)
+      return Response.json({ ok: true })
+    }) as typeof fetch
+    const binding = await keyed(setup())
+    const response = await binding.resourceFetch(new Request(RESOURCE), ACCESS_TOKEN, fetchFn)
+    expect(response.status).toBe(200)
+    expect(seen).toHaveLength(1)
+    expect(seen[0]?.method).toBe('GET')
+    expect(seen[0]?.redirect).toBe('manual')
+    const proof = await readProof(seen[0]!.headers.get('dpop'))
+    expect(proof.payload).toMatchObject({ htm: 'GET', htu: RESOURCE })
+  })
+})
+
+describe('the key a binding keeps in memory', () => {
+  test('persistence of a new binding creates its key: storage, or memory when the storage cannot keep it', async () => {
+    const storage = memoryStorage()
+    expect(await createDpop({ storage }).binding(ISSUER, RESOURCE).persistence()).toBe('storage')
+    expect(await storage.keys('dpop-key:')).toHaveLength(1)
+    const json = new Map<string, string>()
+    const jsonStorage = {
+      kind: 'custom' as const,
+      get: async (key: string) => (json.has(key) ? JSON.parse(json.get(key)!) : undefined),
+      set: async (key: string, value: unknown) => {
+        json.set(key, JSON.stringify(value))
+      },
+      delete: async (key: string) => {
+        json.delete(key)
+      },
+      keys: async (prefix: string) => [...json.keys()].filter((k) => k.startsWith(prefix)),
+    }
+    expect(await createDpop({ storage: jsonStorage }).binding(ISSUER, RESOURCE).persistence()).toBe(
+      'memory',
+    )
+  })
+
+  test('a failed lookup does not make the binding forget a key loaded meanwhile', async () => {
+    const seen = resourceServer()
+    const storage = memoryStorage()
+    const binding = createDpop({ storage }).binding(ISSUER, RESOURCE)
+    const signed: string[] = []
+    const send = async ({ dpop }: { dpop: string }) => {
+      signed.push(dpop)
+      return new Response(null)
+    }
+    // A refresh that finds no key, while an authorization creates one.
+    const refresh = binding.tokenRequest(TOKEN_ENDPOINT, send, false)
+    const authorization = binding.tokenRequest(TOKEN_ENDPOINT, send, true)
+    await expect(refresh).rejects.toMatchObject({ code: 'dpop_key_lost' })
+    await authorization
+    expect(signed).toHaveLength(1)
+    // The stored copy goes (another tab's disconnect): this page still signs with its key.
+    await storage.delete(`dpop-key:${ISSUER} ${RESOURCE}`)
+    const response = await binding.resourceFetch(mcpRequest(), ACCESS_TOKEN, fetch)
+    expect(response.status).toBe(200)
+    expect(seen).toHaveLength(1)
+    const resourceKey = (await readProof(seen[0]!.dpop)).header.jwk
+    const tokenKey = (await readProof(signed[0]!)).header.jwk
+    expect(resourceKey).toEqual(tokenKey)
+  })
+})

@@ -49,6 +49,7 @@ export async function isTokenEndpointNonceChallenge(response: Response): Promise
   if (response.status !== 400 || !response.headers.get('dpop-nonce')) return false
   try {
     const body: unknown = await response.clone().json()
+    // Stryker disable next-line OptionalChaining: a null body then throws, which the catch turns into the same false
     return (body as { error?: unknown } | null)?.error === 'use_dpop_nonce'
   } catch {
     return false

@@ -67,3 +67,68 @@ describe('checkTokenType (RFC 9449 §5)', () => {
     )
   })
 })
+
+describe('policy errors: messages and details', () => {
+  test("'required' with a server listing other algorithms names the server and what it lists", () => {
+    expect(() => usesDpop('required', as(['RS256', 'PS256']))).toThrow(
+      `${ISSUER} does not accept ES256 DPoP proofs (dpop_signing_alg_values_supported: RS256, PS256)`,
+    )
+  })
+
+  test("'required' with a server listing an empty array says it lists none", () => {
+    let thrown: unknown
+    try {
+      usesDpop('required', as([]))
+    } catch (error) {
+      thrown = error
+    }
+    expect(thrown).toMatchObject({
+      name: 'DiscoveryError',
+      code: 'dpop_unsupported',
+      message: `${ISSUER} does not accept ES256 DPoP proofs (dpop_signing_alg_values_supported: none)`,
+      details: { issuer: ISSUER, algorithms: [] },
+    })
+  })
+
+  const caught = (fn: () => unknown) => {
+    try {
+      fn()
+    } catch (error) {
+      return error as { name: string; code: string; message: string; details: unknown }
+    }
+    throw new Error('expected a throw')
+  }
+
+  test('a DPoP token without a proof: token_request_failed, naming token_type', () => {
+    const error = caught(() => checkTokenType('off', false, 'DPoP'))
+    expect(error).toMatchObject({
+      name: 'TokenError',
+      code: 'token_request_failed',
+      message: 'The token endpoint issued a DPoP token to a request without a DPoP proof',
+    })
+    expect(error.details).toEqual({ attribute: 'token_type' })
+  })
+
+  test("a bearer answer to a proof in 'required' mode: the response is discarded, naming token_type", () => {
+    const error = caught(() => checkTokenType('required', true, 'BEARER'))
+    expect(error).toMatchObject({
+      name: 'TokenError',
+      code: 'dpop_unsupported',
+      message:
+        'The token endpoint answered a DPoP request with a bearer token; the response is discarded',
+    })
+    expect(error.details).toEqual({ attribute: 'token_type' })
+    // Without a proof, 'required' mode still accepts a bearer token (nothing was asked for).
+    expect(checkTokenType('required', false, 'Bearer')).toBe('Bearer')
+  })
+
+  test('an unknown token_type: token_request_failed, naming token_type', () => {
+    const error = caught(() => checkTokenType('auto', false, 'mac'))
+    expect(error).toMatchObject({
+      name: 'TokenError',
+      code: 'token_request_failed',
+      message: 'The token response has an invalid "token_type"',
+    })
+    expect(error.details).toEqual({ attribute: 'token_type' })
+  })
+})

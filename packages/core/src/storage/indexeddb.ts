@@ -53,5 +53,5 @@ export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
 
 /** IndexedDB in browsers, memory elsewhere (Node, workers without IndexedDB). */
 export function defaultStorage(): TokenStorage {
-  return typeof indexedDB === 'undefined' ? memoryStorage() : indexedDbStorage()
+  return indexedDbStorage()
 }
