@@ -37,3 +37,22 @@ describe('operationKey: what a step-up attempt is counted against', () => {
     expect(await request.text()).toBe('{"method":"ping"}')
   })
 })
+
+describe('operationKey: what is not an MCP call', () => {
+  test('a body sent with another method than POST is not read', async () => {
+    const put = new Request('https://mcp.example.com/mcp', {
+      method: 'PUT',
+      body: JSON.stringify({ method: 'tools/call', params: { name: 'admin' } }),
+    })
+    expect(await operationKey(put)).toBe('PUT https://mcp.example.com/mcp')
+  })
+
+  test('a JSON-RPC method or tool name that is not a string is left out', async () => {
+    expect(await operationKey(post(JSON.stringify({ method: 5, params: { name: 7 } })))).toBe(
+      'POST https://mcp.example.com/mcp',
+    )
+    expect(
+      await operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: null } }))),
+    ).toBe('POST https://mcp.example.com/mcp tools/call')
+  })
+})

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest'
-import { setupWorld } from '../test-support/harness.js'
+import { createMcpAuth } from '../auth.js'
+import { keys, type TokenRecord } from '../storage/records.js'
+import { REDIRECT, setupWorld } from '../test-support/harness.js'
 import { useMockServer } from '../test-support/msw.js'
 import { createWorld, type WorldOptions } from '../test-support/world.js'
 
@@ -65,7 +67,7 @@ describe('disconnect says what the authorization server did (RFC 7009)', () => {
     await handle.probe()
     await handle.submitToken('s3cret')
     const snapshot = await handle.disconnect()
-    expect(snapshot.revocation).toEqual({ accessToken: 'unsupported' })
+    expect(snapshot.revocation).toStrictEqual({ accessToken: 'unsupported' })
   })
 
   test('the next authorization clears the report', async () => {
@@ -75,5 +77,43 @@ describe('disconnect says what the authorization server did (RFC 7009)', () => {
     const again = await handle.authorize()
     expect(again.status).toBe('authorized')
     expect(again.revocation).toBeUndefined()
+  })
+
+  test('stored tokens whose client is unknown are not revoked: both unsupported, the expiry said', async () => {
+    const w = createWorld()
+    const { handle, storage } = setupWorld(mock, w)
+    await handle.authorize()
+    const key = keys.tokens(handle.url)
+    const record = (await storage.get(key)) as TokenRecord
+    const { issuer: _issuer, ...withoutIssuer } = record
+    await storage.set(key, withoutIssuer)
+    const other = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
+    const revocations = w.hits('/revoke').length
+    const snapshot = await other.server(handle.url).disconnect()
+    expect(snapshot.revocation).toStrictEqual({
+      accessToken: 'unsupported',
+      refreshToken: 'unsupported',
+      accessTokenExpiresAt: record.expiresAt,
+    })
+    expect(w.hits('/revoke')).toHaveLength(revocations)
+    expect(await storage.get(key)).toBeUndefined()
+  })
+
+  test('a refresh token without an authorization server to revoke it at is unsupported', async () => {
+    const w = createWorld()
+    const { handle, storage } = setupWorld(mock, w)
+    await storage.set(keys.tokens(handle.url), {
+      v: 1,
+      resource: handle.url,
+      accessToken: 'at-x',
+      refreshToken: 'rt-x',
+      scopes: [],
+    } satisfies TokenRecord)
+    const snapshot = await handle.disconnect()
+    expect(snapshot.revocation).toStrictEqual({
+      accessToken: 'unsupported',
+      refreshToken: 'unsupported',
+    })
+    expect(w.hits('/revoke')).toHaveLength(0)
   })
 })

@@ -1,6 +1,6 @@
 import { appOrigin, checkReturnTo } from '../authorize/return-to.js'
 import { probeServer } from '../discovery/probe.js'
-import { AuthorizationError, ConfigurationError, McpAuthError } from '../errors.js'
+import { AuthorizationError, McpAuthError } from '../errors.js'
 import type { ClientRecord, PendingRecord, TokenRecord } from '../storage/records.js'
 import type {
   AuthorizeOptions,
@@ -140,6 +140,7 @@ export class McpServerHandle {
   /** Another tab or instance stored or removed this server's tokens. */
   #changedElsewhere(tokens: TokenRecord | undefined): void {
     const next = statusAfterOutsideChange(this.getSnapshot(), tokens)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the pending step-up is read only in needs-step-up, which only a new refusal sets, replacing it
     if (next === 'disconnected') this.#stepUp.pending = undefined
     if (next) this.#update(next, next === 'disconnected' ? { error: undefined, scopes: [] } : {})
   }
@@ -257,6 +258,7 @@ export class McpServerHandle {
       if (this.#flow !== flow || isSuperseded(error)) throw error
       const reason = flowFailure(error, flow.signal)
       if (flowClient && reason.details?.error === 'invalid_scope') {
+        // Stryker disable next-line OptionalChaining: a flow client comes from the client identity, which is then created
         await this.#clients?.scopeRefused(flowClient)
       }
       const status = statusAfterFailure(reason, this.getSnapshot().status)

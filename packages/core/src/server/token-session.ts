@@ -242,6 +242,7 @@ export class TokenSession {
       tokens &&
       this.#ctx.dpop(undefined, tokens.tokenType)?.then(
         (dpop) => dpop.usable(tokens),
+        // Stryker disable next-line ArrowFunction: only `false` drops the tokens; undefined keeps them as true does
         () => true,
       )
     return (await usable) === false ? undefined : tokens
@@ -303,6 +304,7 @@ export class TokenSession {
    */
   #listen(): void {
     if (this.#listening) return
+    // Stryker disable next-line BooleanLiteral: load() runs once, so this is only ever called once
     this.#listening = true
     if (typeof BroadcastChannel === 'undefined') {
       const page = (globalThis as { document?: Document }).document

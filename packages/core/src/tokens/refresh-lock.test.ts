@@ -72,4 +72,33 @@ describe('withCrossTabLock', () => {
     await Promise.all([first, second])
     expect(order).toEqual(['first starts', 'other name', 'first ends', 'second'])
   })
+
+  test('without the Locks API, a task queued while the second one runs still waits for it', async () => {
+    vi.stubGlobal('navigator', {})
+    const firstGate = deferred()
+    const secondGate = deferred()
+    const secondStarted = deferred()
+    const order: string[] = []
+    const first = withCrossTabLock('chain', async () => {
+      order.push('first')
+      await firstGate.promise
+    })
+    const second = withCrossTabLock('chain', async () => {
+      order.push('second starts')
+      secondStarted.resolve()
+      await secondGate.promise
+      order.push('second ends')
+    })
+    firstGate.resolve()
+    await first
+    await secondStarted.promise
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    const third = withCrossTabLock('chain', async () => {
+      order.push('third')
+    })
+    await new Promise((resolve) => setTimeout(resolve, 0))
+    secondGate.resolve()
+    await Promise.all([second, third])
+    expect(order).toEqual(['first', 'second starts', 'second ends', 'third'])
+  })
 })
