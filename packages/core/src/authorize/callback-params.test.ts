@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { AuthorizationError } from '../errors.js'
 import { checkAuthorizationResponse } from './callback-params.js'
 import { callbackParams } from './response-params.js'
 
@@ -87,5 +88,81 @@ describe('checkAuthorizationResponse: RFC 9207 iss first, then state, then error
 
   test('callbackParams reads the fragment when the query is empty', () => {
     expect(callbackParams('https://app.example/cb#code=x&state=y').get('code')).toBe('x')
+  })
+})
+
+describe('authorization response errors', () => {
+  test('several iss values', () => {
+    const error = failure(() => check(`code=a&state=${state}&iss=${issuer}&iss=${issuer}`, true))
+    expect(error).toBeInstanceOf(AuthorizationError)
+    expect(error.message).toBe('The authorization response has several "iss" values')
+  })
+
+  test('iss missing although advertised names the expected issuer', () => {
+    const error = failure(() => check(`code=a&state=${state}`, true))
+    expect(error.message).toBe(
+      'The authorization server advertises RFC 9207 but its response has no "iss"',
+    )
+    expect(error.details).toEqual({ expected: issuer })
+  })
+
+  test('another issuer names both', () => {
+    const error = failure(() => check(`code=a&state=${state}&iss=https://evil.example`, false))
+    expect(error.message).toBe(
+      'The authorization response comes from a different issuer than the one this flow started with',
+    )
+    expect(error.details).toEqual({ expected: issuer, actual: 'https://evil.example' })
+  })
+
+  test('a state mismatch', () => {
+    expect(failure(() => check('code=a&state=other', false)).message).toBe(
+      'The authorization response state does not match this flow',
+    )
+  })
+
+  test('access_denied: the request was denied, with the description in details', () => {
+    const error = failure(() =>
+      check(`error=access_denied&error_description=Nope&state=${state}`, false),
+    )
+    expect(error).toMatchObject({
+      code: 'access_denied',
+      message: 'The authorization request was denied',
+    })
+    expect(error.details).toEqual({ error: 'access_denied', description: 'Nope' })
+  })
+
+  test('another error is quoted, and details have no description when none came', () => {
+    const error = failure(() => check(`error=temporarily_unavailable&state=${state}`, false))
+    expect(error).toMatchObject({
+      code: 'authorization_failed',
+      message: 'The authorization server answered "temporarily_unavailable"',
+    })
+    expect(error.details).toEqual({ error: 'temporarily_unavailable' })
+  })
+
+  test('an empty error_description is left out', () => {
+    const error = failure(() =>
+      check(`error=invalid_scope&error_description=&state=${state}`, false),
+    )
+    expect(error.details).toEqual({ error: 'invalid_scope' })
+  })
+
+  test('several codes are refused', () => {
+    const error = failure(() => check(`code=a&code=b&state=${state}`, false))
+    expect(error).toMatchObject({
+      code: 'authorization_failed',
+      message: 'The authorization response has no code',
+    })
+  })
+})
+
+describe('callbackParams', () => {
+  test('the query wins over the fragment', () => {
+    expect(callbackParams('https://app.example/cb?code=q#code=f').get('code')).toBe('q')
+  })
+
+  test('an empty query falls back to the fragment', () => {
+    expect(callbackParams('https://app.example/cb?#code=f').get('code')).toBe('f')
+    expect(callbackParams(new URL('https://app.example/cb#state=s')).get('state')).toBe('s')
   })
 })

@@ -119,3 +119,19 @@ describe('createAuthorizationRequest', () => {
     expect(url.startsWith('http://localhost:9000/auth?')).toBe(true)
   })
 })
+
+describe('createAuthorizationRequest: limits', () => {
+  test('a pending flow waits ten minutes for its callback', async () => {
+    expect(PENDING_TTL_MS).toBe(600_000)
+    expect((await build({ now: 0 })).pending.expiresAt).toBe(600_000)
+  })
+
+  test('an insecure authorization endpoint is refused by name', async () => {
+    await expect(
+      build({ as: as({ authorization_endpoint: 'javascript:alert(1)' }) }),
+    ).rejects.toMatchObject({
+      code: 'insecure_url',
+      message: expect.stringMatching(/^authorization_endpoint must use https/),
+    })
+  })
+})

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
+import { ConfigurationError } from '../errors.js'
 import { memoryStorage } from '../storage/memory.js'
 import { REDIRECT, setupWorld } from '../test-support/harness.js'
 import { useMockServer } from '../test-support/msw.js'
 import { createWorld } from '../test-support/world.js'
+import { appOrigin, checkReturnTo, sameOriginUrl } from './return-to.js'
 
 const mock = useMockServer()
 afterEach(() => vi.unstubAllGlobals())
@@ -68,5 +70,76 @@ describe('return URLs stay on the app origin', () => {
     const done = await after.completeRedirect(callbackUrl)
     expect(done?.server.getSnapshot().status).toBe('authorized')
     expect(done?.returnTo).toBe('https://app.example/')
+  })
+})
+
+describe('appOrigin', () => {
+  const redirect = 'https://cb.example/callback'
+
+  test('outside a browser it is the redirect URI origin', () => {
+    expect(appOrigin(redirect)).toBe('https://cb.example')
+  })
+
+  test("in a page it is the page's origin", () => {
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    expect(appOrigin(redirect)).toBe('https://app.example')
+  })
+
+  test('a page with an opaque origin falls back to the redirect URI origin', () => {
+    vi.stubGlobal('location', { origin: 'null' })
+    expect(appOrigin(redirect)).toBe('https://cb.example')
+  })
+
+  test('a page without an origin falls back to the redirect URI origin', () => {
+    vi.stubGlobal('location', { origin: '' })
+    expect(appOrigin(redirect)).toBe('https://cb.example')
+  })
+})
+
+describe('sameOriginUrl', () => {
+  const origin = 'https://app.example'
+
+  test('a path or a same-origin URL becomes absolute', () => {
+    expect(sameOriginUrl('/chat?x=1', origin)).toBe('https://app.example/chat?x=1')
+    expect(sameOriginUrl('https://app.example/a', origin)).toBe('https://app.example/a')
+  })
+
+  test.each([
+    ['a number', 42],
+    ['undefined', undefined],
+    ['an empty string', ''],
+    ['blanks', '   '],
+    ['an unparsable URL', 'http://[::1'],
+    ['another origin', 'https://evil.example/'],
+  ])('%s is not a return URL', (_name, value) => {
+    expect(sameOriginUrl(value, origin)).toBeUndefined()
+  })
+})
+
+describe('checkReturnTo', () => {
+  const origin = 'https://app.example'
+
+  test('no returnTo is fine', () => {
+    expect(checkReturnTo(undefined, origin)).toBeUndefined()
+  })
+
+  test('a path is made absolute', () => {
+    expect(checkReturnTo('/x', origin)).toBe('https://app.example/x')
+  })
+
+  test('another origin is refused with a message quoting the value', () => {
+    let error: unknown
+    try {
+      checkReturnTo('https://evil.example/p', origin)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error).toMatchObject({
+      code: 'invalid_return_to',
+      message:
+        'returnTo must be a path or a URL on https://app.example, got "https://evil.example/p"',
+      details: { attribute: 'returnTo', expected: origin },
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { HttpResponse, http } from 'msw'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { defaultFetch } from '../http/transport-error.js'
 import { deferred, recordingFetch, useMockServer } from '../test-support/msw.js'
 import {
   authorizationServerMetadataUrls,
@@ -371,6 +372,143 @@ describe('discoverLegacyAuthorizationServer (MCP 2025-03-26)', () => {
       authorization_endpoint: 'https://mcp.example.com/authorize',
       token_endpoint: 'https://mcp.example.com/token',
       registration_endpoint: 'https://mcp.example.com/register',
+    })
+  })
+})
+
+describe('authorization server metadata errors name what is wrong', () => {
+  const url = ROOT_URLS[0]!
+  const failure = (body: Record<string, unknown>) => {
+    try {
+      validateAuthorizationServerMetadata(body, ROOT, url)
+    } catch (error) {
+      return error as { name: string; code: string; message: string; details: unknown }
+    }
+    throw new Error('accepted')
+  }
+
+  test('another issuer', () => {
+    const error = failure(metadata('https://evil.example'))
+    expect(error.name).toBe('DiscoveryError')
+    expect(error.message).toBe(
+      `Metadata at ${url} names issuer "https://evil.example", expected "${ROOT}"`,
+    )
+    expect(error.details).toEqual({
+      expected: ROOT,
+      actual: 'https://evil.example',
+      attribute: 'issuer',
+      url,
+    })
+  })
+
+  test('no S256', () => {
+    const error = failure(metadata(ROOT, { code_challenge_methods_supported: ['plain'] }))
+    expect(error.message).toBe(
+      `${ROOT} does not advertise PKCE S256 in code_challenge_methods_supported`,
+    )
+    expect(error.details).toEqual({
+      actual: ['plain'],
+      attribute: 'code_challenge_methods_supported',
+      url,
+    })
+  })
+
+  test('a missing endpoint', () => {
+    const error = failure(metadata(ROOT, { token_endpoint: undefined }))
+    expect(error.message).toBe(`token_endpoint is missing in ${url}`)
+    expect(error.details).toEqual({ attribute: 'token_endpoint', url })
+  })
+
+  test('a list that is not of strings', () => {
+    const error = failure(metadata(ROOT, { scopes_supported: ['a', 1] }))
+    expect(error.message).toBe(`scopes_supported must be an array of strings in ${url}`)
+    expect(error.details).toEqual({ attribute: 'scopes_supported', url })
+  })
+
+  test('an insecure endpoint is named', () => {
+    expect(
+      failure(metadata(ROOT, { revocation_endpoint: 'http://auth.example.com/r' })).message,
+    ).toMatch(/^revocation_endpoint must use https/)
+  })
+})
+
+describe('discoverAuthorizationServer: issuer, hints and misses', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  test('an insecure issuer is named issuer and nothing is requested', async () => {
+    const recorder = recordingFetch()
+    await expect(
+      discoverAuthorizationServer(recorder.fetch, 'http://auth.example.com'),
+    ).rejects.toThrow(/^issuer must use https/)
+    expect(recorder.urls).toEqual([])
+  })
+
+  test('no document anywhere: the message names the issuer', async () => {
+    serve({})
+    await expect(discoverAuthorizationServer(fetch, TENANT)).rejects.toMatchObject({
+      name: 'DiscoveryError',
+      message: `No authorization server metadata found for ${TENANT}`,
+      details: { tried: TENANT_URLS },
+    })
+  })
+
+  test("a hint that is not one of the issuer's metadata URLs is never requested", async () => {
+    serve({ [TENANT_URLS[0]!]: () => HttpResponse.json(metadata(TENANT)) })
+    const hints = issuerHints()
+    hints.urls.set(TENANT, 'https://elsewhere.example/metadata')
+    const recorder = recordingFetch()
+    await discoverAuthorizationServer(recorder.fetch, TENANT, {}, hints)
+    expect(recorder.urls).toEqual(TENANT_URLS)
+  })
+
+  test('a metadata request blocked by CORS in a browser names its step', async () => {
+    vi.stubGlobal('document', {})
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    vi.stubGlobal('fetch', async (_input: unknown, init: RequestInit = {}) => {
+      if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+      return Object.defineProperty(new Response(null), 'type', { value: 'opaque' })
+    })
+    await expect(discoverAuthorizationServer(defaultFetch, ROOT)).rejects.toMatchObject({
+      code: 'cors_blocked',
+      details: { url: ROOT_URLS[0], step: 'authorization server metadata' },
+    })
+  })
+})
+
+describe('discoverLegacyAuthorizationServer: issuer spelling and defaults', () => {
+  const SERVER = 'https://mcp.example.com/v1/mcp'
+  const METADATA = 'https://mcp.example.com/.well-known/oauth-authorization-server'
+
+  test('an issuer with a trailing slash is accepted as published', async () => {
+    serve({ [METADATA]: () => HttpResponse.json(metadata('https://mcp.example.com/')) })
+    const as = await discoverLegacyAuthorizationServer(fetch, SERVER, {}, false)
+    expect(as?.issuer).toBe('https://mcp.example.com/')
+  })
+
+  test('an issuer without one is accepted too', async () => {
+    serve({ [METADATA]: () => HttpResponse.json(metadata('https://mcp.example.com')) })
+    const as = await discoverLegacyAuthorizationServer(fetch, SERVER, {}, false)
+    expect(as?.issuer).toBe('https://mcp.example.com')
+  })
+
+  test('another issuer is still a mismatch', async () => {
+    serve({ [METADATA]: () => HttpResponse.json(metadata('https://mcp.example.com/v1')) })
+    await expect(discoverLegacyAuthorizationServer(fetch, SERVER, {}, false)).rejects.toMatchObject(
+      {
+        code: 'issuer_mismatch',
+        details: { expected: 'https://mcp.example.com' },
+      },
+    )
+  })
+
+  test('the default endpoints advertise S256 only', async () => {
+    serve({})
+    expect(await discoverLegacyAuthorizationServer(fetch, SERVER, {}, true)).toEqual({
+      issuer: 'https://mcp.example.com',
+      authorization_endpoint: 'https://mcp.example.com/authorize',
+      token_endpoint: 'https://mcp.example.com/token',
+      registration_endpoint: 'https://mcp.example.com/register',
+      code_challenge_methods_supported: ['S256'],
     })
   })
 })

@@ -1,6 +1,7 @@
 import { HttpResponse, http } from 'msw'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { McpAuthError } from '../errors.js'
+import { defaultFetch } from '../http/transport-error.js'
 import { useMockServer } from '../test-support/msw.js'
 import { probeServer } from './probe.js'
 
@@ -105,5 +106,72 @@ describe('probeServer', () => {
     const error = await probe().catch((e: unknown) => e)
     expect(error).toMatchObject({ code: 'network_error', transient: true })
     expect((error as Error).cause).toBeInstanceOf(Error)
+  })
+})
+
+describe('probeServer: the request and the answers that stop the flow', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  test('a POST of exactly one JSON-RPC ping, with the abort signal passed on', async () => {
+    const calls: RequestInit[] = []
+    const fetchFn = (async (_input: unknown, init: RequestInit = {}) => {
+      calls.push(init)
+      return new Response(null, { status: 200 })
+    }) as typeof fetch
+    const signal = new AbortController().signal
+    expect(await probeServer(fetchFn, URL_, '2025-11-25', signal)).toEqual({
+      kind: 'open',
+      status: 200,
+    })
+    expect(calls).toHaveLength(1)
+    expect(calls[0]).toEqual({
+      method: 'POST',
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        'mcp-protocol-version': '2025-11-25',
+      },
+      body: '{"jsonrpc":"2.0","id":"mcp-oauth-probe","method":"ping"}',
+      signal,
+    })
+  })
+
+  test('without a signal none is passed', async () => {
+    const calls: RequestInit[] = []
+    const fetchFn = (async (_input: unknown, init: RequestInit = {}) => {
+      calls.push(init)
+      return new Response(null, { status: 202 })
+    }) as typeof fetch
+    expect(await probeServer(fetchFn, URL_, '2025-11-25')).toEqual({ kind: 'open', status: 202 })
+    expect(calls[0]).not.toHaveProperty('signal')
+  })
+
+  test.each([404, 410])('HTTP %i: no MCP server there, quoting URL and status', async (status) => {
+    server.use(http.post(URL_, () => new HttpResponse(null, { status })))
+    const error = await probe().catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(McpAuthError)
+    expect(error).toMatchObject({
+      code: 'unexpected_response',
+      message: `No MCP server at ${URL_} (HTTP ${status})`,
+      details: { status },
+    })
+  })
+
+  test('HTTP 405 is an open server (the transport let the request in)', async () => {
+    server.use(http.post(URL_, () => new HttpResponse(null, { status: 405 })))
+    expect(await probe()).toEqual({ kind: 'open', status: 405 })
+  })
+
+  test('a probe blocked by CORS in a browser names the MCP step', async () => {
+    vi.stubGlobal('document', {})
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    vi.stubGlobal('fetch', async (_input: unknown, init: RequestInit = {}) => {
+      if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+      return Object.defineProperty(new Response(null), 'type', { value: 'opaque' })
+    })
+    await expect(probeServer(defaultFetch, URL_, '2025-11-25')).rejects.toMatchObject({
+      code: 'cors_blocked',
+      details: { url: URL_, step: 'MCP' },
+    })
   })
 })

@@ -1,5 +1,6 @@
 import { HttpResponse, http } from 'msw'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { defaultFetch } from '../http/transport-error.js'
 import { deferred, recordingFetch, useMockServer } from '../test-support/msw.js'
 import {
   discoverProtectedResource,
@@ -250,5 +251,109 @@ describe('validateProtectedResourceMetadata (RFC 9728 §2, §3.3)', () => {
   test('a non-string resource_name is ignored, a string one kept', () => {
     expect(validate(prm({ resource_name: 7 }))).not.toHaveProperty('resource_name')
     expect(validate(prm({ resource_name: 'Files' })).resource_name).toBe('Files')
+  })
+})
+
+describe('protected resource metadata errors name what is wrong', () => {
+  const validate = (body: Record<string, unknown>) =>
+    validateProtectedResourceMetadata(body, PATH_URL, SERVER)
+
+  test('a challenged URL without a document: the message and details quote it', async () => {
+    const missing = 'https://mcp.example.com/missing'
+    serve({})
+    const error = await discoverProtectedResource(fetch, SERVER, missing).catch((e) => e)
+    expect(error).toMatchObject({
+      name: 'DiscoveryError',
+      code: 'resource_metadata_not_found',
+      details: { url: missing },
+    })
+    expect(error.message).toBe(
+      `The resource_metadata URL from the challenge has no metadata: ${missing}`,
+    )
+  })
+
+  test('an insecure challenged URL is named resource_metadata', async () => {
+    const error = await discoverProtectedResource(
+      fetch,
+      SERVER,
+      'http://meta.example.com/prm',
+    ).catch((e) => e)
+    expect(error.message).toMatch(/^resource_metadata must use https/)
+    expect(error.details).toEqual({ attribute: 'resource_metadata', actual: 'http:' })
+  })
+
+  test('HTTP 500 exactly is a server_error quoting the URL and status', async () => {
+    serve({ [PATH_URL]: () => new HttpResponse(null, { status: 500 }) })
+    const error = await discoverProtectedResource(fetch, SERVER, undefined).catch((e) => e)
+    expect(error).toMatchObject({ code: 'server_error', details: { status: 500 } })
+    expect(error.message).toBe(`${PATH_URL} answered HTTP 500`)
+  })
+
+  test('HTTP 499 is a miss: the root document is used', async () => {
+    serve({
+      [PATH_URL]: () => new HttpResponse(null, { status: 499 }),
+      [ROOT_URL]: () => HttpResponse.json(prm()),
+    })
+    expect((await discoverProtectedResource(fetch, SERVER, undefined))?.url).toBe(ROOT_URL)
+  })
+
+  test('a missing resource', () => {
+    expect(() => validate(prm({ resource: undefined }))).toThrow(
+      expect.objectContaining({
+        message: `"resource" is missing in ${PATH_URL}`,
+        details: { url: PATH_URL, attribute: 'resource' },
+      }),
+    )
+  })
+
+  test('a resource that does not identify the server', () => {
+    const other = 'https://other.example.com/mcp'
+    expect(() => validate(prm({ resource: other }))).toThrow(
+      expect.objectContaining({
+        message: `Protected resource metadata names "${other}", which does not identify ${SERVER}`,
+        details: { expected: SERVER, actual: other, attribute: 'resource' },
+      }),
+    )
+  })
+
+  test('bad authorization_servers', () => {
+    expect(() => validate(prm({ authorization_servers: [] }))).toThrow(
+      expect.objectContaining({
+        message: `"authorization_servers" must be a non-empty array of strings in ${PATH_URL}`,
+        details: { url: PATH_URL, attribute: 'authorization_servers' },
+      }),
+    )
+  })
+
+  test('authorization_servers with one string among others is refused', () => {
+    expect(() => validate(prm({ authorization_servers: ['https://auth.example.com', 3] }))).toThrow(
+      expect.objectContaining({ details: { url: PATH_URL, attribute: 'authorization_servers' } }),
+    )
+  })
+
+  test('bad scopes_supported', () => {
+    expect(() => validate(prm({ scopes_supported: 'read' }))).toThrow(
+      expect.objectContaining({
+        message: `"scopes_supported" must be an array of strings in ${PATH_URL}`,
+        details: { url: PATH_URL, attribute: 'scopes_supported' },
+      }),
+    )
+  })
+})
+
+describe('protected resource metadata in a browser', () => {
+  afterEach(() => vi.unstubAllGlobals())
+
+  test('a metadata request blocked by CORS names the resource metadata step', async () => {
+    vi.stubGlobal('document', {})
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    vi.stubGlobal('fetch', async (_input: unknown, init: RequestInit = {}) => {
+      if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+      return Object.defineProperty(new Response(null), 'type', { value: 'opaque' })
+    })
+    await expect(discoverProtectedResource(defaultFetch, SERVER, undefined)).rejects.toMatchObject({
+      code: 'cors_blocked',
+      details: { url: PATH_URL, step: 'resource metadata' },
+    })
   })
 })

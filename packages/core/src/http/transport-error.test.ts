@@ -79,4 +79,19 @@ describe('transportError', () => {
     expect(error.code).toBe('network_error')
     expect(probe).not.toHaveBeenCalled()
   })
+
+  it('outside a browser the CORS check is not even loaded', async () => {
+    const loaded = vi.fn()
+    vi.doMock('./cors-diagnosis.js', () => {
+      loaded()
+      return { corsBlocked: async () => undefined }
+    })
+    try {
+      const error = await transportError(defaultFetch, url, 'token', new TypeError('fetch failed'))
+      expect(error.code).toBe('network_error')
+      expect(loaded).not.toHaveBeenCalled()
+    } finally {
+      vi.doUnmock('./cors-diagnosis.js')
+    }
+  })
 })

@@ -3,6 +3,7 @@ import { ConfigurationError } from '../errors.js'
 import {
   assertSecureUrl,
   canonicalResourceUri,
+  isInsecureLoopback,
   isLoopbackHost,
   isWithinResource,
   resourceIdentifiesServer,
@@ -95,5 +96,104 @@ describe('isWithinResource: where a bearer token may go', () => {
     expect(
       resourceIdentifiesServer('https://other.example.com/mcp', 'https://mcp.example.com/mcp'),
     ).toBe(false)
+  })
+})
+
+describe('URL errors say which URL and why', () => {
+  const caught = (fn: () => unknown) => {
+    try {
+      fn()
+    } catch (error) {
+      return error as ConfigurationError
+    }
+    throw new Error('did not throw')
+  }
+
+  test.each([
+    ['a number', 42, 'number'],
+    ['blanks', '   ', 'string'],
+    ['an empty string', '', 'string'],
+  ])('%s is missing or not a string', (_name, value, actual) => {
+    const error = caught(() => assertSecureUrl(value, 'token_endpoint'))
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error.message).toBe('token_endpoint is missing or not a string')
+    expect(error.details).toEqual({ attribute: 'token_endpoint', actual })
+  })
+
+  test('a relative URL is not absolute', () => {
+    const error = caught(() => assertSecureUrl('/token', 'token_endpoint'))
+    expect(error.code).toBe('insecure_url')
+    expect(error.message).toBe('token_endpoint is not an absolute URL: /token')
+    expect(error.details).toEqual({ attribute: 'token_endpoint', actual: '/token' })
+    expect(error.cause).toBeInstanceOf(TypeError)
+  })
+
+  test.each([
+    ['http://as.example.com/t', 'http:', 'http://as.example.com'],
+    ['ftp://localhost/t', 'ftp:', 'ftp://localhost'],
+    ['https://user:pw@as.example.com/t', 'https:', 'https://as.example.com'],
+    ['https://user@as.example.com/t', 'https:', 'https://as.example.com'],
+  ])('%s is refused, naming the scheme and host', (value, protocol, shown) => {
+    const error = caught(() => assertSecureUrl(value, 'token_endpoint'))
+    expect(error.code).toBe('insecure_url')
+    expect(error.message).toBe(
+      `token_endpoint must use https (or http on a loopback host): ${shown}`,
+    )
+    expect(error.details).toEqual({ attribute: 'token_endpoint', actual: protocol })
+  })
+
+  test('canonicalResourceUri names the MCP server URL', () => {
+    expect(() => canonicalResourceUri('http://mcp.example.com/mcp')).toThrow(
+      /^MCP server URL must use https/,
+    )
+  })
+})
+
+describe('loopback hosts (RFC 8252 §7.3)', () => {
+  test.each([
+    '127.0.0.1',
+    '127.255.255.255',
+    '127.250.249.240',
+    '127.99.9.0',
+    '127.199.100.10',
+    'localhost',
+    '[::1]',
+  ])('%s is a loopback host', (host) => {
+    expect(isLoopbackHost(host)).toBe(true)
+  })
+
+  test.each([
+    '127.0.0.256',
+    '127.0.0.260',
+    '127.0.0.25a',
+    '127.0.0.2a0',
+    '127.0.0.1a',
+    '127.0.0.1000',
+    'x127.0.0.1',
+    '127.0.0.1.evil.example',
+    '127.0.0',
+    '::1',
+  ])('%s is not', (host) => {
+    expect(isLoopbackHost(host)).toBe(false)
+  })
+
+  test('isInsecureLoopback: plain http to a loopback host only', () => {
+    expect(isInsecureLoopback('http://localhost:3000/mcp')).toBe(true)
+    expect(isInsecureLoopback(new URL('http://127.0.0.1/mcp'))).toBe(true)
+    expect(isInsecureLoopback('https://localhost/mcp')).toBe(false)
+    expect(isInsecureLoopback('http://mcp.example.com/mcp')).toBe(false)
+  })
+
+  test('a resource at the root covers every path of its origin, and only that origin', () => {
+    expect(isWithinResource('https://mcp.example.com/', 'https://mcp.example.com/')).toBe(true)
+    expect(isWithinResource('https://mcp.example.com/a/b', 'https://mcp.example.com/')).toBe(true)
+    expect(isWithinResource('https://other.example.com/', 'https://mcp.example.com/')).toBe(false)
+  })
+
+  test('a resource with a trailing slash covers what is under it', () => {
+    const resource = 'https://mcp.example.com/mcp/'
+    expect(isWithinResource('https://mcp.example.com/mcp/', resource)).toBe(true)
+    expect(isWithinResource('https://mcp.example.com/mcp/x', resource)).toBe(true)
+    expect(isWithinResource('https://mcp.example.com/mcpx', resource)).toBe(false)
   })
 })

@@ -54,7 +54,6 @@ export function canonicalResourceUri(serverUrl: string): string {
 
 /** Path prefix test on segment boundaries: `/mcp` covers `/mcp` and `/mcp/x`, not `/mcpx`. */
 function pathCovers(prefix: string, path: string): boolean {
-  if (prefix === '' || prefix === '/') return true
   const base = prefix.endsWith('/') ? prefix : `${prefix}/`
   return path === prefix || path.startsWith(base)
 }
@@ -83,6 +82,6 @@ export function resourceIdentifiesServer(resource: string, serverUrl: string): b
 
 /** Plain http to a loopback host: allowed during development, never elsewhere. */
 export function isInsecureLoopback(url: string | URL): boolean {
-  const u = typeof url === 'string' ? new URL(url) : url
+  const u = new URL(url)
   return u.protocol === 'http:' && isLoopbackHost(u.hostname)
 }

@@ -1,5 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { bearerChallenge, parseWwwAuthenticate, splitScopes } from './www-authenticate.js'
+import {
+  bearerChallenge,
+  parseWwwAuthenticate,
+  splitScopes,
+  tokenChallenge,
+} from './www-authenticate.js'
 
 describe('parseWwwAuthenticate (RFC 9110 §11.6.1)', () => {
   test('reads resource_metadata, scope and error from a Bearer challenge', () => {
@@ -144,5 +149,87 @@ describe('parseWwwAuthenticate (RFC 9110 §11.6.1)', () => {
     expect(parseWwwAuthenticate('"quoted" Bearer scope=x')).toEqual([])
     expect(parseWwwAuthenticate('@@@')).toEqual([])
     expect(bearerChallenge('Basic realm="a", ( Bearer scope=x')).toBeUndefined()
+  })
+})
+
+describe('parseWwwAuthenticate: white space, ends and malformed parts', () => {
+  test('tabs count as white space everywhere', () => {
+    expect(parseWwwAuthenticate('\tBearer\tscope\t=\t"a"\t,\terror=x')).toStrictEqual([
+      { scheme: 'bearer', params: { scope: 'a', error: 'x' } },
+    ])
+  })
+
+  test('a token68 may be followed by blanks before the comma', () => {
+    expect(parseWwwAuthenticate('Negotiate abc== , Bearer scope=x')).toStrictEqual([
+      { scheme: 'negotiate', params: {}, token68: 'abc==' },
+      { scheme: 'bearer', params: { scope: 'x' } },
+    ])
+    expect(parseWwwAuthenticate('Negotiate abc==\t, Basic realm=r')).toStrictEqual([
+      { scheme: 'negotiate', params: {}, token68: 'abc==' },
+      { scheme: 'basic', params: { realm: 'r' } },
+    ])
+  })
+
+  test('a token68 may end the header, with or without padding or trailing blanks', () => {
+    expect(parseWwwAuthenticate('Negotiate abc123==')).toStrictEqual([
+      { scheme: 'negotiate', params: {}, token68: 'abc123==' },
+    ])
+    expect(parseWwwAuthenticate('Negotiate abc123 ')).toStrictEqual([
+      { scheme: 'negotiate', params: {}, token68: 'abc123' },
+    ])
+  })
+
+  test('a scheme alone at the end has neither parameters nor a token68', () => {
+    expect(parseWwwAuthenticate('Bearer')).toStrictEqual([{ scheme: 'bearer', params: {} }])
+    expect(parseWwwAuthenticate('Basic realm="r", Bearer')).toStrictEqual([
+      { scheme: 'basic', params: { realm: 'r' } },
+      { scheme: 'bearer', params: {} },
+    ])
+  })
+
+  test('a parameter without a name stops parsing, keeping earlier challenges', () => {
+    expect(parseWwwAuthenticate('Basic realm="r", Bearer a=b, =x')).toStrictEqual([
+      { scheme: 'basic', params: { realm: 'r' } },
+      { scheme: 'bearer', params: { a: 'b' } },
+    ])
+    expect(parseWwwAuthenticate('Bearer =x')).toStrictEqual([{ scheme: 'bearer', params: {} }])
+  })
+
+  test('a parameter without a value stops parsing: neither it nor later challenges are kept', () => {
+    expect(parseWwwAuthenticate('Bearer scope="a", error=, Basic realm="r"')).toStrictEqual([
+      { scheme: 'bearer', params: { scope: 'a' } },
+    ])
+  })
+
+  test('a backslash ending an unterminated quoted string drops that parameter only', () => {
+    expect(parseWwwAuthenticate('Basic realm=r, Bearer error="e", scope="x\\')).toStrictEqual([
+      { scheme: 'basic', params: { realm: 'r' } },
+      { scheme: 'bearer', params: { error: 'e' } },
+    ])
+  })
+
+  test('a value that is not a string never throws either', () => {
+    expect(parseWwwAuthenticate({ length: 2 } as unknown as string)).toEqual([])
+  })
+})
+
+describe('tokenChallenge', () => {
+  const both = 'DPoP algs="ES256", Bearer realm="b"'
+
+  test('the scheme the request used comes first', () => {
+    expect(tokenChallenge(both, 'dpop')?.scheme).toBe('dpop')
+    expect(tokenChallenge(both, 'bearer')?.scheme).toBe('bearer')
+    expect(tokenChallenge(both)?.scheme).toBe('bearer')
+  })
+
+  test('then Bearer, then DPoP', () => {
+    expect(tokenChallenge('Bearer realm="b"', 'dpop')?.params).toEqual({ realm: 'b' })
+    expect(tokenChallenge('DPoP algs="ES256"')?.params).toEqual({ algs: 'ES256' })
+    expect(tokenChallenge('Basic realm="x", DPoP algs="ES256"', 'basic')?.scheme).toBe('basic')
+  })
+
+  test('no token scheme → undefined', () => {
+    expect(tokenChallenge('Basic realm="x"')).toBeUndefined()
+    expect(tokenChallenge(null)).toBeUndefined()
   })
 })

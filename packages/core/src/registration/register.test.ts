@@ -1,7 +1,9 @@
 import { HttpResponse, http } from 'msw'
 import type { AuthorizationServer } from 'oauth4webapi'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { McpAuthError } from '../errors.js'
 import { authenticateClient } from '../http/endpoint-request.js'
+import { defaultFetch } from '../http/transport-error.js'
 import { RECORD_VERSION } from '../storage/records.js'
 import { useMockServer } from '../test-support/msw.js'
 import { chooseAuthMethod } from './client-auth.js'
@@ -315,5 +317,166 @@ describe('client authentication at the token endpoint', () => {
         'client_secret_basic',
       ),
     ).toBe('client_secret_basic')
+  })
+})
+
+describe('registerDynamicClient: requests, answers and errors', () => {
+  afterEach(() => vi.unstubAllGlobals())
+  const register = (server = as()) =>
+    registerDynamicClient(fetch, server, REDIRECT, undefined, undefined)
+
+  test('a POST of JSON, asking for JSON, named "MCP client" by default, with a logo when given', async () => {
+    const requests: Request[] = []
+    server.use(
+      http.post(`${ISSUER}/register`, ({ request }) => {
+        requests.push(request.clone())
+        return HttpResponse.json({ client_id: 'dyn-1' }, { status: 201 })
+      }),
+    )
+    await registerDynamicClient(
+      fetch,
+      as(),
+      REDIRECT,
+      { logoUri: 'https://app.example/l.png' },
+      undefined,
+    )
+    expect(requests).toHaveLength(1)
+    expect(requests[0]!.method).toBe('POST')
+    expect(requests[0]!.headers.get('content-type')).toBe('application/json')
+    expect(requests[0]!.headers.get('accept')).toBe('application/json')
+    expect(await requests[0]!.json()).toMatchObject({
+      client_name: 'MCP client',
+      logo_uri: 'https://app.example/l.png',
+    })
+  })
+
+  test('an insecure endpoint is named registration_endpoint', async () => {
+    await expect(
+      register(as({ registration_endpoint: 'http://auth.example.com/register' })),
+    ).rejects.toThrow(/^registration_endpoint must use https/)
+  })
+
+  test.each([
+    [500, 'server_error'],
+    [499, 'registration_failed'],
+  ])('HTTP %i → %s, quoting the endpoint and status', async (status, code) => {
+    registrar(() => HttpResponse.json({ error: 'x' }, { status }))
+    const error = await register().catch((e) => e)
+    expect(error).toMatchObject({
+      name: 'RegistrationError',
+      code,
+      message: `Dynamic client registration at ${ISSUER}/register failed (HTTP ${status})`,
+      details: { status },
+    })
+  })
+
+  test.each([400, 202])('a client_id with HTTP %i is still a failure', async (status) => {
+    registrar(() => HttpResponse.json({ client_id: 'x' }, { status }))
+    await expect(register()).rejects.toMatchObject({ code: 'registration_failed' })
+  })
+
+  test('HTTP 200 with a client_id is accepted', async () => {
+    registrar(() => HttpResponse.json({ client_id: 'ok-200' }, { status: 200 }))
+    expect((await register()).clientId).toBe('ok-200')
+  })
+
+  test.each([
+    ['null', 'null'],
+    ['an array', '[{"client_id":"x"}]'],
+    ['a string', '"x"'],
+  ])('%s as body is a failure', async (_n, text) => {
+    registrar(
+      () =>
+        new HttpResponse(text, { status: 201, headers: { 'content-type': 'application/json' } }),
+    )
+    await expect(register()).rejects.toMatchObject({ code: 'registration_failed' })
+  })
+
+  test('a client_secret that is not a string is ignored', async () => {
+    registrar(() => HttpResponse.json({ client_id: 'c', client_secret: 42 }, { status: 201 }))
+    const client = await register()
+    expect(client).not.toHaveProperty('clientSecret')
+    expect(client.tokenEndpointAuthMethod).toBe('none')
+  })
+
+  test.each(['client_secret_basic', 'client_secret_post', 'none'] as const)(
+    'the registered method %s is kept even when the AS metadata suggests another',
+    async (method) => {
+      registrar(() =>
+        HttpResponse.json(
+          { client_id: 'c', client_secret: 's', token_endpoint_auth_method: method },
+          { status: 201 },
+        ),
+      )
+      const supported =
+        method === 'client_secret_post' ? ['client_secret_basic'] : ['client_secret_post']
+      const client = await register(as({ token_endpoint_auth_methods_supported: supported }))
+      expect(client.tokenEndpointAuthMethod).toBe(method)
+    },
+  )
+
+  test('an unknown registered method is replaced by one for the secret the client got', async () => {
+    registrar(() =>
+      HttpResponse.json(
+        { client_id: 'c', client_secret: 's', token_endpoint_auth_method: 'private_key_jwt' },
+        { status: 201 },
+      ),
+    )
+    expect((await register()).tokenEndpointAuthMethod).toBe('client_secret_basic')
+    registrar(() =>
+      HttpResponse.json(
+        { client_id: 'c', token_endpoint_auth_method: 'private_key_jwt' },
+        { status: 201 },
+      ),
+    )
+    expect((await register()).tokenEndpointAuthMethod).toBe('none')
+  })
+
+  test('an error of the kit thrown by the fetch is passed on as is', async () => {
+    const cancelled = new McpAuthError('cancelled', 'stop')
+    const fetchFn = (async () => {
+      throw cancelled
+    }) as typeof fetch
+    await expect(registerDynamicClient(fetchFn, as(), REDIRECT, undefined, undefined)).rejects.toBe(
+      cancelled,
+    )
+  })
+
+  test('a registration request blocked by CORS in a browser names the registration step', async () => {
+    vi.stubGlobal('document', {})
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    vi.stubGlobal('fetch', async (_input: unknown, init: RequestInit = {}) => {
+      if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+      return Object.defineProperty(new Response(null), 'type', { value: 'opaque' })
+    })
+    const error = await registerDynamicClient(
+      defaultFetch,
+      as(),
+      REDIRECT,
+      undefined,
+      undefined,
+    ).catch((e) => e)
+    expect(error).toMatchObject({
+      code: 'cors_blocked',
+      details: { url: `${ISSUER}/register`, step: 'registration' },
+    })
+  })
+})
+
+describe('client authentication choices', () => {
+  test('with a secret and only unknown methods advertised, client_secret_basic is the default', () => {
+    expect(
+      chooseAuthMethod(as({ token_endpoint_auth_methods_supported: ['private_key_jwt'] }), true),
+    ).toBe('client_secret_basic')
+    expect(
+      chooseAuthMethod(
+        as({ token_endpoint_auth_methods_supported: ['private_key_jwt', 'client_secret_post'] }),
+        true,
+      ),
+    ).toBe('client_secret_post')
+  })
+
+  test('a client ID that is not a string is refused with a message saying so', () => {
+    expect(() => normalizeClientId(3)).toThrow('A client ID must be a non-empty string')
   })
 })

@@ -1,6 +1,8 @@
 import { HttpResponse, http } from 'msw'
 import type { AuthorizationServer } from 'oauth4webapi'
-import { describe, expect, test } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { McpAuthError } from '../errors.js'
+import { defaultFetch } from '../http/transport-error.js'
 import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
 import { useMockServer } from '../test-support/msw.js'
 import { exchangeAuthorizationCode } from './code-exchange.js'
@@ -233,5 +235,89 @@ describe('revokeToken (RFC 7009)', () => {
     await expect(
       revokeToken({ fetch, as: as(), client: client(), token: 't', hint: 'access_token' }),
     ).resolves.toBe(outcome)
+  })
+})
+
+describe('token and revocation requests: failures', () => {
+  afterEach(() => vi.unstubAllGlobals())
+  const revoke = (extra: Partial<Parameters<typeof revokeToken>[0]> = {}) =>
+    revokeToken({ fetch, as: as(), client: client(), token: 't', hint: 'access_token', ...extra })
+
+  test('an insecure token endpoint is refused by name, before any request', async () => {
+    await expect(
+      exchange({ as: as({ token_endpoint: 'http://auth.example.com/token' }) }),
+    ).rejects.toMatchObject({
+      code: 'insecure_url',
+      message: expect.stringMatching(/^token_endpoint must use https/),
+    })
+  })
+
+  test('an error of the kit thrown by the fetch is passed on as is', async () => {
+    const cancelled = new McpAuthError('cancelled', 'stop')
+    const fetchFn = (async () => {
+      throw cancelled
+    }) as typeof fetch
+    await expect(exchange({ fetch: fetchFn })).rejects.toBe(cancelled)
+  })
+
+  test('a token request blocked by CORS in a browser names the token step', async () => {
+    vi.stubGlobal('document', {})
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    vi.stubGlobal('fetch', async (_input: unknown, init: RequestInit = {}) => {
+      if (init.mode !== 'no-cors') throw new TypeError('Failed to fetch')
+      return Object.defineProperty(new Response(null), 'type', { value: 'opaque' })
+    })
+    await expect(exchange({ fetch: defaultFetch })).rejects.toMatchObject({
+      code: 'cors_blocked',
+      details: { url: `${ISSUER}/token`, step: 'token' },
+    })
+  })
+
+  test('a callback without a code sends an empty code', async () => {
+    const seen = tokenEndpoint(tokens())
+    await exchange({ params: new URLSearchParams({ state: 's' }) })
+    expect(seen[0]!.form.get('code')).toBe('')
+  })
+
+  test.each([
+    [() => HttpResponse.json({ error: 'unsupported_token_type' }, { status: 401 }), 'failed'],
+    [() => HttpResponse.json({ error: 'invalid_request' }, { status: 400 }), 'failed'],
+    [() => HttpResponse.json({}, { status: 400 }), 'failed'],
+  ] as const)('revocation answer %# resolves %s', async (answer, outcome) => {
+    tokenEndpoint(answer, `${ISSUER}/revoke`)
+    const onTransportError = vi.fn()
+    await expect(revoke({ onTransportError })).resolves.toBe(outcome)
+    expect(onTransportError).not.toHaveBeenCalled()
+  })
+
+  test('a revocation answered with a JSON null body just failed', async () => {
+    tokenEndpoint(
+      () =>
+        new HttpResponse('null', { status: 400, headers: { 'content-type': 'application/json' } }),
+      `${ISSUER}/revoke`,
+    )
+    const onTransportError = vi.fn()
+    await expect(revoke({ onTransportError })).resolves.toBe('failed')
+    expect(onTransportError).not.toHaveBeenCalled()
+  })
+
+  test('an insecure revocation endpoint fails without being reported as a transport error', async () => {
+    const onTransportError = vi.fn()
+    await expect(
+      revoke({
+        as: as({ revocation_endpoint: 'http://auth.example.com/revoke' }),
+        onTransportError,
+      }),
+    ).resolves.toBe('failed')
+    expect(onTransportError).not.toHaveBeenCalled()
+  })
+
+  test('a network failure on revocation is reported', async () => {
+    tokenEndpoint(() => HttpResponse.error(), `${ISSUER}/revoke`)
+    const onTransportError = vi.fn()
+    await expect(revoke({ onTransportError })).resolves.toBe('failed')
+    expect(onTransportError).toHaveBeenCalledWith(
+      expect.objectContaining({ code: 'network_error' }),
+    )
   })
 })

@@ -71,3 +71,79 @@ describe('processTokenResponse (RFC 6749 §5.1, §5.2)', () => {
     expect(error).toMatchObject({ code: 'server_error', transient: true })
   })
 })
+
+describe('processTokenResponse: what is refused, and what the errors say', () => {
+  const refusal = async (response: Response, proofSent = false) =>
+    (await processTokenResponse(response, proofSent).catch((e) => e)) as {
+      name: string
+      code: string
+      message: string
+      details: unknown
+    }
+
+  test.each([
+    ['an array', [{ access_token: 'at', token_type: 'Bearer' }]],
+    ['a string', '"at"'],
+    ['null', 'null'],
+    ['not JSON', '<html>'],
+  ])('a 200 with %s as body → invalid "body"', async (_n, body) => {
+    const error = await refusal(json(body))
+    expect(error).toMatchObject({
+      name: 'TokenError',
+      code: 'token_request_failed',
+      message: 'The token response has an invalid "body"',
+      details: { attribute: 'body' },
+    })
+  })
+
+  test('an error response names the status and the OAuth error', async () => {
+    const error = await refusal(json({ error: 'invalid_client' }, 401))
+    expect(error).toMatchObject({
+      code: 'token_request_failed',
+      message: 'The token endpoint answered HTTP 401 (invalid_client)',
+      details: { status: 401, error: 'invalid_client' },
+    })
+  })
+
+  test('an error response without an OAuth error names the status only', async () => {
+    const error = await refusal(json('<html>', 400))
+    expect(error.message).toBe('The token endpoint answered HTTP 400')
+    expect(error.details).toEqual({ status: 400 })
+  })
+
+  test('HTTP 500 is a server_error, 499 is not', async () => {
+    expect((await refusal(json({}, 500))).code).toBe('server_error')
+    expect((await refusal(json({}, 499))).code).toBe('token_request_failed')
+  })
+
+  test.each([
+    [['Bearer'], false],
+    ['xbearer', false],
+    ['bearerx', false],
+    ['xbearer', true],
+    ['dpopx', true],
+  ])('token_type %j (proof sent: %s) is refused', async (tokenType, proofSent) => {
+    const error = await refusal(json({ ...ok, token_type: tokenType }), proofSent)
+    expect(error.details).toEqual({ attribute: 'token_type' })
+  })
+
+  test.each([[''], [' 5'], ['5 '], ['1e3'], [true], [null], [-1], [['5']]])(
+    'expires_in %j is refused',
+    async (expiresIn) => {
+      const error = await refusal(json({ ...ok, expires_in: expiresIn }))
+      expect(error.details).toEqual({ attribute: 'expires_in' })
+    },
+  )
+
+  test('optional fields that are absent stay absent', async () => {
+    expect(
+      await processTokenResponse(json({ access_token: 'at', token_type: 'Bearer' })),
+    ).toStrictEqual({ access_token: 'at', token_type: 'Bearer' })
+  })
+
+  test('an empty scope is kept as given', async () => {
+    expect(
+      await processTokenResponse(json({ access_token: 'at', token_type: 'Bearer', scope: '' })),
+    ).toStrictEqual({ access_token: 'at', token_type: 'Bearer', scope: '' })
+  })
+})

@@ -25,7 +25,7 @@ export async function processTokenResponse(
     if (json && typeof json === 'object' && !Array.isArray(json))
       body = json as Record<string, unknown>
   } catch {
-    body = undefined
+    // not JSON: no body
   }
   if (response.status !== 200) {
     const error = typeof body?.error === 'string' ? body.error : undefined
