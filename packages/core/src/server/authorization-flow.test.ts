@@ -4,9 +4,8 @@ import { AuthorizationError, ConfigurationError, RegistrationError } from '../er
 import { subscribeEvents } from '../events/subscribe.js'
 import type { McpAuthEvent } from '../events/types.js'
 import { memoryStorage } from '../storage/memory.js'
-import type { PendingRecord } from '../storage/records.js'
 import type { TokenStorage } from '../storage/types.js'
-import { mcpCall, REDIRECT, setupWorld } from '../test-support/harness.js'
+import { leaveForTheAs, mcpCall, REDIRECT, setupWorld } from '../test-support/harness.js'
 import { deferred, useMockServer } from '../test-support/msw.js'
 import { createWorld, type World } from '../test-support/world.js'
 import type { AuthorizationDriver, AuthorizationDriverRequest } from '../types.js'
@@ -15,25 +14,6 @@ const mock = useMockServer()
 afterEach(() => vi.restoreAllMocks())
 
 const registrationScope = (w: World) => JSON.parse(w.hits('/register')[0]!.body).scope
-
-/** Starts a flow whose page leaves for the AS; resolves with the callback URL it would get. */
-async function leaveForTheAs(w: World, storage: TokenStorage) {
-  mock.use(...w.handlers)
-  let callbackUrl = ''
-  const before = createMcpAuth({
-    redirectUri: REDIRECT,
-    storage,
-    driver: async (request) => {
-      callbackUrl = await w.driver()(request)
-      return new Promise<string>(() => {})
-    },
-  })
-  void before.server(w.options.resource).authorize()
-  await expect.poll(() => callbackUrl).not.toBe('')
-  await expect.poll(async () => (await storage.keys('pending:')).length).toBe(1)
-  const [key] = await storage.keys('pending:')
-  return { callbackUrl, pending: (await storage.get(key!)) as PendingRecord }
-}
 
 describe('the registration asks for every scope the server may need', () => {
   test('the AS scopes when the resource lists none', async () => {
@@ -57,7 +37,7 @@ describe('finishing a callback', () => {
   test('without an expected state, the callback’s own state finds the flow', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const { callbackUrl } = await leaveForTheAs(w, storage)
+    const { callbackUrl } = await leaveForTheAs(mock, w, storage)
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const snapshot = await after.server(w.options.resource).completeCallback(callbackUrl)
     expect(snapshot.status).toBe('authorized')
@@ -66,7 +46,7 @@ describe('finishing a callback', () => {
   test('a second use of a callback is refused as replayed', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const { callbackUrl } = await leaveForTheAs(w, storage)
+    const { callbackUrl } = await leaveForTheAs(mock, w, storage)
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const handle = after.server(w.options.resource)
     await handle.completeCallback(callbackUrl)
@@ -82,7 +62,7 @@ describe('finishing a callback', () => {
   test('a callback at the very expiry of its flow still counts', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const { callbackUrl, pending } = await leaveForTheAs(w, storage)
+    const { callbackUrl, pending } = await leaveForTheAs(mock, w, storage)
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     vi.spyOn(Date, 'now').mockReturnValue(pending.expiresAt)
     const snapshot = await after.server(w.options.resource).completeCallback(callbackUrl)
@@ -92,7 +72,7 @@ describe('finishing a callback', () => {
   test('a callback after the expiry of its flow is refused as too late', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const { callbackUrl, pending } = await leaveForTheAs(w, storage)
+    const { callbackUrl, pending } = await leaveForTheAs(mock, w, storage)
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     vi.spyOn(Date, 'now').mockReturnValue(pending.expiresAt + 1)
     const error = await after

@@ -1,32 +1,12 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
 import { memoryStorage } from '../storage/memory.js'
-import type { TokenStorage } from '../storage/types.js'
-import { REDIRECT } from '../test-support/harness.js'
+import { leaveForTheAs, REDIRECT } from '../test-support/harness.js'
 import { useMockServer } from '../test-support/msw.js'
-import { createWorld, type World } from '../test-support/world.js'
+import { createWorld } from '../test-support/world.js'
 
 const mock = useMockServer()
 afterEach(() => vi.unstubAllGlobals())
-
-/** Starts a full-page redirect flow in one page; resolves with the URL the AS sends back to. */
-async function leaveForTheAs(w: World, storage: TokenStorage, returnTo?: string) {
-  mock.use(...w.handlers)
-  let callbackUrl = ''
-  const before = createMcpAuth({
-    redirectUri: REDIRECT,
-    storage,
-    // The page navigates away: the flow never resolves in this instance.
-    driver: async (request) => {
-      callbackUrl = await w.driver()(request)
-      return new Promise<string>(() => {})
-    },
-  })
-  void before.server(w.options.resource).authorize(returnTo ? { returnTo } : {})
-  await expect.poll(() => callbackUrl).not.toBe('')
-  await expect.poll(async () => (await storage.keys('pending:')).length).toBe(1)
-  return callbackUrl
-}
 
 /** A page at `href` whose address bar changes are recorded. */
 function pageAt(href: string) {
@@ -43,7 +23,7 @@ describe('completeRedirect() with an explicit URL', () => {
   test('a flow without a return URL resolves with the server only, and leaves the address bar alone', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage)
+    const callbackUrl = (await leaveForTheAs(mock, w, storage)).callbackUrl
     const replaced = pageAt('https://app.example/elsewhere')
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const done = await after.completeRedirect(callbackUrl)
@@ -56,7 +36,7 @@ describe('completeRedirect() with an explicit URL', () => {
     vi.stubGlobal('location', new URL('https://app.example/chat?room=2'))
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage)
+    const callbackUrl = (await leaveForTheAs(mock, w, storage)).callbackUrl
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const done = await after.completeRedirect(callbackUrl)
     expect(done?.returnTo).toBe('https://app.example/chat?room=2')
@@ -65,7 +45,9 @@ describe('completeRedirect() with an explicit URL', () => {
   test('the flow is finished once, even when two calls race', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage, 'https://app.example/chat')
+    const callbackUrl = (
+      await leaveForTheAs(mock, w, storage, { returnTo: 'https://app.example/chat' })
+    ).callbackUrl
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const results = await Promise.allSettled([
       after.completeRedirect(callbackUrl),
@@ -79,7 +61,7 @@ describe('completeRedirect() with an explicit URL', () => {
   test('an error response for a flow of this app rejects with its code', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = new URL(await leaveForTheAs(w, storage))
+    const callbackUrl = new URL((await leaveForTheAs(mock, w, storage)).callbackUrl)
     const denied = new URL(REDIRECT)
     denied.searchParams.set('error', 'access_denied')
     denied.searchParams.set('state', callbackUrl.searchParams.get('state')!)
@@ -94,7 +76,7 @@ describe('completeRedirect() with an explicit URL', () => {
   test('a URL with the state of a flow but no response is not a callback: the flow stays pending', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = new URL(await leaveForTheAs(w, storage))
+    const callbackUrl = new URL((await leaveForTheAs(mock, w, storage)).callbackUrl)
     const state = callbackUrl.searchParams.get('state')!
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     expect(await after.completeRedirect(`${REDIRECT}?state=${state}`)).toBeUndefined()
@@ -119,7 +101,9 @@ describe('completeRedirect() reading the address bar', () => {
   test('shows the return URL at once and finishes the flow', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage, 'https://app.example/chat?room=1')
+    const callbackUrl = (
+      await leaveForTheAs(mock, w, storage, { returnTo: 'https://app.example/chat?room=1' })
+    ).callbackUrl
     // The app routes the callback to a page of its own and calls completeRedirect() there.
     const page = new URL(callbackUrl)
     page.pathname = '/finish'
@@ -134,7 +118,7 @@ describe('completeRedirect() reading the address bar', () => {
   test('without a return URL the address bar keeps the page, without the response', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage)
+    const callbackUrl = (await leaveForTheAs(mock, w, storage)).callbackUrl
     const page = new URL(callbackUrl)
     page.pathname = '/finish'
     const replaced = pageAt(page.href)
@@ -147,7 +131,7 @@ describe('completeRedirect() reading the address bar', () => {
   test('without a history API the flow still finishes', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage)
+    const callbackUrl = (await leaveForTheAs(mock, w, storage)).callbackUrl
     vi.stubGlobal('location', new URL(callbackUrl))
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const done = await after.completeRedirect()
@@ -177,7 +161,9 @@ describe('the app bundle started on the redirect URI', () => {
   test('completeRedirect() hands over what the landing finished; an explicit URL is read afresh', async () => {
     const w = createWorld()
     const storage = memoryStorage()
-    const callbackUrl = await leaveForTheAs(w, storage, 'https://app.example/chat')
+    const callbackUrl = (
+      await leaveForTheAs(mock, w, storage, { returnTo: 'https://app.example/chat' })
+    ).callbackUrl
     landAt(callbackUrl)
     const after = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
     const done = await after.completeRedirect()

@@ -1,8 +1,10 @@
 import type { SetupServer } from 'msw/node'
+import { expect } from 'vitest'
 import { createMcpAuth } from '../auth.js'
 import { memoryStorage } from '../storage/memory.js'
+import type { PendingRecord } from '../storage/records.js'
 import type { TokenStorage } from '../storage/types.js'
-import type { McpAuthOptions } from '../types.js'
+import type { AuthorizeOptions, McpAuthOptions } from '../types.js'
 import type { World } from './world.js'
 
 export const REDIRECT = 'https://app.example/cb'
@@ -26,6 +28,33 @@ export function setupWorld(
     ...options.auth,
   })
   return { auth, storage, handle: auth.server(world.options.resource) }
+}
+
+/**
+ * A page that starts a full-page redirect flow and navigates away: the flow never resolves in
+ * this instance. Resolves once the pending record is stored, with the URL the AS sends back to.
+ */
+export async function leaveForTheAs(
+  mock: SetupServer,
+  world: World,
+  storage: TokenStorage,
+  authorize: AuthorizeOptions = {},
+): Promise<{ callbackUrl: string; pending: PendingRecord }> {
+  mock.use(...world.handlers)
+  let callbackUrl = ''
+  const before = createMcpAuth({
+    redirectUri: REDIRECT,
+    storage,
+    driver: async (request) => {
+      callbackUrl = await world.driver()(request)
+      return new Promise<string>(() => {})
+    },
+  })
+  void before.server(world.options.resource).authorize(authorize)
+  await expect.poll(() => callbackUrl).not.toBe('')
+  await expect.poll(async () => (await storage.keys('pending:')).length).toBe(1)
+  const [key] = await storage.keys('pending:')
+  return { callbackUrl, pending: (await storage.get(key!)) as PendingRecord }
 }
 
 /** An MCP JSON-RPC request through a handle's fetch. */
