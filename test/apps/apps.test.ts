@@ -225,6 +225,9 @@ async function journey(context: BrowserContext, origin: string, app: AppSpec) {
   await expect
     .poll(() => page.locator('#tool').textContent(), { timeout: 15_000 })
     .toBe('echo: hello')
+  // `APPS_SCREENSHOTS=<dir>` keeps a picture of each app, authorized, after its tool call.
+  const shots = process.env.APPS_SCREENSHOTS
+  if (shots) await page.screenshot({ path: join(shots, `${app.name}.png`), fullPage: true })
 
   await page.reload()
   await expect.poll(() => status(page), { timeout: 15_000 }).toBe('authorized')
