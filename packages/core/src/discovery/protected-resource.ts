@@ -1,18 +1,9 @@
+import type { ProtectedResourceMetadata } from '../contracts/discovery.js'
+import type { FetchLike } from '../contracts/fetch.js'
 import { DiscoveryError } from '../errors.js'
-import { type FetchLike, isStringArray, serverError } from '../http/fetch-json.js'
+import { isStringArray, serverError } from '../http/fetch-json.js'
 import { assertSecureUrl, resourceIdentifiesServer } from '../http/urls.js'
 import { firstInPriorityOrder } from './candidates.js'
-
-/** Validated RFC 9728 protected resource metadata. */
-export interface ProtectedResourceMetadata {
-  /** The resource identifier, exactly as published: use this string in `resource` parameters. */
-  readonly resource: string
-  readonly authorization_servers: readonly string[]
-  readonly scopes_supported?: readonly string[]
-  readonly resource_name?: string
-  /** Where the document was found. */
-  readonly url: string
-}
 
 /**
  * The well-known URLs to try when no `resource_metadata` was challenged, in the order
