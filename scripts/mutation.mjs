@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, relative, resolve, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { readInputs } from './mutation/inputs.mjs'
+import { readInputs, wiringOnly } from './mutation/inputs.mjs'
 import {
   checkRecord,
   emptyEntry,
@@ -66,16 +66,18 @@ let tested = []
 if (from) {
   const report = JSON.parse(readFileSync(resolve(from), 'utf8'))
   tested = Object.keys(inputs.sources).filter(
-    (file) => report.files?.[file] || inputs.sources[file].wiring,
+    (file) => report.files?.[file] || wiringOnly(inputs.sources[file].text),
   )
   entries = entriesFromReport(report, tested, inputs)
 } else {
   const stale = staleFiles(record, inputs, { full, force })
   for (const { file, reason } of stale) console.log(`stale: ${file} (${reason})`)
   tested = stale.map(({ file }) => file)
-  const toRun = tested.filter((file) => !inputs.sources[file].wiring)
+  const toRun = []
   for (const file of tested) {
-    if (inputs.sources[file].wiring) entries[file] = emptyEntry(inputs.sources[file].hash)
+    const { hash, text } = inputs.sources[file]
+    if (wiringOnly(text)) entries[file] = emptyEntry(hash)
+    else toRun.push(file)
   }
   if (toRun.length) {
     console.log(`Stryker on ${toRun.length} of ${Object.keys(inputs.sources).length} files`)

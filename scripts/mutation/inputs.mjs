@@ -72,6 +72,8 @@ export async function testGraph(root, tests) {
     logLevel: 'silent',
     plugins: [packagesOutside],
   })
+  // The build's service process would outlive the check by a moment: end it now.
+  await esbuild.stop()
   const importsOf = (path) =>
     (metafile.inputs[path]?.imports ?? []).filter((i) => !i.external).map((i) => i.path)
   return Object.fromEntries(
@@ -135,7 +137,7 @@ export async function settingsHash(root) {
 
 /**
  * The working tree as the record sees it:
- * - `sources`: each source file's hash, text, and whether it is module wiring only;
+ * - `sources`: each source file's hash and text;
  * - `tests`: each test file's hash (over its support too), text, and the sources it imports;
  * - `settings`: {@link settingsHash}.
  */
@@ -145,7 +147,7 @@ export async function readInputs(root) {
   const sources = Object.fromEntries(
     files.filter(isSource).map((path) => {
       const text = read(path)
-      return [path, { hash: hashText(text), text, wiring: wiringOnly(text) }]
+      return [path, { hash: hashText(text), text }]
     }),
   )
   const graph = await testGraph(root, files.filter(isTest))

@@ -42,7 +42,7 @@ export interface MutationRecord {
 
 /** What the record is compared with: see inputs.mjs. */
 export interface Inputs {
-  sources: Record<string, { hash: string; text: string; wiring: boolean }>
+  sources: Record<string, { hash: string; text: string }>
   tests: Record<string, { hash: string; text: string; sources: string[] }>
   settings: string
 }

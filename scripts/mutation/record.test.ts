@@ -23,9 +23,9 @@ function tree(): Inputs {
   return {
     settings: 'settings-1',
     sources: {
-      [A]: { hash: 'a-1', text: 'a code', wiring: false },
-      [B]: { hash: 'b-1', text: 'b code', wiring: false },
-      [TYPES]: { hash: 'types-1', text: 'types', wiring: true },
+      [A]: { hash: 'a-1', text: 'a code' },
+      [B]: { hash: 'b-1', text: 'b code' },
+      [TYPES]: { hash: 'types-1', text: 'types' },
     },
     tests: {
       [A_TEST]: { hash: 'a-test-1', text: 'a test', sources: [A] },
@@ -196,7 +196,7 @@ describe('what is stale', () => {
     const inputs = tree()
     const record = recorded()
     inputs.sources[A]!.hash = 'a-2'
-    inputs.sources['packages/core/src/c.ts'] = { hash: 'c-1', text: 'c', wiring: false }
+    inputs.sources['packages/core/src/c.ts'] = { hash: 'c-1', text: 'c' }
     expect(staleFiles(record, inputs)).toEqual([
       { file: A, reason: 'changed' },
       { file: 'packages/core/src/c.ts', reason: 'new' },
