@@ -5,7 +5,8 @@
 //   npm run mutation -- <source file>...  these files too
 //   npm run mutation:full                 every file (`--full`)
 //   node scripts/mutation.mjs --from <report.json>
-//                                         a record from a full Stryker JSON report, no run
+//                                         the results of a Stryker JSON report (or incremental
+//                                         file) taken into the record, no run
 //
 // Stryker runs with `--mutate` limited to the stale files (scripts/mutation/record.mjs says which
 // and why), then the record takes their new results, the score table is printed, and the script

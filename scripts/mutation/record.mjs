@@ -193,6 +193,9 @@ export function serializeRecord(record) {
   return `${JSON.stringify(ordered, null, 2)}\n`
 }
 
+/** Whether a file's entry misses the per-file target. */
+const underTarget = (entry) => 100 * entry.detected < TARGET.file * entry.valid
+
 /** Overall counts and the files or totals under {@link TARGET}. */
 export function checkRecord(record) {
   let valid = 0
@@ -201,7 +204,7 @@ export function checkRecord(record) {
   for (const [file, entry] of Object.entries(record.files)) {
     valid += entry.valid
     detected += entry.detected
-    if (entry.valid && 100 * entry.detected < TARGET.file * entry.valid) {
+    if (underTarget(entry)) {
       failures.push(`${file}: ${entry.score}% < ${TARGET.file}%`)
     }
   }
@@ -221,7 +224,7 @@ export function formatTable(record, tested = new Set()) {
     `${'file'.padEnd(56)} ${'mutants'.padStart(7)} ${'survived'.padStart(8)} ${'score'.padStart(7)}`,
   ]
   for (const [file, e] of rows) {
-    const mark = `${tested.has(file) ? '*' : ' '}${100 * e.detected < TARGET.file * e.valid ? ' BELOW' : ''}`
+    const mark = `${tested.has(file) ? '*' : ' '}${underTarget(e) ? ' BELOW' : ''}`
     lines.push(
       `${file.padEnd(56)} ${String(e.valid).padStart(7)} ${String(e.valid - e.detected).padStart(8)} ${e.score.toFixed(2).padStart(6)}% ${mark}`.trimEnd(),
     )
