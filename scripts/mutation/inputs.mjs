@@ -4,7 +4,7 @@
 // compares these with the committed record to find what must be tested again.
 import { createHash } from 'node:crypto'
 import { readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import * as esbuild from 'esbuild'
 import { isSource, isTest, SOURCE_ROOT } from './scope.mjs'
@@ -49,9 +49,14 @@ const packagesOutside = {
   },
 }
 
-/** Product code or a dependency: what a test exercises, not what it is made of. */
+/**
+ * Product code (the core's source, or its build reached through the package's name) or a
+ * dependency: what a test exercises, not what it is made of. A workspace package of test support
+ * counts, built or not.
+ */
+const coreBuild = `${dirname(SOURCE_ROOT)}/dist/`
 const outsideTests = (path) =>
-  isSource(path) || path.includes('node_modules/') || path.includes('/dist/')
+  isSource(path) || path.startsWith(coreBuild) || path.includes('node_modules/')
 
 /**
  * For each test file: the repository files it runs besides product code (itself first, then its

@@ -40,9 +40,18 @@ describe("a test's inputs", () => {
     'packages/world/package.json',
     '{ "name": "@mcp-oauth/world", "type": "module", "exports": "./index.ts" }\n',
   )
-  write('packages/world/index.ts', 'export const shared = 3\n')
+  write(
+    'packages/world/index.ts',
+    "import { built } from '@mcp-oauth/core'\nexport const shared = built\n",
+  )
+  write(
+    'packages/core/package.json',
+    '{ "name": "@mcp-oauth/core", "type": "module", "exports": "./dist/index.js" }\n',
+  )
+  write('packages/core/dist/index.js', 'export const built = 3\n')
   mkdirSync(join(root, 'node_modules/@mcp-oauth'), { recursive: true })
   symlinkSync('../../packages/world', join(root, 'node_modules/@mcp-oauth/world'), 'dir')
+  symlinkSync('../../packages/core', join(root, 'node_modules/@mcp-oauth/core'), 'dir')
   write(
     'packages/core/src/a.test.ts',
     "import { shared } from '@mcp-oauth/world'\nimport { expect, test } from 'vitest'\nimport { a } from './a.js'\nimport type { Only } from './test-support/types.js'\nimport { world } from './test-support/world.js'\nconst only: Only = { type: true }\ntest('a', () => expect([a(), world(), shared, only]).toBeTruthy())\n",
