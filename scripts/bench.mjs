@@ -7,7 +7,11 @@
 //   `--delay` ms (default 50) before every response, in both layouts; and the requests of 20
 //   servers on one issuer probed at once;
 // - against the demo stack: refresh grants under concurrent getAccessToken() calls, and the cost
-//   of a warm getAccessToken().
+//   of a warm getAccessToken();
+// - in headless Chromium against the demo stack (scripts/bench/runtime.mjs): the per-call cost of
+//   server.fetch beside a bare fetch and the MCP SDK's localStorage authProvider, the storage
+//   transactions and tab channels of a restore, the requests and registrations of many servers
+//   on one issuer, and the JS heap per loaded handle.
 // Uses the built core: run `npm run build` first.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
@@ -15,6 +19,7 @@ import { parseArgs } from 'node:util'
 import { createMcpAuth, memoryStorage } from '@mcp-oauth/core'
 import { headlessDriver, startStack } from '../playground/stack/index.mjs'
 import { measureKit, measureProbes, measureSdk } from './bench/round-trips.mjs'
+import { measureRuntime } from './bench/runtime.mjs'
 
 const { values: args } = parseArgs({ options: { delay: { type: 'string', default: '50' } } })
 const delay = Number(args.delay)
@@ -125,3 +130,56 @@ try {
 const width = Math.max(...rows.map(([what]) => what.length))
 console.log(`\n${'protocol cost'.padEnd(width)}  value`)
 for (const [what, value] of rows) console.log(`${what.padEnd(width)}  ${value}`)
+
+// Run time, in Chromium: per call, per restore, per issuer, per handle.
+const runtime = await measureRuntime()
+const { perCall, many, restore, heap } = runtime
+const ms = (value) => value.toFixed(3)
+const perKitCall = (name) => (perCall.kitCounts[name] / perCall.calls).toFixed(2)
+const isAs = (line) => /oauth-authorization-server|openid-configuration/.test(line)
+console.log(
+  `\nRun time in Chromium (demo stack, loopback${perCall.crossOriginIsolated ? '' : ', coarse clock'})`,
+)
+table(
+  ['', 'value'],
+  [
+    [
+      `per call, median of ${perCall.calls} interleaved: bare fetch / server.fetch / SDK authProvider (ms)`,
+      `${ms(perCall.median.bare)} / ${ms(perCall.median.kit)} / ${ms(perCall.median.sdk)}`,
+    ],
+    ['  server.fetch ÷ bare fetch', (perCall.median.kit / perCall.median.bare).toFixed(2)],
+    [
+      '  server.fetch ÷ SDK localStorage authProvider',
+      (perCall.median.kit / perCall.median.sdk).toFixed(2),
+    ],
+    [
+      '  per server.fetch: Request objects / clones / body reads',
+      `${perKitCall('requests')} / ${perKitCall('clones')} / ${perKitCall('bodyReads')}`,
+    ],
+    [
+      '  per server.fetch: IndexedDB transactions / locks / crypto / timers',
+      ['idbTransactions', 'locks', 'crypto', 'timers'].map(perKitCall).join(' / '),
+    ],
+    ...restore.map((r) => [
+      `restore ${r.k} stored servers after a reload: IndexedDB transactions / tab channels`,
+      `${r.idbTransactions} / ${r.channels}`,
+    ]),
+    ...restore.map((r) => [
+      `  restore ${r.k}: requests / lazy chunks before the first call`,
+      `${r.fetches} / ${r.chunks}`,
+    ]),
+    [
+      `${runtime.servers} fresh servers on one issuer, probed at once: requests (AS metadata)`,
+      `${many.probes.fetches} (${many.probes.fetched.filter(isAs).length})`,
+    ],
+    [
+      '  the same probes: IndexedDB transactions / tab channels',
+      `${many.probes.idbTransactions} / ${many.probes.channels}`,
+    ],
+    ['  the same servers authorized at once: dynamic registrations', String(many.registrations)],
+    [
+      `JS heap per loaded handle, ${heap.handles} on one issuer (bytes)`,
+      String(Math.round(heap.perHandle)),
+    ],
+  ],
+)

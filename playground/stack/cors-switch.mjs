@@ -15,7 +15,7 @@ function endpointOf(path) {
   }
   if (path === '/token') return 'token'
   if (path === '/reg') return 'registration'
-  if (path === '/mcp') return 'mcp'
+  if (/^\/mcp(?:\/\d+)?$/.test(path)) return 'mcp'
   return undefined
 }
 

@@ -10,7 +10,8 @@ import { isLoopbackOrigin } from './net.mjs'
  * @typedef {'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge'} Variant
  * @typedef {object} McpServerOptions
  * @property {Variant} variant
- * @property {string} origin          Its own origin; the resource is `${origin}/mcp`.
+ * @property {string} origin          Its own origin; the resource is `${origin}/mcp`, and every
+ *                                    `${origin}/mcp/<n>` is one more server of the same variant.
  * @property {string} [issuer]        The authorization server whose JWTs it accepts.
  * @property {string} [staticToken]   For the `token` variant.
  * @property {string} name            Human-readable name, published as `resource_name`.
@@ -68,8 +69,11 @@ export function buildServer(name, variant) {
  */
 export function createMcpServer(options) {
   const { variant, origin, issuer } = options
-  const resource = `${origin}/mcp`
-  const metadataUrl = `${origin}/.well-known/oauth-protected-resource/mcp`
+  const PRM_PATH = '/.well-known/oauth-protected-resource'
+  // `/mcp`, and `/mcp/1`, `/mcp/2`, ...: every numbered path is one more server on the issuer.
+  const MCP_PATH = /^\/mcp(?:\/\d+)?$/
+  const resourceOf = (path) => `${origin}${path}`
+  const metadataUrlOf = (path) => `${origin}${PRM_PATH}${path}`
   const usesOAuth = variant === 'oauth' || variant === 'stepUp' || variant === 'hiddenChallenge'
   const jwks = usesOAuth ? createRemoteJWKSet(new URL(`${issuer}/jwks`)) : undefined
   const exposed =
@@ -96,9 +100,9 @@ export function createMcpServer(options) {
 
   if (usesOAuth) {
     // RFC 9728 protected resource metadata, at the path-aware well-known URL.
-    app.get('/.well-known/oauth-protected-resource/mcp', (_req, res) => {
+    app.get(new RegExp(`^${PRM_PATH}/mcp(?:/\\d+)?$`), (req, res) => {
       res.json({
-        resource,
+        resource: resourceOf(req.path.slice(PRM_PATH.length)),
         resource_name: options.name,
         authorization_servers: [issuer],
         scopes_supported: variant === 'stepUp' ? [BASE_SCOPE, ADMIN_SCOPE] : [BASE_SCOPE],
@@ -107,9 +111,9 @@ export function createMcpServer(options) {
     })
   }
 
-  const challenge = (extra = '') =>
+  const challenge = (path, extra = '') =>
     usesOAuth
-      ? `Bearer resource_metadata="${metadataUrl}", scope="${BASE_SCOPE}"${extra}`
+      ? `Bearer resource_metadata="${metadataUrlOf(path)}", scope="${BASE_SCOPE}"${extra}`
       : 'Bearer realm="mcp"'
 
   /** Verifies the bearer token; answers 401 itself and returns undefined when it is not valid. */
@@ -117,7 +121,7 @@ export function createMcpServer(options) {
     const header = req.get('authorization') ?? ''
     const token = /^Bearer (.+)$/i.exec(header)?.[1]
     if (!token) {
-      res.status(401).set('WWW-Authenticate', challenge()).json({ error: 'unauthorized' })
+      res.status(401).set('WWW-Authenticate', challenge(req.path)).json({ error: 'unauthorized' })
       return undefined
     }
     if (variant === 'token') {
@@ -126,7 +130,8 @@ export function createMcpServer(options) {
       return undefined
     }
     try {
-      const { payload } = await jwtVerify(token, jwks, { issuer, audience: resource })
+      const audience = resourceOf(req.path)
+      const { payload } = await jwtVerify(token, jwks, { issuer, audience })
       return {
         scopes: String(payload.scope ?? '')
           .split(' ')
@@ -135,13 +140,13 @@ export function createMcpServer(options) {
     } catch {
       res
         .status(401)
-        .set('WWW-Authenticate', challenge(', error="invalid_token"'))
+        .set('WWW-Authenticate', challenge(req.path, ', error="invalid_token"'))
         .json({ error: 'invalid_token' })
       return undefined
     }
   }
 
-  app.post('/mcp', express.json(), async (req, res) => {
+  app.post(MCP_PATH, express.json(), async (req, res) => {
     if (variant !== 'open') {
       const auth = await authenticate(req, res)
       if (!auth) return
@@ -154,7 +159,7 @@ export function createMcpServer(options) {
           .status(403)
           .set(
             'WWW-Authenticate',
-            `Bearer error="insufficient_scope", scope="${BASE_SCOPE} ${ADMIN_SCOPE}", resource_metadata="${metadataUrl}"`,
+            `Bearer error="insufficient_scope", scope="${BASE_SCOPE} ${ADMIN_SCOPE}", resource_metadata="${metadataUrlOf(req.path)}"`,
           )
           .json({ error: 'insufficient_scope' })
         return
@@ -163,7 +168,7 @@ export function createMcpServer(options) {
     await answerStateless(buildServer(options.name, variant), req, res)
   })
   // Stateless: no server-initiated stream and no session to delete.
-  app.all('/mcp', (_req, res) => {
+  app.all(MCP_PATH, (_req, res) => {
     res.status(405).set('Allow', 'POST').end()
   })
 

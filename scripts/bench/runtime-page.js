@@ -1,0 +1,174 @@
+// The page of the Chromium runtime bench (scripts/bench/runtime.mjs bundles it with the built
+// core). Each `window.bench` function runs one scenario against the demo stack and returns its
+// counts, read from the counters of runtime-counters.js. Authorizations go through a driver that
+// hands the authorization URL to Node (`benchAuthorize`), which plays the demo user.
+import { createMcpAuth, indexedDbStorage } from '@mcp-oauth/core'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+
+const counters = () => window.benchCounters
+
+/** One kit instance on its own IndexedDB database: each scenario starts from its own storage. */
+const instance = (database) =>
+  createMcpAuth({
+    redirectUri: `${location.origin}/callback`,
+    client: { name: 'mcp-oauth runtime bench' },
+    storage: indexedDbStorage(database),
+    driver: ({ url, redirectUri }) => window.benchAuthorize({ url, redirectUri }),
+  })
+
+/** Script files the page loaded so far (the entry and every lazy chunk). */
+const scripts = () =>
+  performance
+    .getEntriesByType('resource')
+    .filter((entry) => new URL(entry.name).pathname.endsWith('.js')).length
+
+const statuses = (servers) => {
+  const seen = {}
+  for (const server of servers) {
+    const { status } = server.getSnapshot()
+    seen[status] = (seen[status] ?? 0) + 1
+  }
+  return seen
+}
+
+/** Runs `task` as one phase: the counts it caused, and the lazy chunks it loaded. */
+async function phase(task) {
+  const before = scripts()
+  counters().reset()
+  const value = await task()
+  return { ...counters().read(), chunks: scripts() - before, value }
+}
+
+const call = (n) => JSON.stringify({ jsonrpc: '2.0', id: n, method: 'ping' })
+const MCP_HEADERS = {
+  'content-type': 'application/json',
+  accept: 'application/json, text/event-stream',
+}
+
+/** The SDK's auth provider as its browser examples keep tokens: in localStorage, read per call. */
+class LocalStorageProvider {
+  get redirectUrl() {
+    return `${location.origin}/callback`
+  }
+  get clientMetadata() {
+    return { redirect_uris: [this.redirectUrl], client_name: 'bench' }
+  }
+  clientInformation() {
+    return undefined
+  }
+  tokens() {
+    const stored = localStorage.getItem('bench:sdk-tokens')
+    return stored ? JSON.parse(stored) : undefined
+  }
+  saveTokens(tokens) {
+    localStorage.setItem('bench:sdk-tokens', JSON.stringify(tokens))
+  }
+  redirectToAuthorization() {}
+  saveCodeVerifier() {}
+  codeVerifier() {
+    return ''
+  }
+}
+
+window.bench = {
+  /**
+   * `count` fresh servers on one issuer in one instance: probed at once, then authorized at
+   * once. Resolves with the counts of each phase.
+   */
+  async manyServers({ database, base, count }) {
+    const auth = instance(database)
+    const servers = Array.from({ length: count }, (_, i) => auth.server(`${base}/${i + 1}`))
+    const probes = await phase(() => Promise.all(servers.map((s) => s.probe())))
+    probes.value = statuses(servers)
+    const authorizations = await phase(() => Promise.all(servers.map((s) => s.authorize())))
+    authorizations.value = statuses(servers)
+    return { probes, authorizations }
+  },
+
+  /** After a reload: restores every stored server and loads its tokens (a probe, no network). */
+  async restore({ database }) {
+    let servers = []
+    const restored = await phase(async () => {
+      servers = await instance(database).restore()
+      await Promise.all(servers.map((s) => s.probe()))
+    })
+    restored.value = { servers: servers.length, ...statuses(servers) }
+    return restored
+  },
+
+  /** Restores and loads every stored server, and keeps them (heap per handle). */
+  async keep({ database }) {
+    const servers = await instance(database).restore()
+    await Promise.all(servers.map((s) => s.probe()))
+    window.kept = servers
+    return { servers: servers.length, ...statuses(servers) }
+  },
+
+  /**
+   * Per call, `calls` rounds of three authorized MCP calls in turn (the order rotates each
+   * round): a bare fetch with the header set by hand, `server.fetch`, and a fetch with the
+   * headers of the MCP SDK's transport for an `authProvider` whose tokens live in localStorage
+   * (`_commonHeaders()`, which reads `authProvider.tokens()` on every request). Each time covers
+   * the call and reading its answer. Also the counts of the kit's calls alone.
+   */
+  async perCall({ database, calls, warmup }) {
+    const [server] = await instance(database).restore()
+    const token = await server.getAccessToken()
+    const provider = new LocalStorageProvider()
+    provider.saveTokens({ access_token: token, token_type: 'Bearer' })
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+      authProvider: provider,
+    })
+    let id = 0
+    const ways = {
+      bare: () =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+          body: call(++id),
+        }),
+      kit: () =>
+        server.fetch(server.url, { method: 'POST', headers: MCP_HEADERS, body: call(++id) }),
+      sdk: async () => {
+        const headers = await transport._commonHeaders()
+        for (const [name, value] of Object.entries(MCP_HEADERS)) headers.set(name, value)
+        return fetch(server.url, { method: 'POST', headers, body: call(++id) })
+      },
+    }
+    const names = Object.keys(ways)
+    const times = { bare: [], kit: [], sdk: [] }
+    const kitCounts = {}
+    let failed = 0
+    for (let round = 0; round < warmup + calls; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const name = names[(round + i) % names.length]
+        const measured = round >= warmup
+        if (name === 'kit' && measured) counters().reset()
+        const started = performance.now()
+        const response = await ways[name]()
+        await response.text()
+        const ms = performance.now() - started
+        if (response.status !== 200) failed += 1
+        if (!measured) continue
+        times[name].push(ms)
+        if (name === 'kit') {
+          for (const [key, value] of Object.entries(counters().read())) {
+            if (typeof value === 'number') kitCounts[key] = (kitCounts[key] ?? 0) + value
+          }
+        }
+      }
+    }
+    const median = (values) => {
+      const sorted = [...values].sort((a, b) => a - b)
+      const mid = sorted.length >> 1
+      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+    }
+    return {
+      calls,
+      failed,
+      crossOriginIsolated: window.crossOriginIsolated,
+      median: { bare: median(times.bare), kit: median(times.kit), sdk: median(times.sdk) },
+      kitCounts,
+    }
+  },
+}
