@@ -2,6 +2,7 @@ import { createMcpAuth } from '@mcp-oauth/core'
 import * as oauth from 'oauth4webapi'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { createDpop } from '../../packages/core/src/dpop/index.js'
+import { replayable } from '../../packages/core/src/http/replayable-request.js'
 import { memoryStorage } from '../../packages/core/src/storage/memory.js'
 import { headlessDriver, type Stack, startStack } from '../../playground/stack/index.mjs'
 
@@ -337,8 +338,10 @@ describe("the kit's DPoP module against the demo stack", () => {
     })
     return response
   }
-  const mcp = (method = 'tools/list') =>
-    new Request(resource, { method: 'POST', headers: mcpHeaders(), body: rpcBody(method) })
+  const mcp = (method = 'tools/list') => {
+    const body = rpcBody(method)
+    return replayable(new Request(resource, { method: 'POST' }), new Headers(mcpHeaders()), body)
+  }
 
   test('exchange, tool calls and refresh: one nonce retry per server, then remembered; deleteKey ends the token', async () => {
     const dpop = createDpop({ storage: memoryStorage() })

@@ -1,5 +1,5 @@
 import type { AuthorizationServer } from 'oauth4webapi'
-import type { FetchLike } from './fetch.js'
+import type { FetchLike, ReplayableRequest } from './fetch.js'
 
 // What the rest of the core knows of sender-constrained tokens (RFC 9449): the types of the DPoP
 // chunk's surface, so that code which never binds a token never imports the chunk.
@@ -58,7 +58,11 @@ export interface DpopBinding {
    * (opaque in browsers), and each hop the caller allows needs a call of its own. Never makes a
    * key: without one, it rejects with `dpop_key_lost`.
    */
-  resourceFetch(request: Request, accessToken: string, fetch: FetchLike): Promise<Response>
+  resourceFetch(
+    request: ReplayableRequest,
+    accessToken: string,
+    fetch: FetchLike,
+  ): Promise<Response>
   /**
    * Whether the key exists, without creating it. A stored DPoP token whose key is gone (deleted,
    * or a memory-only key lost on reload) can never be used again, nor refreshed.

@@ -10,3 +10,19 @@ export type RequestStep =
   | 'token'
   | 'revocation'
   | 'MCP'
+
+/**
+ * A resource request the kit may send more than once, without copying it each time: again after
+ * a refresh, along a redirect inside the resource, or after a DPoP nonce challenge.
+ */
+export interface ReplayableRequest {
+  readonly url: string
+  readonly method: string
+  /** Its headers, the kit's own copy: each send sets `Authorization` (and `DPoP`) on them. */
+  readonly headers: Headers
+  /** The body every send carries: the app's string as given, or a copy read once. */
+  readonly body: string | ArrayBuffer | null
+  readonly signal: AbortSignal
+  /** Sends it once more, with `headers`; redirects are not followed unless `redirect` says so. */
+  send(fetch: FetchLike, redirect?: RequestRedirect): Promise<Response>
+}

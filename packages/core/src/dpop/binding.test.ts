@@ -1,7 +1,8 @@
 import { useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import * as oauth from 'oauth4webapi'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
+import { replayable } from '../http/replayable-request.js'
 import { memoryStorage } from '../storage/memory.js'
 import { createDpop } from './dpop.js'
 
@@ -87,12 +88,12 @@ function resourceServer(
   return seen
 }
 
-const mcpRequest = (url = RESOURCE) =>
-  new Request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'mcp-protocol-version': '2025-11-25' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
-  })
+const mcpRequest = (url = RESOURCE) => {
+  const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })
+  const headers = { 'content-type': 'application/json', 'mcp-protocol-version': '2025-11-25' }
+  const request = new Request(url, { method: 'POST', headers, body })
+  return replayable(request, new Headers(request.headers), body)
+}
 
 const setup = () => createDpop({ storage: memoryStorage() })
 
@@ -193,7 +194,11 @@ describe('resource requests (RFC 9449 §4.2, §7.1)', () => {
         return HttpResponse.json({})
       }),
     )
-    const request = new Request(RESOURCE, { method: 'POST', body: '{}', redirect: 'follow' })
+    const request = replayable(
+      new Request(RESOURCE, { method: 'POST', body: '{}', redirect: 'follow' }),
+      new Headers(),
+      '{}',
+    )
     const response = await (await keyed(setup(), ISSUER, RESOURCE)).resourceFetch(
       request,
       ACCESS_TOKEN,
@@ -529,9 +534,34 @@ describe('errors a binding raises', () => {
 })
 
 describe('answers that are retried are released', () => {
+  test('a nonce retry sends the same body again, with a new proof, and copies nothing', async () => {
+    const sent: { body: string; nonce: unknown }[] = []
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      const { nonce } = (await readProof(request.headers.get('dpop'))).payload
+      sent.push({ body: await request.text(), nonce })
+      return nonce === 'rs-1' ? Response.json({ ok: true }) : nonceChallenge('rs-1')
+    }) as typeof fetch
+    const binding = await keyed(setup())
+    const request = mcpRequest()
+    const clone = vi.spyOn(Request.prototype, 'clone')
+    try {
+      expect((await binding.resourceFetch(request, ACCESS_TOKEN, fetchFn)).status).toBe(200)
+      expect(clone).not.toHaveBeenCalled()
+    } finally {
+      clone.mockRestore()
+    }
+    const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })
+    expect(sent).toEqual([
+      { body, nonce: undefined },
+      { body, nonce: 'rs-1' },
+    ])
+  })
+
   test('the body of a resource nonce challenge is cancelled before the retry', async () => {
     const answers: Response[] = []
-    const fetchFn = (async (request: Request) => {
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
       const nonce = (await readProof(request.headers.get('dpop'))).payload.nonce
       const response =
         nonce === 'rs-1'
@@ -577,12 +607,17 @@ describe('answers that are retried are released', () => {
 
   test('a request without a body (GET) is sent and answered as usual', async () => {
     const seen: Request[] = []
-    const fetchFn = (async (request: Request) => {
+    const fetchFn = (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
       seen.push(request)
       return Response.json({ ok: true })
     }) as typeof fetch
     const binding = await keyed(setup())
-    const response = await binding.resourceFetch(new Request(RESOURCE), ACCESS_TOKEN, fetchFn)
+    const response = await binding.resourceFetch(
+      replayable(new Request(RESOURCE), new Headers(), null),
+      ACCESS_TOKEN,
+      fetchFn,
+    )
     expect(response.status).toBe(200)
     expect(seen).toHaveLength(1)
     expect(seen[0]?.method).toBe('GET')

@@ -1,5 +1,5 @@
 import type { DpopBinding, DpopKeyPersistence, DpopTokenRequest } from '../contracts/dpop.js'
-import type { FetchLike } from '../contracts/fetch.js'
+import type { FetchLike, ReplayableRequest } from '../contracts/fetch.js'
 import { ConfigurationError, TokenError } from '../errors.js'
 import { isInsecureLoopback, isWithinResource } from '../http/urls.js'
 import type { DpopKey, DpopKeyStore } from './key-store.js'
@@ -83,12 +83,15 @@ export function createBinding(
       return response
     }
 
-  async function sendToResource(request: Request, accessToken: string, fetchFn: FetchLike) {
+  async function sendToResource(
+    request: ReplayableRequest,
+    accessToken: string,
+    fetchFn: FetchLike,
+  ) {
     const key = await (current ?? load(false))
-    const headers = new Headers(request.headers)
-    headers.set('authorization', `DPoP ${accessToken}`)
-    headers.set('dpop', await proof(key, request.method, request.url, accessToken))
-    const response = await fetchFn(new Request(request, { headers, redirect: 'manual' }))
+    request.headers.set('authorization', `DPoP ${accessToken}`)
+    request.headers.set('dpop', await proof(key, request.method, request.url, accessToken))
+    const response = await request.send(fetchFn)
     nonces.remember(request.url, response)
     return response
   }
@@ -109,15 +112,11 @@ export function createBinding(
           `Refusing to send a token over ${url.protocol} to ${url.origin}`,
         )
       }
-      // Copy before the first send consumes the body: a nonce retry sends it again.
-      const replay = request.bodyUsed ? undefined : request.clone()
       const response = await sendToResource(request, accessToken, fetchFn)
-      if (!replay || !isResourceNonceChallenge(response)) {
-        replay?.body?.cancel().catch(() => {})
-        return response
-      }
+      if (!isResourceNonceChallenge(response)) return response
+      // The request sends its body again as it is: the retry copies nothing.
       discard(response)
-      return sendToResource(replay, accessToken, fetchFn)
+      return sendToResource(request, accessToken, fetchFn)
     },
     async hasKey() {
       return (await keys.find(issuer, resource)) !== undefined

@@ -43,7 +43,9 @@ describe('a disconnect sticks', () => {
     await until(() => w.grants('refresh_token').length === 1)
     await handle.disconnect()
     const response = await calling
-    // The call was refused (its token revoked, or none left to send); the user's choice stands.
+    // No token leaves once the user asked to disconnect, not even the one the refresh got: the
+    // call goes out without one and is refused; the user's choice stands.
+    expect(w.hits('/mcp', 'POST').at(-1)?.headers.get('authorization')).toBeNull()
     expect(response.status).toBe(401)
     expect(seen.slice(seen.indexOf('disconnected'))).not.toContain('needs-authorization')
     expect(handle.getSnapshot().status).toBe('disconnected')

@@ -1,58 +1,52 @@
 import { describe, expect, test } from 'vitest'
+import { replayable } from '../http/replayable-request.js'
 import { operationKey } from './operation.js'
 
-const post = (body: string) =>
-  new Request('https://mcp.example.com/mcp?x=1', { method: 'POST', body })
+const URL = 'https://mcp.example.com/mcp?x=1'
+const request = (method: string, body: string | ArrayBuffer | null) =>
+  replayable(new Request(URL, { method }), new Headers(), body)
+const post = (body: string | ArrayBuffer) => request('POST', body)
 
 describe('operationKey: what a step-up attempt is counted against', () => {
-  test('HTTP method and path, plus JSON-RPC method and tool name', async () => {
+  test('HTTP method and path, plus JSON-RPC method and tool name', () => {
     expect(
-      await operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: 'admin' } }))),
+      operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: 'admin' } }))),
     ).toBe('POST https://mcp.example.com/mcp tools/call admin')
-    expect(await operationKey(post(JSON.stringify({ method: 'tools/list' })))).toBe(
+    expect(operationKey(post(JSON.stringify({ method: 'tools/list' })))).toBe(
       'POST https://mcp.example.com/mcp tools/list',
     )
   })
 
-  test('two tools are two operations', async () => {
-    const a = await operationKey(
-      post(JSON.stringify({ method: 'tools/call', params: { name: 'a' } })),
-    )
-    const b = await operationKey(
-      post(JSON.stringify({ method: 'tools/call', params: { name: 'b' } })),
-    )
+  test('two tools are two operations', () => {
+    const a = operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: 'a' } })))
+    const b = operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: 'b' } })))
     expect(a).not.toBe(b)
   })
 
-  test('a body that is not JSON, or a GET, is named by method and path', async () => {
-    expect(await operationKey(post('not json'))).toBe('POST https://mcp.example.com/mcp')
-    expect(await operationKey(new Request('https://mcp.example.com/mcp'))).toBe(
-      'GET https://mcp.example.com/mcp',
-    )
+  test('a body that is not JSON, or a GET, is named by method and path', () => {
+    expect(operationKey(post('not json'))).toBe('POST https://mcp.example.com/mcp')
+    expect(operationKey(request('GET', null))).toBe('GET https://mcp.example.com/mcp')
   })
 
-  test('the request body stays readable afterwards', async () => {
-    const request = post('{"method":"ping"}')
-    await operationKey(request)
-    expect(await request.text()).toBe('{"method":"ping"}')
+  test('a body read into bytes names the operation as its text would', () => {
+    const text = JSON.stringify({ method: 'tools/call', params: { name: 'admin' } })
+    const bytes = new TextEncoder().encode(text).buffer
+    expect(operationKey(post(bytes))).toBe('POST https://mcp.example.com/mcp tools/call admin')
   })
 })
 
 describe('operationKey: what is not an MCP call', () => {
-  test('a body sent with another method than POST is not read', async () => {
-    const put = new Request('https://mcp.example.com/mcp', {
-      method: 'PUT',
-      body: JSON.stringify({ method: 'tools/call', params: { name: 'admin' } }),
-    })
-    expect(await operationKey(put)).toBe('PUT https://mcp.example.com/mcp')
+  test('a body sent with another method than POST is not read', () => {
+    const body = JSON.stringify({ method: 'tools/call', params: { name: 'admin' } })
+    expect(operationKey(request('PUT', body))).toBe('PUT https://mcp.example.com/mcp')
   })
 
-  test('a JSON-RPC method or tool name that is not a string is left out', async () => {
-    expect(await operationKey(post(JSON.stringify({ method: 5, params: { name: 7 } })))).toBe(
+  test('a JSON-RPC method or tool name that is not a string is left out', () => {
+    expect(operationKey(post(JSON.stringify({ method: 5, params: { name: 7 } })))).toBe(
       'POST https://mcp.example.com/mcp',
     )
     expect(
-      await operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: null } }))),
+      operationKey(post(JSON.stringify({ method: 'tools/call', params: { name: null } }))),
     ).toBe('POST https://mcp.example.com/mcp tools/call')
   })
 })

@@ -95,7 +95,7 @@ describe('StepUp: authorizations per operation', () => {
     const stepUp = new StepUp()
     stepUp.refused('op', ['admin'])
     stepUp.begin(2)
-    stepUp.succeeded('op')
+    stepUp.succeeded(() => 'op')
     stepUp.refused('op', ['admin'])
     expect(() => stepUp.begin(2)).not.toThrow()
     expect(() => stepUp.begin(2)).toThrow(/Gave up after 2 authorization attempts/)

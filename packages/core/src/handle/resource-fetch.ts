@@ -1,8 +1,10 @@
 import type { AuthContext } from '../contracts/context.js'
 import type { DpopBinding } from '../contracts/dpop.js'
+import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
+import { replayable } from '../http/replayable-request.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
@@ -36,7 +38,8 @@ const reported = new WeakSet<McpAuthError>()
  * `needs-authorization`. A 403 `insufficient_scope` means `needs-step-up` with the union of
  * the granted and challenged scopes (MCP authorization, "Scope Challenge Handling"). A request
  * that fails at the network level rejects with `cors_blocked` or `network_error`, reported in
- * the snapshot; the tokens stay.
+ * the snapshot; the tokens stay. A call with a fresh token costs no storage, lock, crypto or
+ * timer, and copies nothing: a retry (refresh, redirect, DPoP nonce) sends the same body again.
  */
 export const fetchResource = (
   host: ResourceFetchHost,
@@ -58,8 +61,11 @@ async function fetchWithToken(
   if (!tokens || !isWithinResource(request.url, tokens.resource)) {
     if (!isWithinResource(request.url, host.url)) return ctx.fetch(request)
   }
-  const operation = await operationKey(request)
-  const retry = request.clone()
+  // A string body (what the MCP SDK's transport sends) is sent again as it is; any other is read
+  // once, into memory: a stream can be read only once, and a retry may need it.
+  const body =
+    typeof init?.body === 'string' ? init.body : request.body && (await request.arrayBuffer())
+  const outgoing = replayable(request, new Headers(request.headers), body)
   let token: string | undefined
   if (tokens && isWithinResource(request.url, tokens.resource)) {
     try {
@@ -70,17 +76,19 @@ async function fetchWithToken(
   }
   // Stryker disable next-line StringLiteral: send() sets the scheme before anything reads it
   let scheme = 'bearer'
-  /** Presents `current` as the stored tokens say: a refresh may have changed them. */
-  const send = async (current: Request, accessToken: string | undefined) => {
+  /** Presents the request as the stored tokens say: a refresh may have changed them. */
+  const send = async (accessToken: string | undefined) => {
     const stored = session.tokens
     const binding =
       accessToken && stored && (await ctx.dpop(undefined, stored.tokenType))?.bindingFor(stored)
     scheme = binding ? 'dpop' : 'bearer'
-    return sendWithToken(ctx, current, accessToken, host.url, binding || undefined)
+    // Without a token, redirects are followed as the app asked: there is nothing to leak.
+    if (!accessToken) return outgoing.send(ctx.fetch, request.redirect)
+    return sendWithToken(ctx, outgoing, accessToken, host.url, binding || undefined)
   }
   let response: Response
   try {
-    response = await send(request, token)
+    response = await send(token)
     // A static token (no authorization server) has nothing to refresh with.
     // Stryker disable next-line OptionalChaining: a token is only taken when tokens are stored
     if (response.status === 401 && token && tokens?.as) {
@@ -95,7 +103,7 @@ async function fetchWithToken(
         }
         if (fresh) {
           discard(response)
-          response = await send(retry, fresh)
+          response = await send(fresh)
         }
       }
     }
@@ -106,7 +114,7 @@ async function fetchWithToken(
     host.update(host.status(), { error })
     throw error
   }
-  observe(host, response, operation, scheme)
+  observe(host, response, outgoing, scheme)
   return response
 }
 
@@ -114,7 +122,7 @@ async function fetchWithToken(
 function observe(
   host: ResourceFetchHost,
   response: Response,
-  operation: string,
+  request: ReplayableRequest,
   scheme: string,
 ): void {
   const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
@@ -135,14 +143,14 @@ function observe(
   }
   if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
     const granted = host.session.tokens?.scopes ?? []
-    host.stepUp.refused(operation, [
+    host.stepUp.refused(operationKey(request), [
       ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
     ])
     host.update('needs-step-up')
     return
   }
   if (response.ok) {
-    host.stepUp.succeeded(operation)
+    host.stepUp.succeeded(() => operationKey(request))
     const status = host.status()
     const error = host.error()
     if (status !== 'authorized' && host.session.tokens)
@@ -166,22 +174,18 @@ const MAX_REDIRECTS = 5
  */
 async function sendWithToken(
   ctx: AuthContext,
-  request: Request,
-  token: string | undefined,
+  request: ReplayableRequest,
+  token: string,
   resource: string,
   binding: DpopBinding | undefined,
 ): Promise<Response> {
-  if (!token) return ctx.fetch(request)
   let current = request
   for (let hops = 0; ; hops++) {
-    const spare = current.clone()
-    const headers = new Headers(current.headers)
     // Stryker disable next-line ConditionalExpression: a binding sets its own DPoP Authorization header over any other
-    if (!binding) headers.set('authorization', `Bearer ${token}`)
-    const outgoing = new Request(current, { headers, redirect: 'manual' })
+    if (!binding) current.headers.set('authorization', `Bearer ${token}`)
     const response = await (binding
-      ? binding.resourceFetch(outgoing, token, ctx.fetch)
-      : ctx.fetch(outgoing))
+      ? binding.resourceFetch(current, token, ctx.fetch)
+      : current.send(ctx.fetch))
     const location = response.headers.get('location')
     const opaque = response.type === 'opaqueredirect'
     if (!opaque && !(isRedirect(response.status) && location)) return response
@@ -194,21 +198,23 @@ async function sendWithToken(
         { details: { from: current.url, to: target, status: response.status } },
       )
     }
-    current = await redirected(spare, target, response.status)
+    current = redirected(current, target, response.status)
   }
 }
 
 const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status)
 
 /** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
-async function redirected(request: Request, target: string, status: number): Promise<Request> {
+function redirected(request: ReplayableRequest, target: string, status: number): ReplayableRequest {
+  const { signal } = request
   const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
   const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
   const headers = new Headers(request.headers)
-  if (method === 'GET' || method === 'HEAD') {
-    headers.delete('content-type')
-    return new Request(target, { method, headers, signal: request.signal })
-  }
-  const body = await request.arrayBuffer()
-  return new Request(target, { method, headers, body, signal: request.signal })
+  const bodiless = method === 'GET' || method === 'HEAD'
+  if (bodiless) headers.delete('content-type')
+  return replayable(
+    new Request(target, { method, signal }),
+    headers,
+    bodiless ? null : request.body,
+  )
 }

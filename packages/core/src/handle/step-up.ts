@@ -29,7 +29,8 @@ export class StepUp {
     if (!this.#attempts.has(operation)) this.#attempts.set(operation, 1)
   }
 
-  succeeded(operation: string): void {
-    this.#attempts.delete(operation)
+  /** Forgets the attempts of `operation`; named only when some are counted, since most calls have none. */
+  succeeded(operation: () => string): void {
+    if (this.#attempts.size) this.#attempts.delete(operation())
   }
 }

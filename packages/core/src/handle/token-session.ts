@@ -51,6 +51,8 @@ export class TokenSession {
   #applied = 0
   /** The re-read started by a message from another tab, awaited before a token is handed out. */
   #pending: Promise<unknown> | undefined
+  /** Disconnects asked for and not done yet: meanwhile no token is handed out, even a fresh one. */
+  #clearing = 0
 
   constructor(ctx: AuthContext, url: string, host: TokenSessionHost) {
     this.#ctx = ctx
@@ -108,12 +110,22 @@ export class TokenSession {
 
   /** Removes the tokens for good (disconnect); resolves with what was stored, to revoke. */
   clear(): Promise<TokenRecord | undefined> {
+    this.#clearing += 1
     return this.#locked(async () => {
       await this.load()
       const stored = (await this.#read()) ?? this.#tokens
       await this.#write((await this.#readGeneration()) + 1, undefined)
       return stored
+    }).finally(() => {
+      this.#clearing -= 1
     })
+  }
+
+  /** `token`, unless a disconnect was asked for since the caller started: a logout sticks. */
+  #handOut(token: string): string {
+    if (this.#clearing)
+      throw new AuthorizationError('not_authorized', 'The authorization was removed')
+    return token
   }
 
   expiring(tokens: TokenRecord): boolean {
@@ -128,7 +140,7 @@ export class TokenSession {
     await this.#pending
     const tokens = this.#tokens
     if (!tokens) throw new AuthorizationError('not_authorized', 'This server is not authorized')
-    if (!this.expiring(tokens)) return tokens.accessToken
+    if (!this.expiring(tokens)) return this.#handOut(tokens.accessToken)
     return this.refresh(tokens.accessToken)
   }
 
@@ -143,7 +155,7 @@ export class TokenSession {
     why: 'expiring' | 'invalid_token' | 'unauthorized' = 'expiring',
   ): Promise<string> {
     const host = this.#host
-    return this.#refreshFlight.run(this.#url, () =>
+    const refreshed = this.#refreshFlight.run(this.#url, () =>
       this.#locked(async () => {
         const generation = await this.#sync()
         const current = this.#tokens
@@ -210,6 +222,7 @@ export class TokenSession {
         }
       }),
     )
+    return refreshed.then((token) => this.#handOut(token))
   }
 
   /** The lock every write of this resource's tokens (and every refresh) runs under. */

@@ -1,0 +1,20 @@
+import type { FetchLike, ReplayableRequest } from '../contracts/fetch.js'
+
+/**
+ * `source` (its URL, method, signal and options; its own body is never sent), sent with
+ * `headers` and `body` each time. A `Request` built from a used one takes the body given beside
+ * it (WHATWG Fetch, `new Request(input, init)`), so every send is a fresh request, none a clone.
+ */
+export const replayable = (
+  source: Request,
+  headers: Headers,
+  body: string | ArrayBuffer | null,
+): ReplayableRequest => ({
+  url: source.url,
+  method: source.method,
+  headers,
+  body,
+  signal: source.signal,
+  send: (fetchFn: FetchLike, redirect: RequestRedirect = 'manual') =>
+    fetchFn(source, { headers, redirect, body }),
+})
