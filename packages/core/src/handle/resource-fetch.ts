@@ -63,9 +63,15 @@ async function fetchWithToken(
   }
   // A string body (what the MCP SDK's transport sends) is sent again as it is; any other is read
   // once, into memory: a stream can be read only once, and a retry may need it.
-  const body =
-    typeof init?.body === 'string' ? init.body : request.body && (await request.arrayBuffer())
-  const outgoing = replayable(request, new Headers(request.headers), body)
+  const given = init?.body
+  const text = typeof given === 'string'
+  const body = text ? given : request.body && (await request.arrayBuffer())
+  // Beside a string body, the app's headers are all the request holds, and quicker to copy.
+  const outgoing = replayable(
+    request,
+    new Headers((text && init?.headers) || request.headers),
+    body,
+  )
   let token: string | undefined
   if (tokens && isWithinResource(request.url, tokens.resource)) {
     try {

@@ -126,6 +126,38 @@ describe('a call with a fresh token', () => {
   })
 })
 
+describe('a body that is not a string', () => {
+  test('is read once, then sent with the content type its kind set, on the first send and the retry', async () => {
+    let refused = false
+    const types: (string | null)[] = []
+    const { server, sent } = await reloadedWithFastFetch((request) => {
+      if (request.url.endsWith('/token')) {
+        return Response.json({ access_token: 'at-new', token_type: 'Bearer', expires_in: 3600 })
+      }
+      types.push(request.headers.get('content-type'))
+      if (refused) return Response.json({ ok: true })
+      refused = true
+      return new Response(null, {
+        status: 401,
+        headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
+      })
+    })
+    const form = new URLSearchParams({ a: '1' })
+    const response = await server.fetch(server.url, {
+      method: 'POST',
+      headers: { 'x-app': 'yes' },
+      body: form,
+    })
+    expect(response.status).toBe(200)
+    const calls = sent.filter((call) => !call.url.endsWith('/token'))
+    expect(calls.map((call) => call.body)).toEqual(['a=1', 'a=1'])
+    expect(types).toEqual([
+      'application/x-www-form-urlencoded;charset=UTF-8',
+      'application/x-www-form-urlencoded;charset=UTF-8',
+    ])
+  })
+})
+
 describe('a retry sends the same body again without a copy', () => {
   test('a 401 invalid_token: one refresh, one retry with the same body, nothing cloned', async () => {
     let refused = false
