@@ -250,8 +250,8 @@ export async function measureSdk({ layout, delay = 0, cacheDiscovery = false }) 
 
 /**
  * `servers` servers on one issuer, probed at once by one auth instance, then as many others:
- * the first batch shares one authorization server discovery, the second uses the metadata URL
- * that answered (one request instead of one per candidate).
+ * the first batch shares one authorization server discovery, the second uses the metadata
+ * document kept for the issuer (no request).
  * @param {{ layout: 'friendly' | 'fallback', delay?: number, servers?: number }} options
  */
 export async function measureProbes({ layout, delay = 0, servers = 20 }) {

@@ -12,7 +12,8 @@ import { traced } from '../tracing.js'
 /**
  * Protected resource metadata (RFC 9728), then the metadata of its authorization server
  * (RFC 8414; MCP authorization, "Authorization Server Discovery"): the one used before
- * (`previousIssuer`) when the resource still lists it, else the first listed. Without any PRM,
+ * (`previousIssuer`) when the resource still lists it, else the first listed; the document the
+ * instance keeps for that issuer unless `refused` (the server refused a token). Without any PRM,
  * the 2025-03-26 fallback to AS metadata at the server's origin applies. `undefined` for a
  * server that publishes no OAuth metadata at all.
  */
@@ -21,6 +22,7 @@ export async function runDiscovery(
   url: string,
   challenge: AuthChallenge | undefined,
   previousIssuer: string | undefined,
+  refused = false,
 ): Promise<Discovery | undefined> {
   const headers = { 'mcp-protocol-version': ctx.protocolVersion }
   const challenged = challenge?.params.resource_metadata
@@ -40,7 +42,7 @@ export async function runDiscovery(
       ctx,
       url,
       'as',
-      (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints),
+      (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints, refused),
       issuer,
     )
   } else {

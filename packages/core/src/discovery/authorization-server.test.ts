@@ -1,8 +1,9 @@
 import { deferred, recordingFetch, useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
-import { afterEach, describe, expect, test, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defaultFetch } from '../http/transport-error.js'
 import {
+  AS_HEAD_START_MS,
   authorizationServerMetadataUrls,
   discoverAuthorizationServer,
   discoverLegacyAuthorizationServer,
@@ -69,7 +70,7 @@ describe('authorizationServerMetadataUrls (RFC 8414 §3.1, OIDC Discovery §4)',
 })
 
 describe('discoverAuthorizationServer', () => {
-  test('requests every candidate before the first one answers (no round trip per miss)', async () => {
+  test('once the head start is over, every candidate is asked before the first one answers (no round trip per miss)', async () => {
     const first = deferred()
     // A sequential implementation would wait for the first answer forever: give up after 500 ms.
     const giveUp = setTimeout(() => first.resolve(), 500)
@@ -211,20 +212,75 @@ describe('discoverAuthorizationServer', () => {
   })
 })
 
+describe('discoverAuthorizationServer: the first candidate gets a head start on first contact', () => {
+  // The head start never ends unless a test says so: what is asked depends on answers only.
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))
+  afterEach(() => vi.useRealTimers())
+
+  test('the first URL answers with a valid document: the others are never asked', async () => {
+    serve({ [TENANT_URLS[0]!]: () => HttpResponse.json(metadata(TENANT)) })
+    const recorder = recordingFetch()
+    expect((await discoverAuthorizationServer(recorder.fetch, TENANT)).issuer).toBe(TENANT)
+    expect(recorder.urls).toEqual([TENANT_URLS[0]])
+  })
+
+  test('the first URL misses: every other is asked at once, without waiting for the head start', async () => {
+    serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
+    const recorder = recordingFetch()
+    expect((await discoverAuthorizationServer(recorder.fetch, TENANT)).issuer).toBe(TENANT)
+    expect(recorder.urls).toEqual(TENANT_URLS)
+  })
+
+  test('the first URL is slow: when the head start ends the others go out, and priority still wins', async () => {
+    const slow = deferred()
+    serve({
+      [TENANT_URLS[0]!]: async () => {
+        await slow.promise
+        return HttpResponse.json(metadata(TENANT, { scopes_supported: ['first'] }))
+      },
+      [TENANT_URLS[1]!]: () =>
+        HttpResponse.json(metadata(TENANT, { scopes_supported: ['second'] })),
+    })
+    const recorder = recordingFetch()
+    const found = discoverAuthorizationServer(recorder.fetch, TENANT)
+    await vi.advanceTimersByTimeAsync(AS_HEAD_START_MS - 1)
+    expect(recorder.urls).toEqual([TENANT_URLS[0]])
+    await vi.advanceTimersByTimeAsync(1)
+    expect(recorder.urls).toEqual(TENANT_URLS)
+    slow.resolve()
+    expect((await found).scopes_supported).toEqual(['first'])
+  })
+})
+
 describe('discoverAuthorizationServer with issuer hints', () => {
-  test('a known issuer costs one request: the URL that answered last, alone', async () => {
+  beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))
+  afterEach(() => vi.useRealTimers())
+
+  test('a known issuer costs nothing: its document is kept, one copy for every server', async () => {
     serve({ [TENANT_URLS[1]!]: () => HttpResponse.json(metadata(TENANT)) })
     const hints = issuerHints()
     const first = recordingFetch()
-    await discoverAuthorizationServer(first.fetch, TENANT, {}, hints)
+    const as = await discoverAuthorizationServer(first.fetch, TENANT, {}, hints)
     expect(first.urls).toEqual(TENANT_URLS)
     expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[1])
+    expect(hints.metadata.get(TENANT)).toBe(as)
     const second = recordingFetch()
-    expect((await discoverAuthorizationServer(second.fetch, TENANT, {}, hints)).issuer).toBe(TENANT)
-    expect(second.urls).toEqual([TENANT_URLS[1]])
+    expect(await discoverAuthorizationServer(second.fetch, TENANT, {}, hints)).toBe(as)
+    expect(second.urls).toEqual([])
   })
 
-  test('a hint that no longer answers is dropped: every candidate, and the new winner kept', async () => {
+  test('fresh (a server refused a token): the URL that answered last, alone, and the new document kept', async () => {
+    serve({ [TENANT_URLS[1]!]: () => HttpResponse.json(metadata(TENANT)) })
+    const hints = issuerHints()
+    const kept = await discoverAuthorizationServer(fetch, TENANT, {}, hints)
+    const again = recordingFetch()
+    const fetched = await discoverAuthorizationServer(again.fetch, TENANT, {}, hints, true)
+    expect(again.urls).toEqual([TENANT_URLS[1]])
+    expect(fetched).not.toBe(kept)
+    expect(hints.metadata.get(TENANT)).toBe(fetched)
+  })
+
+  test('a hint that no longer answers is dropped: every candidate at once, and the new winner kept', async () => {
     const hints = issuerHints()
     hints.urls.set(TENANT, TENANT_URLS[1]!)
     serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
@@ -234,6 +290,23 @@ describe('discoverAuthorizationServer with issuer hints', () => {
     )
     expect(recorder.urls).toEqual([TENANT_URLS[1], ...TENANT_URLS])
     expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[2])
+  })
+
+  test('after a hint missed, the first candidate gets no head start: a round trip is spent already', async () => {
+    const hints = issuerHints()
+    hints.urls.set(TENANT, TENANT_URLS[1]!)
+    const slow = deferred()
+    serve({
+      [TENANT_URLS[0]!]: async () => {
+        await slow.promise
+        return HttpResponse.json(metadata(TENANT))
+      },
+    })
+    const recorder = recordingFetch()
+    const found = discoverAuthorizationServer(recorder.fetch, TENANT, {}, hints)
+    await expect.poll(() => recorder.urls).toEqual([TENANT_URLS[1], ...TENANT_URLS])
+    slow.resolve()
+    expect((await found).issuer).toBe(TENANT)
   })
 
   test('a hinted document that is no longer valid is not used', async () => {
@@ -248,7 +321,7 @@ describe('discoverAuthorizationServer with issuer hints', () => {
     expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[2])
   })
 
-  test('a failed discovery leaves no hint behind', async () => {
+  test('a failed discovery leaves no hint and no document behind', async () => {
     const hints = issuerHints()
     serve({})
     await expect(discoverAuthorizationServer(fetch, ROOT, {}, hints)).rejects.toMatchObject({
@@ -256,12 +329,13 @@ describe('discoverAuthorizationServer with issuer hints', () => {
     })
     expect(hints.urls.size).toBe(0)
     expect(hints.pending.size).toBe(0)
+    expect(hints.metadata.size).toBe(0)
   })
 
   test('a hint is per issuer: another issuer on the same host is discovered in full', async () => {
     const hints = issuerHints()
     hints.urls.set(TENANT, TENANT_URLS[0]!)
-    serve({ [ROOT_URLS[0]!]: () => HttpResponse.json(metadata(ROOT)) })
+    serve({ [ROOT_URLS[1]!]: () => HttpResponse.json(metadata(ROOT)) })
     const recorder = recordingFetch()
     await discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints)
     expect(recorder.urls).toEqual(ROOT_URLS)
@@ -275,7 +349,7 @@ describe('discoverAuthorizationServer with issuer hints', () => {
       Array.from({ length: 5 }, () => discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints)),
     )
     expect(found.map((as) => as.issuer)).toEqual(Array(5).fill(ROOT))
-    expect(recorder.urls).toEqual(ROOT_URLS)
+    expect(recorder.urls).toEqual([ROOT_URLS[0]])
     expect(hints.pending.size).toBe(0)
   })
 })
@@ -453,7 +527,7 @@ describe('discoverAuthorizationServer: issuer, hints and misses', () => {
   })
 
   test("a hint that is not one of the issuer's metadata URLs is never requested", async () => {
-    serve({ [TENANT_URLS[0]!]: () => HttpResponse.json(metadata(TENANT)) })
+    serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
     const hints = issuerHints()
     hints.urls.set(TENANT, 'https://elsewhere.example/metadata')
     const recorder = recordingFetch()

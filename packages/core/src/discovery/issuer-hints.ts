@@ -1,4 +1,8 @@
 import type { IssuerHints } from '../contracts/discovery.js'
 
 /** An empty {@link IssuerHints}; one per auth instance. */
-export const issuerHints = (): IssuerHints => ({ urls: new Map(), pending: new Map() })
+export const issuerHints = (): IssuerHints => ({
+  metadata: new Map(),
+  urls: new Map(),
+  pending: new Map(),
+})

@@ -42,14 +42,16 @@ export class DiscoveryCache {
    * Discovery"). Without any PRM, the 2025-03-26 fallback to AS metadata at the server's origin
    * applies. Returns `undefined` for a server that publishes no OAuth metadata at all.
    * A discovery already under way answers too, unless the challenge names another metadata
-   * URL than the one it found, or the server refused a token since it started.
+   * URL than the one it found, or the server refused a token since it started. The AS metadata
+   * kept for the issuer answers too, unless the server refused a token: then it is fetched anew.
    */
   async discover(
     challenge: AuthChallenge | undefined,
     fresh: boolean,
   ): Promise<Discovery | undefined> {
-    const pending = this.#stale ? undefined : this.#pending
-    if (this.#stale) {
+    const refused = this.#stale !== undefined
+    const pending = refused ? undefined : this.#pending
+    if (refused) {
       challenge ??= this.#stale
       fresh = true
       this.#stale = undefined
@@ -58,7 +60,7 @@ export class DiscoveryCache {
     const wanted = challenge?.params.resource_metadata
     const joined = await pending?.catch(() => undefined)
     if (joined && (!wanted || joined.prm?.url === wanted)) return joined
-    const run = this.#discover(challenge)
+    const run = this.#discover(challenge, refused)
     const done = () => {
       if (this.#pending === run) this.#pending = undefined
     }
@@ -67,9 +69,13 @@ export class DiscoveryCache {
     return run
   }
 
-  async #discover(challenge: AuthChallenge | undefined): Promise<Discovery | undefined> {
+  async #discover(
+    challenge: AuthChallenge | undefined,
+    refused: boolean,
+  ): Promise<Discovery | undefined> {
     const { runDiscovery } = await loadConnect()
-    const found = await runDiscovery(this.#ctx, this.#url, challenge, this.#current?.as.issuer)
+    const previous = this.#current?.as.issuer
+    const found = await runDiscovery(this.#ctx, this.#url, challenge, previous, refused)
     if (found) this.#current = found
     return found
   }
