@@ -8,6 +8,7 @@ import { manualClient } from '../registration/manual-client.js'
 import { metadataDocumentClient, registerDynamicClient } from '../registration/register.js'
 import { isBlank, readClient } from '../registration/stored-client.js'
 import { keys } from '../storage/records.js'
+import { sharedRegistration } from './shared-registration.js'
 
 /**
  * The client identity a server's flows use with its authorization server, in the order MCP
@@ -89,22 +90,25 @@ export class ClientIdentity {
         kind: 'dynamic',
       }
     }
-    let client: ClientRecord
+    const key = keys.client(as.issuer, redirectUri)
     try {
-      client = await registerDynamicClient(
-        fetchFn,
-        as,
-        redirectUri,
-        this.#ctx.clientMetadata,
-        scope,
-      )
+      // Servers of this issuer authorized at once share one registration.
+      return await sharedRegistration(this.#ctx, key, scope, async () => {
+        const client = await registerDynamicClient(
+          fetchFn,
+          as,
+          redirectUri,
+          this.#ctx.clientMetadata,
+          scope,
+        )
+        await this.#ctx.storage.set(key, client)
+        return client
+      })
     } catch (error) {
       if (!(error instanceof McpAuthError && error.code === 'invalid_client_id')) throw error
       this.#blank('registration response', as.issuer)
       return undefined
     }
-    await this.#ctx.storage.set(keys.client(as.issuer, redirectUri), client)
-    return client
   }
 
   /**
