@@ -1,3 +1,4 @@
+import type { AuthorizationServer } from 'oauth4webapi'
 import { callbackParams } from '../authorize/callback-params.js'
 import { checkAuthorizationResponse } from '../authorize/check-response.js'
 import { type AuthorizationRequest, createAuthorizationRequest } from '../authorize/request.js'
@@ -6,13 +7,14 @@ import type { AuthorizeOptions } from '../contracts/authorize.js'
 import type { AuthContext } from '../contracts/context.js'
 import type { Discovery } from '../contracts/discovery.js'
 import type { DriverSession } from '../contracts/driver.js'
-import { type ClientRecord, RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
+import { type ClientRecord, TOKEN_RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
 import type { PopupState } from '../contracts/snapshot.js'
 import { AuthorizationError } from '../errors.js'
 import { keys } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/code-exchange.js'
 import { traced } from '../tracing.js'
 import type { ClientIdentity } from './client-identity.js'
+import { storeIssuer } from './issuer-record.js'
 
 /** A prepared authorization request, its pending record already stored. */
 export interface PreparedAuthorization {
@@ -78,13 +80,16 @@ export async function prepareAuthorization(input: {
 export interface ExchangedCallback {
   record: TokenRecord
   client: ClientRecord
+  /** The metadata of the authorization server that issued the tokens. */
+  as: AuthorizationServer
   generation: number | undefined
 }
 
 /**
  * Finishes a flow from its callback URL: consumes the pending record for the response's
  * `state` (so a callback works once), checks `iss`, `state` and `error` in that order (RFC 9207
- * §2.4, RFC 6749 §4.1.2), then exchanges the code. Resolves with the token record to store.
+ * §2.4, RFC 6749 §4.1.2), then exchanges the code. Resolves with the token record to store;
+ * the metadata of its issuer is stored first, once, on its own (the record refers to it).
  */
 export async function exchangeCallback(
   ctx: AuthContext,
@@ -124,17 +129,17 @@ export async function exchangeCallback(
     }),
   )
   const record: TokenRecord = {
-    v: RECORD_VERSION,
+    v: TOKEN_RECORD_VERSION,
     resource: pending.resource,
     ...issued,
     issuer: pending.issuer,
     clientId: pending.client.clientId,
     client: pending.client,
-    as: pending.as,
     registration: pending.client.kind,
     ...(resourceName ? { resourceName } : {}),
   }
-  return { record, client: pending.client, generation: pending.generation }
+  await storeIssuer(ctx, pending.as)
+  return { record, client: pending.client, as: pending.as, generation: pending.generation }
 }
 
 /**

@@ -5,9 +5,18 @@ import type { TokenType } from './dpop.js'
 /** Bumped when a record's shape changes; older versions are ignored, never misread. */
 export const RECORD_VERSION = 1
 
-/** Tokens for one resource, with what is needed to refresh and revoke them after a reload. */
+/**
+ * The version of token records. Version 2 leaves the AS metadata out: it is stored once per
+ * issuer ({@link IssuerRecord}). A version 1 record is upgraded when read.
+ */
+export const TOKEN_RECORD_VERSION = 2
+
+/**
+ * Tokens for one resource, with what is needed to refresh and revoke them after a reload; the
+ * metadata of their authorization server is the {@link IssuerRecord} of `issuer`.
+ */
 export interface TokenRecord {
-  v: typeof RECORD_VERSION
+  v: typeof TOKEN_RECORD_VERSION
   resource: string
   accessToken: string
   refreshToken?: string
@@ -19,7 +28,6 @@ export interface TokenRecord {
   clientId?: string
   /** The client that obtained these tokens: refresh and revocation use exactly this one. */
   client?: ClientRecord
-  as?: AuthorizationServer
   resourceName?: string
   registration?: RegistrationKind
   /**
@@ -27,6 +35,21 @@ export interface TokenRecord {
    * proofs. Absent in records written before DPoP support: those are bearer tokens.
    */
   tokenType?: TokenType
+}
+
+/** A token record as version 1 stored it: with its own copy of the AS metadata. */
+export interface TokenRecordV1 extends Omit<TokenRecord, 'v'> {
+  v: 1
+  as?: AuthorizationServer
+}
+
+/**
+ * The validated metadata of one authorization server (RFC 8414), stored once for every token
+ * record of its issuer: refresh and revocation after a reload read it from here.
+ */
+export interface IssuerRecord {
+  v: typeof RECORD_VERSION
+  as: AuthorizationServer
 }
 
 /** A client identity with one authorization server, keyed by exact issuer (MCP 2026-07-28, SEP-2352). */

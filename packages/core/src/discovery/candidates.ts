@@ -35,7 +35,7 @@ export async function firstInPriorityOrder<T>(
   let timer: ReturnType<typeof setTimeout> | undefined
   const all = () => {
     clearTimeout(timer)
-    urls.forEach((_, index) => get(index))
+    for (const index of urls.keys()) get(index)
   }
   get(0)
   if (headStart > 0 && urls.length > 1) timer = setTimeout(all, headStart)

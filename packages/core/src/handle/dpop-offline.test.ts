@@ -1,7 +1,7 @@
 import { createWorld, useMockServer } from '@mcp-oauth/test-world'
 import { describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
-import { RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
+import { RECORD_VERSION, type TokenRecordV1 } from '../contracts/records.js'
 import { memoryStorage } from '../storage/memory.js'
 import { keys } from '../storage/records.js'
 import { mcpCall, REDIRECT } from '../test-support/harness.js'
@@ -18,8 +18,9 @@ async function storedDpopTokens(ttl: number) {
   const w = createWorld()
   mock.use(...w.handlers)
   const storage = memoryStorage()
-  const tokens: TokenRecord = {
-    v: RECORD_VERSION,
+  // Written before token records left their AS metadata out (version 1): read as they are.
+  const tokens: TokenRecordV1 = {
+    v: 1,
     resource: w.options.resource,
     accessToken: 'at-bound',
     refreshToken: 'rt-bound',

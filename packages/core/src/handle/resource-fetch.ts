@@ -97,7 +97,7 @@ async function fetchWithToken(
     response = await send(token)
     // A static token (no authorization server) has nothing to refresh with.
     // Stryker disable next-line OptionalChaining: a token is only taken when tokens are stored
-    if (response.status === 401 && token && tokens?.as) {
+    if (response.status === 401 && token && tokens?.issuer) {
       const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
       if (!challenge || challenge.params.error === 'invalid_token') {
         let fresh: string | undefined
@@ -136,7 +136,7 @@ function observe(
   if (challenge?.params.error === 'use_dpop_nonce') return
   if (response.status === 401) {
     const tokens = host.session.tokens
-    if (tokens && !tokens.as && !challenge?.params.resource_metadata) {
+    if (tokens && !tokens.issuer && !challenge?.params.resource_metadata) {
       // A token-only server refused the token it was given: ask for another, never for OAuth.
       host.update('needs-token', {
         error: new TokenError('invalid_token', `${host.url} refused the token it was given`),

@@ -103,7 +103,7 @@ describe('disconnect says what the authorization server did (RFC 7009)', () => {
     const w = createWorld()
     const { handle, storage } = setupWorld(mock, w)
     await storage.set(keys.tokens(handle.url), {
-      v: 1,
+      v: 2,
       resource: handle.url,
       accessToken: 'at-x',
       refreshToken: 'rt-x',

@@ -1,3 +1,4 @@
+import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext } from '../contracts/context.js'
 import type { ClientRecord, TokenRecord } from '../contracts/records.js'
 import type { RevocationReport } from '../contracts/snapshot.js'
@@ -17,25 +18,27 @@ export const revokeTokens = (
   server: string,
   tokens: TokenRecord,
   client: ClientRecord | undefined,
+  as: AuthorizationServer | undefined,
 ): Promise<RevocationReport> =>
-  traced(ctx, server, 'revoke', (fetch) => revoke({ ...ctx, fetch }, tokens, client))
+  traced(ctx, server, 'revoke', (fetch) => revoke({ ...ctx, fetch }, tokens, client, as))
 
 async function revoke(
   ctx: AuthContext,
   tokens: TokenRecord,
   client: ClientRecord | undefined,
+  as: AuthorizationServer | undefined,
 ): Promise<RevocationReport> {
   // The DPoP module may fail to load (offline): then revoke without proofs.
   const proofs = await ctx
-    .dpop(tokens.as, tokens.tokenType)
+    .dpop(as, tokens.tokenType)
     ?.then((dpop) => dpop.release(tokens))
     .catch(() => undefined)
   let error: McpAuthError | undefined
   const base =
-    tokens.as && client
+    as && client
       ? {
           fetch: ctx.fetch,
-          as: tokens.as,
+          as,
           client,
           proofs,
           onTransportError: (cause: McpAuthError) => {

@@ -9,6 +9,7 @@ import type { DriverSession } from '../contracts/driver.js'
 import type { McpServerHandle } from '../contracts/handle.js'
 import type { ClientRecord, PendingRecord, TokenRecord } from '../contracts/records.js'
 import type { McpServerSnapshot, McpServerStatus, Patch } from '../contracts/snapshot.js'
+import { knownIssuer } from '../discovery/issuer-hints.js'
 import { probeServer } from '../discovery/probe.js'
 import { AuthorizationError, isSuperseded, McpAuthError, superseded } from '../errors.js'
 import { clientForTokens } from '../registration/stored-client.js'
@@ -56,7 +57,7 @@ export class ServerHandle implements McpServerHandle {
     this.#session = new TokenSession(ctx, url, {
       update: (status, patch) => this.#updateInUse(status, patch),
       fail: (error, status) => this.#fail(error, status),
-      clientFor: (tokens) => clientForTokens(ctx, tokens, (key) => this.reportCorrupt(key)),
+      clientFor: (tokens, as) => clientForTokens(ctx, tokens, as, this.reportCorrupt),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
       // Another tab stored a client ID: a server waiting for one may now be authorized.
@@ -281,7 +282,7 @@ export class ServerHandle implements McpServerHandle {
     expectedState?: string,
   ): Promise<McpServerSnapshot> => {
     const { exchangeCallback } = await loadConnect()
-    const { record, client, generation } = await exchangeCallback(
+    const { record, client, as, generation } = await exchangeCallback(
       this.#ctx,
       callbackUrl,
       expectedState,
@@ -290,7 +291,7 @@ export class ServerHandle implements McpServerHandle {
     const started = generation ?? (await this.#session.generation())
     if (!(await this.#session.commit(started, record))) {
       // Never stored; revoked so that they cannot outlive the disconnect.
-      await revokeTokens(this.#ctx, this.url, record, client)
+      await revokeTokens(this.#ctx, this.url, record, client, as)
       throw superseded()
     }
     this.#stepUp.pending = undefined
@@ -334,11 +335,11 @@ export class ServerHandle implements McpServerHandle {
     this.#stepUp.pending = undefined
     this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
-    const client =
-      tokens.as && tokens.issuer
-        ? await clientForTokens(this.#ctx, tokens, (key) => this.reportCorrupt(key))
-        : undefined
-    const revocation = await revokeTokens(this.#ctx, this.url, tokens, client)
+    // A static token has no authorization server, and with its metadata gone from storage
+    // nothing can be revoked: the tokens are cleared all the same.
+    const as = tokens.issuer && (await knownIssuer(this.#ctx, tokens.issuer, this.reportCorrupt))
+    const client = as ? await clientForTokens(this.#ctx, tokens, as, this.reportCorrupt) : undefined
+    const revocation = await revokeTokens(this.#ctx, this.url, tokens, client, as || undefined)
     // An authorization started meanwhile owns the snapshot; the report is only for this one.
     if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
     return this.#update('disconnected', { revocation })

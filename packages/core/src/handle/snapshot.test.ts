@@ -17,7 +17,7 @@ const prev: McpServerSnapshot = {
   storage: 'memory',
 }
 const tokens: TokenRecord = {
-  v: 1,
+  v: 2,
   resource: RESOURCE,
   accessToken: 'at',
   scopes: ['read'],

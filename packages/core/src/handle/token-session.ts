@@ -1,5 +1,13 @@
+import type { AuthorizationServer } from 'oauth4webapi'
+import { loadConnect } from '../connect/load.js'
 import type { AuthContext } from '../contracts/context.js'
-import { type ClientRecord, RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
+import {
+  type ClientRecord,
+  RECORD_VERSION,
+  TOKEN_RECORD_VERSION,
+  type TokenRecord,
+  type TokenRecordV1,
+} from '../contracts/records.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
 import { SingleFlight } from '../coordination/single-flight.js'
@@ -9,6 +17,7 @@ import {
   TAB_CHANNEL,
   type TabChange,
 } from '../coordination/tab-messages.js'
+import { keepIssuer, knownIssuer } from '../discovery/issuer-hints.js'
 import { AuthorizationError, McpAuthError } from '../errors.js'
 import { keys, readRecord } from '../storage/records.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
@@ -18,7 +27,7 @@ import { traced } from '../tracing.js'
 export interface TokenSessionHost {
   update(status: McpServerStatus, patch?: Patch): void
   fail(error: unknown, status: McpServerStatus): never
-  clientFor(tokens: TokenRecord): Promise<ClientRecord>
+  clientFor(tokens: TokenRecord, as: AuthorizationServer): Promise<ClientRecord>
   onCorrupt(key: string): void
   /** Another tab or instance replaced or removed this server's tokens. */
   changed(tokens: TokenRecord | undefined): void
@@ -53,6 +62,8 @@ export class TokenSession {
   #pending: Promise<unknown> | undefined
   /** Disconnects asked for and not done yet: meanwhile no token is handed out, even a fresh one. */
   #clearing = 0
+  /** The stored record is of version 1: its issuer's metadata is not stored on its own yet. */
+  #legacy = false
 
   constructor(ctx: AuthContext, url: string, host: TokenSessionHost) {
     this.#ctx = ctx
@@ -100,7 +111,7 @@ export class TokenSession {
   /** Stores a static bearer token typed by the user. */
   saveStatic(generation: number, token: string): Promise<boolean> {
     const record: TokenRecord = {
-      v: RECORD_VERSION,
+      v: TOKEN_RECORD_VERSION,
       resource: this.#url,
       accessToken: token,
       scopes: [],
@@ -167,7 +178,7 @@ export class TokenSession {
           host.update('authorized')
           return current.accessToken
         }
-        if (!current.refreshToken || !current.as || !current.clientId) {
+        if (!current.refreshToken || !current.issuer || !current.clientId) {
           await this.#write(generation + 1, undefined)
           host.update('needs-authorization')
           throw new AuthorizationError(
@@ -176,11 +187,21 @@ export class TokenSession {
           )
         }
         host.update('refreshing')
-        const client = await host.clientFor(current)
         try {
-          const { as, refreshToken } = current
+          const { issuer, refreshToken } = current
+          const ctx = this.#ctx
+          // Gone from storage: discovered anew (RFC 8414).
+          const as =
+            (await knownIssuer(ctx, issuer, host.onCorrupt)) ??
+            (await (await loadConnect()).rediscoverIssuer(ctx, issuer))
+          // Stored before the refresh token is spent: the new record refers to it.
+          if (this.#legacy) await ctx.storage.set(keys.issuer(issuer), { v: RECORD_VERSION, as })
+          const client = await host.clientFor(current, as)
           // A bound token is refreshed with its own key: the new one stays bound to it.
-          const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh(current)
+          const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh({
+            ...current,
+            as,
+          })
           const issued = await traced(
             this.#ctx,
             this.#url,
@@ -231,12 +252,14 @@ export class TokenSession {
   }
 
   async #read(): Promise<TokenRecord | undefined> {
-    const tokens = await readRecord<TokenRecord>(
+    const read = await readRecord<TokenRecord | TokenRecordV1>(
       this.#ctx.storage,
       keys.tokens(this.#url),
       'tokens',
       (key) => this.#host.onCorrupt(key),
     )
+    this.#legacy = read?.v === 1
+    const tokens = read?.v === 1 ? this.#upgrade(read) : read
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
     // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none. Offline,
     // the key cannot be checked, and the tokens stay.
@@ -257,6 +280,15 @@ export class TokenSession {
     } catch {
       return 0
     }
+  }
+
+  /**
+   * A version 1 record carried its own copy of the AS metadata: the instance keeps one copy per
+   * issuer instead, stored on its own before the next write of the tokens (see `refresh`).
+   */
+  #upgrade({ as, ...tokens }: TokenRecordV1): TokenRecord {
+    if (as && tokens.issuer === as.issuer) keepIssuer(this.#ctx, as)
+    return { ...tokens, v: TOKEN_RECORD_VERSION }
   }
 
   /** Re-reads the generation and the tokens; resolves with the generation. */

@@ -1,3 +1,4 @@
+import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext } from '../contracts/context.js'
 import { type ClientRecord, RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
 import { keys, readRecord } from '../storage/records.js'
@@ -29,6 +30,7 @@ export function readClient(
 export async function clientForTokens(
   ctx: AuthContext,
   tokens: TokenRecord,
+  as: AuthorizationServer,
   onCorrupt: (key: string) => void,
 ): Promise<ClientRecord> {
   if (tokens.client && !isBlank(tokens.client.clientId)) return tokens.client
@@ -36,7 +38,7 @@ export async function clientForTokens(
   const pre = ctx.preRegistered[issuer]
   if (pre && !isBlank(pre.clientId)) {
     // Stryker disable next-line StringLiteral: refresh and revocation never read the kind
-    return manualClient(tokens.as!, ctx.redirectUri, pre, 'pre-registered')
+    return manualClient(as, ctx.redirectUri, pre, 'pre-registered')
   }
   const stored = await readClient(ctx, issuer, onCorrupt)
   if (stored && stored.clientId === tokens.clientId) return stored

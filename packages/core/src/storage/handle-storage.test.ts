@@ -2,7 +2,7 @@ import 'fake-indexeddb/auto'
 import { createWorld, useMockServer } from '@mcp-oauth/test-world'
 import { describe, expect, test } from 'vitest'
 import { createMcpAuth } from '../auth.js'
-import { RECORD_VERSION } from '../contracts/records.js'
+import { RECORD_VERSION, TOKEN_RECORD_VERSION } from '../contracts/records.js'
 import type { TokenStorage } from '../contracts/storage.js'
 import { mcpCall, REDIRECT } from '../test-support/harness.js'
 import { indexedDbStorage } from './indexeddb.js'
@@ -25,7 +25,7 @@ describe('server handles on IndexedDB storage (fake-indexeddb)', () => {
     expect(storage.kind).toBe('indexeddb')
     await instance(storage, w).server(w.options.resource).authorize()
     const stored = (await storage.get(keys.tokens(w.options.resource))) as Record<string, unknown>
-    expect(stored.v).toBe(RECORD_VERSION)
+    expect(stored.v).toBe(TOKEN_RECORD_VERSION)
 
     const reloaded = instance(indexedDbStorage(db), w)
     const [handle] = await reloaded.restore()
@@ -43,7 +43,7 @@ describe('server handles on IndexedDB storage (fake-indexeddb)', () => {
   test.each([
     [
       'a record of a future version',
-      (r: Record<string, unknown>) => ({ ...r, v: RECORD_VERSION + 1 }),
+      (r: Record<string, unknown>) => ({ ...r, v: TOKEN_RECORD_VERSION + 1 }),
     ],
     [
       'a record without an access token',
@@ -77,7 +77,7 @@ describe('server handles on IndexedDB storage (fake-indexeddb)', () => {
     expect(snapshot.error?.code).toBe('storage_corrupt')
     // A fresh authorization replaces the corrupt record.
     expect((await handle.authorize()).status).toBe('authorized')
-    expect(((await storage.get(key)) as Record<string, unknown>).v).toBe(RECORD_VERSION)
+    expect(((await storage.get(key)) as Record<string, unknown>).v).toBe(TOKEN_RECORD_VERSION)
   })
 
   test('a corrupt client registration is reported and replaced by a new registration', async () => {

@@ -1,9 +1,11 @@
-import { RECORD_VERSION } from '../contracts/records.js'
+import { RECORD_VERSION, TOKEN_RECORD_VERSION } from '../contracts/records.js'
 import type { TokenStorage } from '../contracts/storage.js'
 
 export const keys = {
   tokens: (resource: string) => `tokens:${resource}`,
   client: (issuer: string, redirectUri: string) => `client:${issuer} ${redirectUri}`,
+  /** The AS metadata of an issuer, shared by every token record of that issuer. */
+  issuer: (issuer: string) => `issuer:${issuer}`,
   pending: (state: string) => `pending:${state}`,
   /** A counter bumped by every new session and every clear of a resource's tokens. */
   generation: (resource: string) => `generation:${resource}`,
@@ -27,6 +29,7 @@ const validators = {
     (r.tokenType === undefined || r.tokenType === 'DPoP' || r.tokenType === 'Bearer'),
   client: (r: Record<string, unknown>) =>
     isString(r.issuer) && isString(r.clientId) && isString(r.tokenEndpointAuthMethod),
+  issuer: (r: Record<string, unknown>) => isString((r.as as { issuer?: unknown } | null)?.issuer),
   pending: (r: Record<string, unknown>) =>
     isString(r.state) &&
     isString(r.codeVerifier) &&
@@ -40,7 +43,8 @@ const validators = {
 
 /**
  * Reads a versioned record. A missing key is `undefined`; a record of another version or a
- * wrong shape is reported through `onCorrupt` and treated as missing, never thrown.
+ * wrong shape is reported through `onCorrupt` and treated as missing, never thrown. Token
+ * records of version 1 are read too: the caller upgrades them.
  */
 export async function readRecord<T>(
   storage: TokenStorage,
@@ -57,7 +61,12 @@ export async function readRecord<T>(
   }
   if (value === undefined || value === null) return undefined
   const record = value as Record<string, unknown>
-  if (typeof value !== 'object' || record.v !== RECORD_VERSION || !validators[kind](record)) {
+  const versions = kind === 'tokens' ? [1, TOKEN_RECORD_VERSION] : [RECORD_VERSION]
+  if (
+    typeof value !== 'object' ||
+    !versions.includes(record.v as number) ||
+    !validators[kind](record)
+  ) {
     onCorrupt(key, value)
     return undefined
   }

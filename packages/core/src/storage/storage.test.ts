@@ -1,6 +1,6 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, test } from 'vitest'
-import { RECORD_VERSION } from '../contracts/records.js'
+import { RECORD_VERSION, TOKEN_RECORD_VERSION } from '../contracts/records.js'
 import type { TokenStorage } from '../contracts/storage.js'
 import { indexedDbStorage } from './indexeddb.js'
 import { memoryStorage } from './memory.js'
@@ -56,14 +56,14 @@ test('IndexedDB storage falls back to memory when IndexedDB refuses to open', as
 
 describe('readRecord: versioned records', () => {
   const valid = {
-    v: RECORD_VERSION,
+    v: TOKEN_RECORD_VERSION,
     resource: 'https://a.example/mcp',
     accessToken: 'at',
     scopes: [],
   }
 
   test.each([
-    ['another version', { ...valid, v: RECORD_VERSION + 1 }],
+    ['another version', { ...valid, v: TOKEN_RECORD_VERSION + 1 }],
     ['a string', 'garbage'],
     ['wrong field types', { ...valid, accessToken: 42 }],
   ])('%s is reported and ignored', async (_name, value) => {
@@ -78,6 +78,47 @@ describe('readRecord: versioned records', () => {
     )
     expect(record).toBeUndefined()
     expect(reported).toEqual([keys.tokens('https://a.example/mcp')])
+  })
+
+  test('a token record of version 1 is read as it is: its reader upgrades it', async () => {
+    const storage = memoryStorage()
+    const old = {
+      ...valid,
+      v: 1,
+      issuer: 'https://as.example',
+      as: { issuer: 'https://as.example' },
+    }
+    await storage.set(keys.tokens('https://a.example/mcp'), old)
+    expect(
+      await readRecord(storage, keys.tokens('https://a.example/mcp'), 'tokens', () => {}),
+    ).toEqual(old)
+  })
+
+  test('other records have one version: a client record of version 2 is another version', async () => {
+    const storage = memoryStorage()
+    const key = keys.client('https://as.example', 'https://app/cb')
+    const client = { issuer: 'https://as.example', clientId: 'c', tokenEndpointAuthMethod: 'none' }
+    await storage.set(key, { ...client, v: 2 })
+    const reported: string[] = []
+    expect(await readRecord(storage, key, 'client', (k) => reported.push(k))).toBeUndefined()
+    expect(reported).toEqual([key])
+    await storage.set(key, { ...client, v: RECORD_VERSION })
+    expect(await readRecord(storage, key, 'client', () => {})).toMatchObject(client)
+  })
+
+  test('the AS metadata of an issuer: a document with an issuer, or nothing', async () => {
+    const storage = memoryStorage()
+    const key = keys.issuer('https://as.example')
+    expect(key).toBe('issuer:https://as.example')
+    const reported: string[] = []
+    for (const broken of [{ as: null }, { as: {} }, { as: { issuer: 7 } }, {}]) {
+      await storage.set(key, { v: RECORD_VERSION, ...broken })
+      expect(await readRecord(storage, key, 'issuer', (k) => reported.push(k))).toBeUndefined()
+    }
+    expect(reported).toHaveLength(4)
+    const as = { issuer: 'https://as.example', token_endpoint: 'https://as.example/token' }
+    await storage.set(key, { v: RECORD_VERSION, as })
+    expect(await readRecord(storage, key, 'issuer', () => {})).toEqual({ v: RECORD_VERSION, as })
   })
 
   test('a storage that throws on read is reported, not thrown', async () => {
