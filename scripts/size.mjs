@@ -264,7 +264,10 @@ async function withEsbuild(entry, external, loads) {
       ]
     }),
   )
-  const start = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)[0]
+  // Each chunk loaded with import() names its module as an entry point too: the app's is `entry`.
+  const start = Object.entries(result.metafile.outputs).find(
+    ([, o]) => o.entryPoint === relative(root, entry),
+  )[0]
   return figures(loaded(chunks, relative(out, join(root, start)), loads))
 }
 

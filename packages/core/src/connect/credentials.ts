@@ -23,11 +23,14 @@ export async function submitClientId(
 
 /**
  * Stores a static bearer token (RFC 6750) for a token-only server (`needs-token`): a non-empty
- * string without white space inside; surrounding white space is trimmed.
+ * string without white space inside; surrounding white space is trimmed. `started` is the token
+ * generation when the app submitted it (see `TokenSession.commit`): a disconnect asked for
+ * after that wins.
  */
 export async function submitToken(
   host: AuthorizationHost,
   token: string,
+  started: Promise<number>,
 ): Promise<McpServerSnapshot> {
   if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token.trim())) {
     throw new ConfigurationError(
@@ -35,8 +38,7 @@ export async function submitToken(
       'A token must be a non-empty string without spaces',
     )
   }
-  const generation = await host.session.generation()
-  if (!(await host.session.saveStatic(generation, token.trim()))) throw superseded()
+  if (!(await host.session.saveStatic(await started, token.trim()))) throw superseded()
   return host.update('authorized', { error: undefined })
 }
 

@@ -7,7 +7,6 @@
  */
 export { exchangeCallback } from './authorization-flow.js'
 export { ClientIdentity } from './client-identity.js'
-export { clientArrived, submitClientId, submitToken } from './credentials.js'
 export { finishRedirect } from './finish-redirect.js'
 export { rediscoverIssuer } from './issuer-record.js'
 export { runAuthorization } from './run-authorization.js'

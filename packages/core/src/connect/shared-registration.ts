@@ -1,13 +1,8 @@
 import type { AuthContext } from '../contracts/context.js'
 import type { ClientRecord } from '../contracts/records.js'
 
-interface Registration {
-  scopes: Set<string>
-  client: Promise<ClientRecord>
-}
-
-/** The dynamic registration in flight, per instance and per client key (issuer, redirect URI). */
-const inFlight = new WeakMap<AuthContext, Map<string, Registration>>()
+/** Per instance and client key (issuer, redirect URI): the registration in flight and its scopes. */
+const inFlight = new WeakMap<AuthContext, Map<string, [string[], Promise<ClientRecord>]>>()
 
 /**
  * One dynamic registration (RFC 7591) at a time per issuer and redirect URI: a server that
@@ -21,16 +16,14 @@ export function sharedRegistration(
   scope: string | undefined,
   register: () => Promise<ClientRecord>,
 ): Promise<ClientRecord> {
-  const flights = inFlight.get(ctx) ?? new Map<string, Registration>()
+  const flights = inFlight.get(ctx) ?? new Map()
   inFlight.set(ctx, flights)
-  const wanted = scope?.split(' ').filter(Boolean) ?? []
-  const joined = flights.get(key)
-  if (joined && wanted.every((s) => joined.scopes.has(s))) return joined.client
-  const flight: Registration = { scopes: new Set(wanted), client: register() }
-  flights.set(key, flight)
-  const done = () => {
-    if (flights.get(key) === flight) flights.delete(key)
-  }
-  flight.client.then(done, done)
-  return flight.client
+  const wanted = scope?.split(' ') ?? []
+  const [covered = [], joined] = flights.get(key) ?? []
+  if (joined && wanted.every((s) => covered.includes(s))) return joined
+  const client = register()
+  flights.set(key, [wanted, client])
+  const done = () => flights.get(key)?.[1] === client && flights.delete(key)
+  client.then(done, done)
+  return client
 }

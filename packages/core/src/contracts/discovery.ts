@@ -21,13 +21,11 @@ export interface Discovery {
 
 /**
  * What one `createMcpAuth()` instance remembers about authorization servers, per issuer: the
- * validated metadata document (every server of the issuer shares it: one request and one copy
- * per issuer), the metadata URL that answered (asked alone when the document must be fetched
- * again) and the discovery in flight (servers probed at once share its requests). Only public
- * metadata lives here.
+ * validated metadata document (every server of the issuer shares it: one discovery and one
+ * copy per issuer) and the discovery in flight (servers probed at once share its requests).
+ * Only public metadata lives here.
  */
 export interface IssuerHints {
   readonly metadata: Map<string, AuthorizationServer>
-  readonly urls: Map<string, string>
   readonly pending: Map<string, Promise<AuthorizationServer>>
 }

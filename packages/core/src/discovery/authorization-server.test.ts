@@ -252,7 +252,7 @@ describe('discoverAuthorizationServer: the first candidate gets a head start on 
   })
 })
 
-describe('discoverAuthorizationServer with issuer hints', () => {
+describe('discoverAuthorizationServer: one document per issuer and instance', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))
   afterEach(() => vi.useRealTimers())
 
@@ -262,83 +262,46 @@ describe('discoverAuthorizationServer with issuer hints', () => {
     const first = recordingFetch()
     const as = await discoverAuthorizationServer(first.fetch, TENANT, {}, hints)
     expect(first.urls).toEqual(TENANT_URLS)
-    expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[1])
     expect(hints.metadata.get(TENANT)).toBe(as)
     const second = recordingFetch()
     expect(await discoverAuthorizationServer(second.fetch, TENANT, {}, hints)).toBe(as)
     expect(second.urls).toEqual([])
   })
 
-  test('fresh (a server refused a token): the URL that answered last, alone, and the new document kept', async () => {
-    serve({ [TENANT_URLS[1]!]: () => HttpResponse.json(metadata(TENANT)) })
+  test('fresh (a server refused a token): fetched again like a first contact, and the new document kept', async () => {
+    serve({ [TENANT_URLS[0]!]: () => HttpResponse.json(metadata(TENANT)) })
     const hints = issuerHints()
     const kept = await discoverAuthorizationServer(fetch, TENANT, {}, hints)
     const again = recordingFetch()
     const fetched = await discoverAuthorizationServer(again.fetch, TENANT, {}, hints, true)
-    expect(again.urls).toEqual([TENANT_URLS[1]])
+    expect(again.urls).toEqual([TENANT_URLS[0]])
     expect(fetched).not.toBe(kept)
     expect(hints.metadata.get(TENANT)).toBe(fetched)
   })
 
-  test('a hint that no longer answers is dropped: every candidate at once, and the new winner kept', async () => {
-    const hints = issuerHints()
-    hints.urls.set(TENANT, TENANT_URLS[1]!)
-    serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
-    const recorder = recordingFetch()
-    expect((await discoverAuthorizationServer(recorder.fetch, TENANT, {}, hints)).issuer).toBe(
-      TENANT,
-    )
-    expect(recorder.urls).toEqual([TENANT_URLS[1], ...TENANT_URLS])
-    expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[2])
-  })
-
-  test('after a hint missed, the first candidate gets no head start: a round trip is spent already', async () => {
-    const hints = issuerHints()
-    hints.urls.set(TENANT, TENANT_URLS[1]!)
-    const slow = deferred()
-    serve({
-      [TENANT_URLS[0]!]: async () => {
-        await slow.promise
-        return HttpResponse.json(metadata(TENANT))
-      },
-    })
-    const recorder = recordingFetch()
-    const found = discoverAuthorizationServer(recorder.fetch, TENANT, {}, hints)
-    await expect.poll(() => recorder.urls).toEqual([TENANT_URLS[1], ...TENANT_URLS])
-    slow.resolve()
-    expect((await found).issuer).toBe(TENANT)
-  })
-
-  test('a hinted document that is no longer valid is not used', async () => {
-    const hints = issuerHints()
-    hints.urls.set(TENANT, TENANT_URLS[1]!)
-    serve({
-      [TENANT_URLS[1]!]: () => HttpResponse.json(metadata('https://evil.example.com')),
-      [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT, { scopes_supported: ['ok'] })),
-    })
-    const as = await discoverAuthorizationServer(fetch, TENANT, {}, hints)
-    expect(as.scopes_supported).toEqual(['ok'])
-    expect(hints.urls.get(TENANT)).toBe(TENANT_URLS[2])
-  })
-
-  test('a failed discovery leaves no hint and no document behind', async () => {
+  test('a failed discovery leaves no document behind, and the next one tries again', async () => {
     const hints = issuerHints()
     serve({})
     await expect(discoverAuthorizationServer(fetch, ROOT, {}, hints)).rejects.toMatchObject({
       code: 'authorization_server_not_found',
     })
-    expect(hints.urls.size).toBe(0)
     expect(hints.pending.size).toBe(0)
     expect(hints.metadata.size).toBe(0)
+    serve({ [ROOT_URLS[0]!]: () => HttpResponse.json(metadata(ROOT)) })
+    expect((await discoverAuthorizationServer(fetch, ROOT, {}, hints)).issuer).toBe(ROOT)
   })
 
-  test('a hint is per issuer: another issuer on the same host is discovered in full', async () => {
+  test('documents are kept per issuer: another issuer on the same host is discovered in full', async () => {
+    serve({
+      [TENANT_URLS[0]!]: () => HttpResponse.json(metadata(TENANT)),
+      [ROOT_URLS[1]!]: () => HttpResponse.json(metadata(ROOT)),
+    })
     const hints = issuerHints()
-    hints.urls.set(TENANT, TENANT_URLS[0]!)
-    serve({ [ROOT_URLS[1]!]: () => HttpResponse.json(metadata(ROOT)) })
+    await discoverAuthorizationServer(fetch, TENANT, {}, hints)
     const recorder = recordingFetch()
     await discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints)
     expect(recorder.urls).toEqual(ROOT_URLS)
+    expect([...hints.metadata.keys()]).toEqual([TENANT, ROOT])
   })
 
   test('discoveries of one issuer started together share their requests', async () => {
@@ -524,15 +487,6 @@ describe('discoverAuthorizationServer: issuer, hints and misses', () => {
       message: `No authorization server metadata found for ${TENANT}`,
       details: { tried: TENANT_URLS },
     })
-  })
-
-  test("a hint that is not one of the issuer's metadata URLs is never requested", async () => {
-    serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
-    const hints = issuerHints()
-    hints.urls.set(TENANT, 'https://elsewhere.example/metadata')
-    const recorder = recordingFetch()
-    await discoverAuthorizationServer(recorder.fetch, TENANT, {}, hints)
-    expect(recorder.urls).toEqual(TENANT_URLS)
   })
 
   test('a metadata request blocked by CORS in a browser names its step', async () => {

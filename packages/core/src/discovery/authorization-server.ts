@@ -99,14 +99,13 @@ export function validateAuthorizationServerMetadata(
 }
 
 /**
- * Discovers and validates AS metadata for `issuer`. A document kept in `hints` answers at once,
- * unless `fresh` (a server refused a token: the metadata may have changed). Without a hint, the
+ * Discovers and validates AS metadata for `issuer`. The document kept in `hints` answers at
+ * once, unless `fresh` (a server refused a token: the metadata may have changed). Otherwise the
  * candidate URLs are fetched in priority order, the first with a head start of
  * {@link AS_HEAD_START_MS} and the others after it or as soon as it misses, so a miss costs no
- * extra round trip, and the first valid document in priority order wins. With a hint (the URL
- * that answered last time), that URL is fetched alone first; should it fail, the hint is
- * dropped and every candidate is fetched at once. A document with the wrong issuer or without
- * S256 is never used; if no candidate is valid, the most telling error is thrown.
+ * extra round trip, and the first valid document in priority order wins (and is kept). A
+ * document with the wrong issuer or without S256 is never used; if no candidate is valid, the
+ * most telling error is thrown.
  */
 export function discoverAuthorizationServer(
   fetchFn: FetchLike,
@@ -119,7 +118,7 @@ export function discoverAuthorizationServer(
   if (kept) return Promise.resolve(kept)
   const joined = hints?.pending.get(issuer)
   if (joined) return joined
-  const discovery = discover(fetchFn, issuer, headers, hints?.urls)
+  const discovery = discover(fetchFn, issuer, headers)
   if (!hints) return discovery
   hints.pending.set(issuer, discovery)
   discovery.then(
@@ -136,7 +135,6 @@ async function discover(
   fetchFn: FetchLike,
   issuer: string,
   headers: Record<string, string>,
-  known: Map<string, string> | undefined,
 ): Promise<AuthorizationServer> {
   assertSecureUrl(issuer, 'issuer')
   const urls = authorizationServerMetadataUrls(issuer)
@@ -146,26 +144,14 @@ async function discover(
     if ('error' in result) transport ??= result.error
     else if (result.ok) {
       try {
-        const as = validateAuthorizationServerMetadata(result.body, issuer, url)
-        known?.set(issuer, url)
-        return as
+        return validateAuthorizationServerMetadata(result.body, issuer, url)
       } catch (error) {
         firstError ??= error as McpAuthError
       }
     }
     return undefined
   }
-  let headStart = AS_HEAD_START_MS
-  const hinted = known?.get(issuer)
-  if (hinted && urls.includes(hinted)) {
-    const found = await firstInPriorityOrder(fetchFn, [hinted], AS_STEP, headers, pick)
-    if (found) return found
-    known!.delete(issuer)
-    firstError = transport = undefined
-    // The hint missed, a round trip spent already: every candidate goes out at once.
-    headStart = 0
-  }
-  const found = await firstInPriorityOrder(fetchFn, urls, AS_STEP, headers, pick, headStart)
+  const found = await firstInPriorityOrder(fetchFn, urls, AS_STEP, headers, pick, AS_HEAD_START_MS)
   if (found) return found
   if (firstError) throw firstError
   if (transport) throw transport

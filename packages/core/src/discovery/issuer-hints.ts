@@ -1,15 +1,17 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext } from '../contracts/context.js'
 import type { IssuerHints } from '../contracts/discovery.js'
-import type { IssuerRecord } from '../contracts/records.js'
+import {
+  type IssuerRecord,
+  RECORD_VERSION,
+  TOKEN_RECORD_VERSION,
+  type TokenRecord,
+  type TokenRecordV1,
+} from '../contracts/records.js'
 import { type CorruptHandler, keys, readRecord } from '../storage/records.js'
 
 /** An empty {@link IssuerHints}; one per auth instance. */
-export const issuerHints = (): IssuerHints => ({
-  metadata: new Map(),
-  urls: new Map(),
-  pending: new Map(),
-})
+export const issuerHints = (): IssuerHints => ({ metadata: new Map(), pending: new Map() })
 
 /** Keeps `as` as the instance's copy for its issuer, unless it has one already; returns the copy. */
 export function keepIssuer({ issuerHints: { metadata } }: AuthContext, as: AuthorizationServer) {
@@ -27,4 +29,18 @@ export async function knownIssuer(
     ctx.issuerHints.metadata.get(issuer) ??
     (await readRecord<IssuerRecord>(ctx.storage, keys.issuer(issuer), 'issuer', onCorrupt))?.as
   return as?.issuer === issuer ? keepIssuer(ctx, as) : undefined
+}
+
+/**
+ * A token record of version 1 carried its own copy of the AS metadata: the instance keeps one
+ * copy per issuer instead, stored on its own the first time the page meets it. Should that
+ * write fail, the next refresh discovers the metadata anew.
+ */
+export function upgradeTokens(ctx: AuthContext, { as, ...tokens }: TokenRecordV1): TokenRecord {
+  if (as && as.issuer === tokens.issuer && !ctx.issuerHints.metadata.has(as.issuer)) {
+    keepIssuer(ctx, as)
+    const record: IssuerRecord = { v: RECORD_VERSION, as }
+    ctx.storage.set(keys.issuer(as.issuer), record).catch(() => {})
+  }
+  return { ...tokens, v: TOKEN_RECORD_VERSION }
 }

@@ -74,7 +74,7 @@ export function stepEvents(
   error: unknown,
   failed: boolean,
 ): Unnumbered[] {
-  const { ctx, server, step, input, at, ms, requests, call } = record
+  const { server, step, input, at, ms, requests, call } = record
   const first = requests[0]
   const event: Record<string, unknown> = {
     type: step,
@@ -102,12 +102,7 @@ export function stepEvents(
       const as = step === 'as' ? (value as AuthorizationServer | undefined) : undefined
       // No `input`: the well-known URLs (PRM), or the 2025-03-26 fallback (AS).
       const fallback = typeof input !== 'string'
-      const answered = prm
-        ? redactUrl(prm.url)
-        : as &&
-          (fallback
-            ? requests.find((r) => r.status === 200)?.url
-            : ctx.issuerHints.urls.get(as.issuer))
+      const answered = prm ? redactUrl(prm.url) : as && requests.find((r) => r.status === 200)?.url
       Object.assign(event, {
         type: step === 'prm' ? 'resource-metadata' : 'authorization-server-metadata',
         url: answered ?? event.url,

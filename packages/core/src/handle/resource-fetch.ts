@@ -4,6 +4,7 @@ import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
+import { isRedirect } from '../http/redirect.js'
 import { replayable } from '../http/replayable-request.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
@@ -166,17 +167,12 @@ function observe(
   }
 }
 
-/** Redirects followed inside the resource before giving up (WHATWG Fetch allows 20). */
-const MAX_REDIRECTS = 5
-
 /**
  * Sends `request` with the token, following redirects only inside the resource. The platform
  * would follow them itself and keep the `Authorization` header on the same origin, even
  * outside the resource's path (WHATWG Fetch, "HTTP-redirect fetch"), so every token request
- * goes out with `redirect: 'manual'`. A redirect whose target is readable and within the
- * resource is followed here, as fetch would (RFC 9110 §15.4), with a fresh proof for a bound
- * token (RFC 9449 §4.2: `htu` names each hop); any other one, including the opaque redirect a
- * browser returns, is refused with `redirect_refused` and the token stays.
+ * goes out with `redirect: 'manual'`, and a redirect is handed to `followRedirects`, loaded
+ * the first time one comes back.
  */
 async function sendWithToken(
   ctx: AuthContext,
@@ -185,42 +181,13 @@ async function sendWithToken(
   resource: string,
   binding: DpopBinding | undefined,
 ): Promise<Response> {
-  let current = request
-  for (let hops = 0; ; hops++) {
+  const send = (current: ReplayableRequest) => {
     // Stryker disable next-line ConditionalExpression: a binding sets its own DPoP Authorization header over any other
     if (!binding) current.headers.set('authorization', `Bearer ${token}`)
-    const response = await (binding
-      ? binding.resourceFetch(current, token, ctx.fetch)
-      : current.send(ctx.fetch))
-    const location = response.headers.get('location')
-    const opaque = response.type === 'opaqueredirect'
-    if (!opaque && !(isRedirect(response.status) && location)) return response
-    discard(response)
-    const target = location ? new URL(location, current.url).href : undefined
-    if (!target || !isWithinResource(target, resource) || hops >= MAX_REDIRECTS) {
-      throw new TokenError(
-        'redirect_refused',
-        `Refused to follow a redirect from ${current.url} to ${target ?? 'an unreadable location'} with the access token: it leaves ${resource}`,
-        { details: { from: current.url, to: target, status: response.status } },
-      )
-    }
-    current = redirected(current, target, response.status)
+    return binding ? binding.resourceFetch(current, token, ctx.fetch) : current.send(ctx.fetch)
   }
-}
-
-const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status)
-
-/** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
-function redirected(request: ReplayableRequest, target: string, status: number): ReplayableRequest {
-  const { signal } = request
-  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
-  const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
-  const headers = new Headers(request.headers)
-  const bodiless = method === 'GET' || method === 'HEAD'
-  if (bodiless) headers.delete('content-type')
-  return replayable(
-    new Request(target, { method, signal }),
-    headers,
-    bodiless ? null : request.body,
-  )
+  const response = await send(request)
+  if (!isRedirect(response)) return response
+  const { followRedirects } = await import('./redirects.js')
+  return followRedirects(request, response, resource, send)
 }

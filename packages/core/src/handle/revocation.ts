@@ -3,7 +3,7 @@ import type { AuthContext } from '../contracts/context.js'
 import type { ClientRecord, TokenRecord } from '../contracts/records.js'
 import type { RevocationReport } from '../contracts/snapshot.js'
 import type { McpAuthError } from '../errors.js'
-import { revokeToken } from '../tokens/token-endpoint.js'
+import { revokeToken } from '../tokens/revoke.js'
 import { traced } from '../tracing.js'
 
 /**
@@ -11,7 +11,7 @@ import { traced } from '../tracing.js'
  * obtained them. Best effort: resolves with what the AS did with each. A token without an
  * authorization server (typed by the user) cannot be revoked: `unsupported`. A DPoP key is
  * deleted first (RFC 9449: nothing bound to it can be used again); its proofs still sign the
- * revocation requests.
+ * revocation requests. A module of its own, loaded the first time tokens are revoked.
  */
 export const revokeTokens = (
   ctx: AuthContext,

@@ -1,14 +1,20 @@
+import type { AuthorizationServer } from 'oauth4webapi'
 import { appOrigin, checkReturnTo } from '../authorize/return-to.js'
 import type { ClientIdentity } from '../connect/client-identity.js'
 import type { AuthorizationHost } from '../connect/host.js'
-import { loadConnect } from '../connect/load.js'
+import { loadConnect, loadCredentials } from '../connect/load.js'
 import type { AuthorizeOptions } from '../contracts/authorize.js'
 import type { PreRegisteredClient } from '../contracts/client.js'
 import type { AuthContext } from '../contracts/context.js'
 import type { DriverSession } from '../contracts/driver.js'
 import type { McpServerHandle } from '../contracts/handle.js'
 import type { ClientRecord, PendingRecord, TokenRecord } from '../contracts/records.js'
-import type { McpServerSnapshot, McpServerStatus, Patch } from '../contracts/snapshot.js'
+import type {
+  McpServerSnapshot,
+  McpServerStatus,
+  Patch,
+  RevocationReport,
+} from '../contracts/snapshot.js'
 import { knownIssuer } from '../discovery/issuer-hints.js'
 import { probeServer } from '../discovery/probe.js'
 import { AuthorizationError, isSuperseded, McpAuthError, superseded } from '../errors.js'
@@ -17,7 +23,6 @@ import { traced } from '../tracing.js'
 import { DiscoveryCache } from './discovery-cache.js'
 import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
-import { revokeTokens } from './revocation.js'
 import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { StepUp } from './step-up.js'
@@ -63,7 +68,7 @@ export class ServerHandle implements McpServerHandle {
       // Another tab stored a client ID: a server waiting for one may now be authorized.
       clientChanged: () => {
         if (this.getSnapshot().status === 'needs-client-id') {
-          loadConnect().then(
+          loadCredentials().then(
             ({ clientArrived }) => clientArrived(this.#host),
             () => {},
           )
@@ -199,11 +204,14 @@ export class ServerHandle implements McpServerHandle {
    * offers no registration (`needs-client-id`). An empty or blank ID is refused.
    */
   submitClientId = async (credentials: PreRegisteredClient): Promise<McpServerSnapshot> =>
-    (await loadConnect()).submitClientId(this.#host, credentials)
+    (await loadCredentials()).submitClientId(this.#host, credentials)
 
   /** Stores a static bearer token for a token-only server (`needs-token`). */
-  submitToken = async (token: string): Promise<McpServerSnapshot> =>
-    (await loadConnect()).submitToken(this.#host, token)
+  submitToken = async (token: string): Promise<McpServerSnapshot> => {
+    // Captured before the module loads: a disconnect asked for after this call wins.
+    const generation = this.#session.generation()
+    return (await loadCredentials()).submitToken(this.#host, token, generation)
+  }
 
   /**
    * Runs the authorization code flow with PKCE (OAuth 2.1 §4.1) through the driver. In a browser
@@ -291,7 +299,7 @@ export class ServerHandle implements McpServerHandle {
     const started = generation ?? (await this.#session.generation())
     if (!(await this.#session.commit(started, record))) {
       // Never stored; revoked so that they cannot outlive the disconnect.
-      await revokeTokens(this.#ctx, this.url, record, client, as)
+      await this.#revoke(record, client, as)
       throw superseded()
     }
     this.#stepUp.pending = undefined
@@ -339,10 +347,26 @@ export class ServerHandle implements McpServerHandle {
     // nothing can be revoked: the tokens are cleared all the same.
     const as = tokens.issuer && (await knownIssuer(this.#ctx, tokens.issuer, this.reportCorrupt))
     const client = as ? await clientForTokens(this.#ctx, tokens, as, this.reportCorrupt) : undefined
-    const revocation = await revokeTokens(this.#ctx, this.url, tokens, client, as || undefined)
+    const revocation = await this.#revoke(tokens, client, as || undefined)
     // An authorization started meanwhile owns the snapshot; the report is only for this one.
     if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
     return this.#update('disconnected', { revocation })
+  }
+
+  /** Revokes `tokens` (RFC 7009) with the revocation module, loaded the first time. */
+  #revoke(
+    tokens: TokenRecord,
+    client: ClientRecord | undefined,
+    as: AuthorizationServer | undefined,
+  ): Promise<RevocationReport> {
+    return import('./revocation.js').then(
+      ({ revokeTokens }) => revokeTokens(this.#ctx, this.url, tokens, client, as),
+      // Offline before it loaded: no request reached the authorization server.
+      (cause: unknown) => ({
+        accessToken: 'failed',
+        error: new McpAuthError('network_error', 'The revocation module did not load', { cause }),
+      }),
+    )
   }
 
   /** Clears the last error and probes again. */

@@ -3,7 +3,6 @@ import { loadConnect } from '../connect/load.js'
 import type { AuthContext } from '../contracts/context.js'
 import {
   type ClientRecord,
-  RECORD_VERSION,
   TOKEN_RECORD_VERSION,
   type TokenRecord,
   type TokenRecordV1,
@@ -17,7 +16,7 @@ import {
   TAB_CHANNEL,
   type TabChange,
 } from '../coordination/tab-messages.js'
-import { keepIssuer, knownIssuer } from '../discovery/issuer-hints.js'
+import { knownIssuer, upgradeTokens } from '../discovery/issuer-hints.js'
 import { AuthorizationError, McpAuthError } from '../errors.js'
 import { keys, readRecord } from '../storage/records.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
@@ -62,8 +61,6 @@ export class TokenSession {
   #pending: Promise<unknown> | undefined
   /** Disconnects asked for and not done yet: meanwhile no token is handed out, even a fresh one. */
   #clearing = 0
-  /** The stored record is of version 1: its issuer's metadata is not stored on its own yet. */
-  #legacy = false
 
   constructor(ctx: AuthContext, url: string, host: TokenSessionHost) {
     this.#ctx = ctx
@@ -194,8 +191,6 @@ export class TokenSession {
           const as =
             (await knownIssuer(ctx, issuer, host.onCorrupt)) ??
             (await (await loadConnect()).rediscoverIssuer(ctx, issuer))
-          // Stored before the refresh token is spent: the new record refers to it.
-          if (this.#legacy) await ctx.storage.set(keys.issuer(issuer), { v: RECORD_VERSION, as })
           const client = await host.clientFor(current, as)
           // A bound token is refreshed with its own key: the new one stays bound to it.
           const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh({
@@ -258,8 +253,7 @@ export class TokenSession {
       'tokens',
       (key) => this.#host.onCorrupt(key),
     )
-    this.#legacy = read?.v === 1
-    const tokens = read?.v === 1 ? this.#upgrade(read) : read
+    const tokens = read?.v === 1 ? upgradeTokens(this.#ctx, read) : read
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
     // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none. Offline,
     // the key cannot be checked, and the tokens stay.
@@ -280,15 +274,6 @@ export class TokenSession {
     } catch {
       return 0
     }
-  }
-
-  /**
-   * A version 1 record carried its own copy of the AS metadata: the instance keeps one copy per
-   * issuer instead, stored on its own before the next write of the tokens (see `refresh`).
-   */
-  #upgrade({ as, ...tokens }: TokenRecordV1): TokenRecord {
-    if (as && tokens.issuer === as.issuer) keepIssuer(this.#ctx, as)
-    return { ...tokens, v: TOKEN_RECORD_VERSION }
   }
 
   /** Re-reads the generation and the tokens; resolves with the generation. */

@@ -1,0 +1,55 @@
+import type { ReplayableRequest } from '../contracts/fetch.js'
+import { TokenError } from '../errors.js'
+import { discard } from '../http/fetch-json.js'
+import { isRedirect } from '../http/redirect.js'
+import { replayable } from '../http/replayable-request.js'
+import { isWithinResource } from '../http/urls.js'
+
+/** Redirects followed inside the resource before giving up (WHATWG Fetch allows 20). */
+const MAX_REDIRECTS = 5
+
+/**
+ * Follows the redirects `response` starts, with the token, only inside the resource: a target
+ * that is readable and within it is requested as fetch would (RFC 9110 §15.4) through `send`,
+ * which presents the token again (a fresh proof for a bound token: RFC 9449 §4.2, `htu` names
+ * each hop). Any other redirect, including the opaque one a browser returns, is refused with
+ * `redirect_refused` and the token stays. A module of its own: loaded the first time a resource
+ * answers with a redirect.
+ */
+export async function followRedirects(
+  request: ReplayableRequest,
+  response: Response,
+  resource: string,
+  send: (request: ReplayableRequest) => Promise<Response>,
+): Promise<Response> {
+  let current = request
+  for (let hops = 0; isRedirect(response); hops++) {
+    discard(response)
+    const location = response.headers.get('location')
+    const target = location ? new URL(location, current.url).href : undefined
+    if (!target || !isWithinResource(target, resource) || hops >= MAX_REDIRECTS) {
+      throw new TokenError(
+        'redirect_refused',
+        `Refused to follow a redirect from ${current.url} to ${target ?? 'an unreadable location'} with the access token: it leaves ${resource}`,
+        { details: { from: current.url, to: target, status: response.status } },
+      )
+    }
+    current = redirected(current, target, response.status)
+    response = await send(current)
+  }
+  return response
+}
+
+/** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
+function redirected(request: ReplayableRequest, target: string, status: number): ReplayableRequest {
+  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
+  const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
+  const headers = new Headers(request.headers)
+  const bodiless = method === 'GET' || method === 'HEAD'
+  if (bodiless) headers.delete('content-type')
+  return replayable(
+    new Request(target, { method, signal: request.signal }),
+    headers,
+    bodiless ? null : request.body,
+  )
+}
