@@ -109,7 +109,9 @@ window.bench = {
    * round): a bare fetch with the header set by hand, `server.fetch`, and a fetch with the
    * headers of the MCP SDK's transport for an `authProvider` whose tokens live in localStorage
    * (`_commonHeaders()`, which reads `authProvider.tokens()` on every request). Each time covers
-   * the call and reading its answer. Also the counts of the kit's calls alone.
+   * the call and reading its answer. The ratios are medians of the ratios within each round,
+   * so that a slow moment of the machine weighs on the three ways alike. Also the counts of the
+   * kit's calls alone.
    */
   async perCall({ database, calls, warmup }) {
     const [server] = await instance(database).restore()
@@ -163,11 +165,13 @@ window.bench = {
       const mid = sorted.length >> 1
       return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
+    const ratio = (other) => median(times.kit.map((kit, round) => kit / times[other][round]))
     return {
       calls,
       failed,
       crossOriginIsolated: window.crossOriginIsolated,
       median: { bare: median(times.bare), kit: median(times.kit), sdk: median(times.sdk) },
+      ratio: { bare: ratio('bare'), sdk: ratio('sdk') },
       kitCounts,
     }
   },

@@ -1,6 +1,6 @@
 import { createWorld, useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { subscribeEvents } from '../events/subscribe.js'
 import type { McpAuthEvent } from '../events/types.js'
 import { setupWorld } from '../test-support/harness.js'
@@ -93,5 +93,55 @@ describe('a server without protected resource metadata (2025-03-26)', () => {
     // Neither document lists scopes: the registration asks for none.
     const [registration] = w.hits('/register')
     expect(JSON.parse(registration!.body)).not.toHaveProperty('scope')
+  })
+})
+
+describe('the head start of the first AS metadata URL: half the time the resource metadata took', () => {
+  /** A world whose AS metadata is at the OIDC URL (the first URL misses) and whose PRM and first AS URL wait for the test. */
+  async function slowWorld(prmMs: number) {
+    const w = createWorld({ asAt: 'oidc' })
+    const { handle } = setupWorld(mock, w)
+    const asked: string[] = []
+    let releaseFirst!: () => void
+    const firstHeld = new Promise<void>((resolve) => {
+      releaseFirst = resolve
+    })
+    mock.use(
+      http.get(w.prmPathUrl, async () => {
+        await new Promise((resolve) => setTimeout(resolve, prmMs))
+        return undefined
+      }),
+      http.get(`${w.options.issuer}/.well-known/oauth-authorization-server`, async () => {
+        asked.push('oauth-authorization-server')
+        await firstHeld
+        return undefined
+      }),
+      http.get(`${w.options.issuer}/.well-known/openid-configuration`, () => {
+        asked.push('openid-configuration')
+        return undefined
+      }),
+    )
+    return { handle, asked, releaseFirst }
+  }
+
+  test.each([
+    [100, 50],
+    [1000, 250],
+  ])('resource metadata in %i ms: the other candidates follow %i ms later', async (prmMs, wait) => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] })
+    try {
+      const { handle, asked, releaseFirst } = await slowWorld(prmMs)
+      const probed = handle.probe()
+      await vi.advanceTimersByTimeAsync(prmMs)
+      await expect.poll(() => asked).toEqual(['oauth-authorization-server'])
+      await vi.advanceTimersByTimeAsync(wait - 1)
+      expect(asked).toEqual(['oauth-authorization-server'])
+      await vi.advanceTimersByTimeAsync(1)
+      expect(asked).toEqual(['oauth-authorization-server', 'openid-configuration'])
+      releaseFirst()
+      expect((await probed).status).toBe('needs-authorization')
+    } finally {
+      vi.useRealTimers()
+    }
   })
 })

@@ -2,6 +2,7 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext } from '../contracts/context.js'
 import type { Discovery } from '../contracts/discovery.js'
 import {
+  AS_HEAD_START_MAX_MS,
   discoverAuthorizationServer,
   discoverLegacyAuthorizationServer,
 } from '../discovery/authorization-server.js'
@@ -16,6 +17,12 @@ import { traced } from '../tracing.js'
  * instance keeps for that issuer unless `refused` (the server refused a token). Without any PRM,
  * the 2025-03-26 fallback to AS metadata at the server's origin applies. `undefined` for a
  * server that publishes no OAuth metadata at all.
+ *
+ * On first contact with an issuer, its first metadata URL gets a head start of half the time
+ * the resource metadata took (a round trip to the resource), 250 ms at most. An authorization
+ * server as near as that which answers there spares the other candidates' requests; one that
+ * misses there costs at most that much more, and its other candidates still go out before the
+ * first answer comes back: no round trip is added.
  */
 export async function runDiscovery(
   ctx: AuthContext,
@@ -26,6 +33,7 @@ export async function runDiscovery(
 ): Promise<Discovery | undefined> {
   const headers = { 'mcp-protocol-version': ctx.protocolVersion }
   const challenged = challenge?.params.resource_metadata
+  const started = performance.now()
   const prm = await traced(
     ctx,
     url,
@@ -38,11 +46,12 @@ export async function runDiscovery(
     const issuer =
       prm.authorization_servers.find((candidate) => candidate === previousIssuer) ??
       prm.authorization_servers[0]!
+    const headStart = Math.min((performance.now() - started) / 2, AS_HEAD_START_MAX_MS)
     as = await traced(
       ctx,
       url,
       'as',
-      (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints, refused),
+      (f) => discoverAuthorizationServer(f, issuer, {}, ctx.issuerHints, refused, headStart),
       issuer,
     )
   } else {

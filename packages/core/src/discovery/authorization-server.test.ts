@@ -3,7 +3,6 @@ import { HttpResponse, http } from 'msw'
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest'
 import { defaultFetch } from '../http/transport-error.js'
 import {
-  AS_HEAD_START_MS,
   authorizationServerMetadataUrls,
   discoverAuthorizationServer,
   discoverLegacyAuthorizationServer,
@@ -70,7 +69,7 @@ describe('authorizationServerMetadataUrls (RFC 8414 §3.1, OIDC Discovery §4)',
 })
 
 describe('discoverAuthorizationServer', () => {
-  test('once the head start is over, every candidate is asked before the first one answers (no round trip per miss)', async () => {
+  test('without a head start, every candidate is asked before the first one answers (no round trip per miss)', async () => {
     const first = deferred()
     // A sequential implementation would wait for the first answer forever: give up after 500 ms.
     const giveUp = setTimeout(() => first.resolve(), 500)
@@ -212,6 +211,9 @@ describe('discoverAuthorizationServer', () => {
   })
 })
 
+/** A head start for the first metadata URL, as a discovery after the resource metadata sets. */
+const HEAD_START = 20
+
 describe('discoverAuthorizationServer: the first candidate gets a head start on first contact', () => {
   // The head start never ends unless a test says so: what is asked depends on answers only.
   beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))
@@ -220,15 +222,52 @@ describe('discoverAuthorizationServer: the first candidate gets a head start on 
   test('the first URL answers with a valid document: the others are never asked', async () => {
     serve({ [TENANT_URLS[0]!]: () => HttpResponse.json(metadata(TENANT)) })
     const recorder = recordingFetch()
-    expect((await discoverAuthorizationServer(recorder.fetch, TENANT)).issuer).toBe(TENANT)
+    expect(
+      (await discoverAuthorizationServer(recorder.fetch, TENANT, {}, undefined, false, HEAD_START))
+        .issuer,
+    ).toBe(TENANT)
     expect(recorder.urls).toEqual([TENANT_URLS[0]])
   })
 
   test('the first URL misses: every other is asked at once, without waiting for the head start', async () => {
     serve({ [TENANT_URLS[2]!]: () => HttpResponse.json(metadata(TENANT)) })
     const recorder = recordingFetch()
-    expect((await discoverAuthorizationServer(recorder.fetch, TENANT)).issuer).toBe(TENANT)
+    expect(
+      (await discoverAuthorizationServer(recorder.fetch, TENANT, {}, undefined, false, HEAD_START))
+        .issuer,
+    ).toBe(TENANT)
     expect(recorder.urls).toEqual(TENANT_URLS)
+  })
+
+  test('the first URL answers 200 in time: while its document is read, the head start holds', async () => {
+    const body = deferred()
+    serve({
+      [TENANT_URLS[0]!]: () =>
+        new HttpResponse(
+          new ReadableStream({
+            async pull(controller) {
+              await body.promise
+              controller.enqueue(new TextEncoder().encode(JSON.stringify(metadata(TENANT))))
+              controller.close()
+            },
+          }),
+          { headers: { 'content-type': 'application/json' } },
+        ),
+    })
+    const recorder = recordingFetch()
+    const found = discoverAuthorizationServer(
+      recorder.fetch,
+      TENANT,
+      {},
+      undefined,
+      false,
+      HEAD_START,
+    )
+    await expect.poll(() => recorder.urls).toEqual([TENANT_URLS[0]])
+    await vi.advanceTimersByTimeAsync(HEAD_START * 5)
+    body.resolve()
+    expect((await found).issuer).toBe(TENANT)
+    expect(recorder.urls).toEqual([TENANT_URLS[0]])
   })
 
   test('the first URL is slow: when the head start ends the others go out, and priority still wins', async () => {
@@ -242,8 +281,15 @@ describe('discoverAuthorizationServer: the first candidate gets a head start on 
         HttpResponse.json(metadata(TENANT, { scopes_supported: ['second'] })),
     })
     const recorder = recordingFetch()
-    const found = discoverAuthorizationServer(recorder.fetch, TENANT)
-    await vi.advanceTimersByTimeAsync(AS_HEAD_START_MS - 1)
+    const found = discoverAuthorizationServer(
+      recorder.fetch,
+      TENANT,
+      {},
+      undefined,
+      false,
+      HEAD_START,
+    )
+    await vi.advanceTimersByTimeAsync(HEAD_START - 1)
     expect(recorder.urls).toEqual([TENANT_URLS[0]])
     await vi.advanceTimersByTimeAsync(1)
     expect(recorder.urls).toEqual(TENANT_URLS)
@@ -273,7 +319,14 @@ describe('discoverAuthorizationServer: one document per issuer and instance', ()
     const hints = issuerHints()
     const kept = await discoverAuthorizationServer(fetch, TENANT, {}, hints)
     const again = recordingFetch()
-    const fetched = await discoverAuthorizationServer(again.fetch, TENANT, {}, hints, true)
+    const fetched = await discoverAuthorizationServer(
+      again.fetch,
+      TENANT,
+      {},
+      hints,
+      true,
+      HEAD_START,
+    )
     expect(again.urls).toEqual([TENANT_URLS[0]])
     expect(fetched).not.toBe(kept)
     expect(hints.metadata.get(TENANT)).toBe(fetched)
@@ -309,7 +362,9 @@ describe('discoverAuthorizationServer: one document per issuer and instance', ()
     const hints = issuerHints()
     const recorder = recordingFetch()
     const found = await Promise.all(
-      Array.from({ length: 5 }, () => discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints)),
+      Array.from({ length: 5 }, () =>
+        discoverAuthorizationServer(recorder.fetch, ROOT, {}, hints, false, HEAD_START),
+      ),
     )
     expect(found.map((as) => as.issuer)).toEqual(Array(5).fill(ROOT))
     expect(recorder.urls).toEqual([ROOT_URLS[0]])

@@ -32,14 +32,8 @@ export function authorizationServerMetadataUrls(issuer: string): string[] {
 
 const AS_STEP: RequestStep = 'authorization server metadata'
 
-/**
- * On first contact with an issuer, the first metadata URL goes out alone for this long (see
- * `firstInPriorityOrder`). An authorization server that answers within it at its first URL (on
- * the same machine, network or region) spares the other requests; one that misses there costs
- * at most this much more, less than a round trip over the Internet, so that the fallback
- * layout's round trips stay as they were (`npm run bench` stands in 50 ms for one).
- */
-export const AS_HEAD_START_MS = 20
+/** The longest head start of the first metadata URL (RFC 8305 §5 waits as long for IPv6). */
+export const AS_HEAD_START_MAX_MS = 250
 
 const ENDPOINTS = [
   'authorization_endpoint',
@@ -101,11 +95,10 @@ export function validateAuthorizationServerMetadata(
 /**
  * Discovers and validates AS metadata for `issuer`. The document kept in `hints` answers at
  * once, unless `fresh` (a server refused a token: the metadata may have changed). Otherwise the
- * candidate URLs are fetched in priority order, the first with a head start of
- * {@link AS_HEAD_START_MS} and the others after it or as soon as it misses, so a miss costs no
- * extra round trip, and the first valid document in priority order wins (and is kept). A
- * document with the wrong issuer or without S256 is never used; if no candidate is valid, the
- * most telling error is thrown.
+ * candidate URLs are fetched in priority order: the first alone for `headStart` ms (see
+ * `firstInPriorityOrder`), the others after it or as soon as it misses, and the first valid
+ * document in priority order wins (and is kept). A document with the wrong issuer or without
+ * S256 is never used; if no candidate is valid, the most telling error is thrown.
  */
 export function discoverAuthorizationServer(
   fetchFn: FetchLike,
@@ -113,12 +106,13 @@ export function discoverAuthorizationServer(
   headers: Record<string, string> = {},
   hints?: IssuerHints,
   fresh = false,
+  headStart = 0,
 ): Promise<AuthorizationServer> {
   const kept = fresh ? undefined : hints?.metadata.get(issuer)
   if (kept) return Promise.resolve(kept)
   const joined = hints?.pending.get(issuer)
   if (joined) return joined
-  const discovery = discover(fetchFn, issuer, headers)
+  const discovery = discover(fetchFn, issuer, headers, headStart)
   if (!hints) return discovery
   hints.pending.set(issuer, discovery)
   discovery.then(
@@ -135,6 +129,7 @@ async function discover(
   fetchFn: FetchLike,
   issuer: string,
   headers: Record<string, string>,
+  headStart: number,
 ): Promise<AuthorizationServer> {
   assertSecureUrl(issuer, 'issuer')
   const urls = authorizationServerMetadataUrls(issuer)
@@ -151,7 +146,7 @@ async function discover(
     }
     return undefined
   }
-  const found = await firstInPriorityOrder(fetchFn, urls, AS_STEP, headers, pick, AS_HEAD_START_MS)
+  const found = await firstInPriorityOrder(fetchFn, urls, AS_STEP, headers, pick, headStart)
   if (found) return found
   if (firstError) throw firstError
   if (transport) throw transport

@@ -11,9 +11,10 @@ export type CandidateResult = JsonResult | { error: unknown }
  * aborted. A rejection from `pick` also stops the search (and aborts the rest).
  *
  * Every candidate goes out at once, unless `headStart` gives the first one that many
- * milliseconds alone: the others follow when it ends, or as soon as the first answers without a
- * document to keep, whichever comes first. A first candidate that answers in time spares the
- * others' requests; one that misses costs at most `headStart` more than no head start would.
+ * milliseconds alone (or until its answer, a 200, is read): the others follow when it ends, or
+ * as soon as the first answers without a document to keep, whichever comes first. A first
+ * candidate that answers in time spares the others' requests; one that misses costs at most
+ * `headStart` more than no head start would.
  */
 export async function firstInPriorityOrder<T>(
   fetchFn: FetchLike,
@@ -27,12 +28,21 @@ export async function firstInPriorityOrder<T>(
   const pending: Promise<CandidateResult>[] = []
   // Each outcome is caught here: an aborted or failed lower candidate is never an unhandled
   // rejection, and never hides a higher one.
+  let timer: ReturnType<typeof setTimeout> | undefined
+  // Once the first answers 200, the head start lasts while its document is read.
+  const first = (response: Response) => response.status === 200 && clearTimeout(timer)
   const get = (index: number) =>
-    (pending[index] ??= getJson(fetchFn, urls[index]!, step, headers, controller.signal).then(
+    (pending[index] ??= getJson(
+      fetchFn,
+      urls[index]!,
+      step,
+      headers,
+      controller.signal,
+      index ? undefined : first,
+    ).then(
       (r): CandidateResult => r,
       (error: unknown) => ({ error }),
     ))
-  let timer: ReturnType<typeof setTimeout> | undefined
   const all = () => {
     clearTimeout(timer)
     for (const index of urls.keys()) get(index)

@@ -2,6 +2,7 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext } from '../contracts/context.js'
 import type { IssuerHints } from '../contracts/discovery.js'
 import {
+  type ClientRecord,
   type IssuerRecord,
   RECORD_VERSION,
   TOKEN_RECORD_VERSION,
@@ -12,6 +13,19 @@ import { type CorruptHandler, keys, readRecord } from '../storage/records.js'
 
 /** An empty {@link IssuerHints}; one per auth instance. */
 export const issuerHints = (): IssuerHints => ({ metadata: new Map(), pending: new Map() })
+
+/** One copy of each client that token records name. */
+const clients = new Map<string, ClientRecord>()
+
+/**
+ * `tokens` with the page's copy of their client: the records of every server one registration
+ * authorized share it, instead of one copy each read from storage.
+ */
+export function shareClient(tokens: TokenRecord): TokenRecord {
+  const key = JSON.stringify(tokens.client)
+  if (tokens.client) tokens.client = clients.get(key) ?? clients.set(key, tokens.client).get(key)!
+  return tokens
+}
 
 /** Keeps `as` as the instance's copy for its issuer, unless it has one already; returns the copy. */
 export function keepIssuer({ issuerHints: { metadata } }: AuthContext, as: AuthorizationServer) {

@@ -4,14 +4,12 @@ import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
-import { isRedirect } from '../http/redirect.js'
 import { replayable } from '../http/replayable-request.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
 import { traced } from '../tracing.js'
 import type { DiscoveryCache } from './discovery-cache.js'
-import { operationKey } from './operation.js'
 import type { StepUp } from './step-up.js'
 import type { TokenSession } from './token-session.js'
 
@@ -27,6 +25,12 @@ export interface ResourceFetchHost {
   error(): McpAuthError | undefined
   update(status: McpServerStatus, patch?: Patch): void
 }
+
+/**
+ * Names the operation a step-up budget counts (`operation.ts`): loaded with the first 403, since
+ * attempts are counted only from a refusal on.
+ */
+let operationKey: typeof import('./operation.js').operationKey | undefined
 
 /** Transport failures this module reported, cleared by the next answer of the server. */
 const reported = new WeakSet<McpAuthError>()
@@ -59,9 +63,8 @@ async function fetchWithToken(
   if (request.headers.has('authorization')) return ctx.fetch(request)
   await session.load()
   const tokens = session.tokens
-  if (!tokens || !isWithinResource(request.url, tokens.resource)) {
-    if (!isWithinResource(request.url, host.url)) return ctx.fetch(request)
-  }
+  const within = tokens && isWithinResource(request.url, tokens.resource)
+  if (!within && !isWithinResource(request.url, host.url)) return ctx.fetch(request)
   // A string body (what the MCP SDK's transport sends) is sent again as it is; any other is read
   // once, into memory: a stream can be read only once, and a retry may need it.
   const given = init?.body
@@ -72,9 +75,10 @@ async function fetchWithToken(
     request,
     new Headers((text && init?.headers) || request.headers),
     body,
+    text && !(input instanceof Request) ? init : undefined,
   )
   let token: string | undefined
-  if (tokens && isWithinResource(request.url, tokens.resource)) {
+  if (within) {
     try {
       token = await session.accessToken()
     } catch (error) {
@@ -114,6 +118,7 @@ async function fetchWithToken(
         }
       }
     }
+    if (response.status === 403) operationKey ??= (await import('./operation.js')).operationKey
   } catch (cause) {
     if (cause instanceof McpAuthError || request.signal.aborted) throw cause
     const error = await transportError(ctx.fetch, request.url, 'MCP', cause)
@@ -150,14 +155,14 @@ function observe(
   }
   if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
     const granted = host.session.tokens?.scopes ?? []
-    host.stepUp.refused(operationKey(request), [
+    host.stepUp.refused(operationKey!(request), [
       ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
     ])
     host.update('needs-step-up')
     return
   }
   if (response.ok) {
-    host.stepUp.succeeded(() => operationKey(request))
+    host.stepUp.succeeded(() => operationKey!(request))
     const status = host.status()
     const error = host.error()
     if (status !== 'authorized' && host.session.tokens)
@@ -187,7 +192,8 @@ async function sendWithToken(
     return binding ? binding.resourceFetch(current, token, ctx.fetch) : current.send(ctx.fetch)
   }
   const response = await send(request)
-  if (!isRedirect(response)) return response
+  // What may be a redirect goes to `followRedirects`, which tells for sure.
+  if (response.type !== 'opaqueredirect' && !response.headers.has('location')) return response
   const { followRedirects } = await import('./redirects.js')
   return followRedirects(request, response, resource, send)
 }

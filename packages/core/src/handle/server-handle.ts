@@ -43,8 +43,9 @@ export class ServerHandle implements McpServerHandle {
   #clients: ClientIdentity | undefined
   readonly #session: TokenSession
   readonly #stepUp = new StepUp()
-  readonly #resource: ResourceFetchHost
-  readonly #host: AuthorizationHost
+  /** What `fetch` and the authorization flow lend from this handle: made on first use. */
+  #resourceHost: ResourceFetchHost | undefined
+  #authorizationHost: AuthorizationHost | undefined
   #flow: AbortController | undefined
   /** Counts probes and authorizations, so that only the newest sets the status. */
   #latest = 0
@@ -75,18 +76,25 @@ export class ServerHandle implements McpServerHandle {
         }
       },
     })
-    this.#host = {
-      ctx,
-      url,
+  }
+
+  get #host(): AuthorizationHost {
+    this.#authorizationHost ??= {
+      ctx: this.#ctx,
+      url: this.url,
       discovery: this.#discovery,
       session: this.#session,
       identity: () => this.#identity(),
       status: () => this.getSnapshot().status,
       update: (status, patch) => this.#update(status, patch),
     }
-    this.#resource = {
-      ctx,
-      url,
+    return this.#authorizationHost
+  }
+
+  get #resource(): ResourceFetchHost {
+    this.#resourceHost ??= {
+      ctx: this.#ctx,
+      url: this.url,
       session: this.#session,
       discovery: this.#discovery,
       stepUp: this.#stepUp,
@@ -94,6 +102,7 @@ export class ServerHandle implements McpServerHandle {
       error: () => this.getSnapshot().error,
       update: (status, patch) => this.#updateInUse(status, patch),
     }
+    return this.#resourceHost
   }
 
   async #identity(): Promise<ClientIdentity> {

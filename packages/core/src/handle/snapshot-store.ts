@@ -5,17 +5,20 @@
  */
 export class SnapshotStore<T> {
   #value: T
-  readonly #listeners = new Set<(value: T) => void>()
+  /** Made by the first subscriber: many handles are never watched. */
+  #listeners: Set<(value: T) => void> | undefined
 
   constructor(initial: T) {
     this.#value = initial
   }
 
-  get = (): T => this.#value
+  get(): T {
+    return this.#value
+  }
 
   set(value: T): void {
     this.#value = value
-    for (const listener of [...this.#listeners]) {
+    for (const listener of [...(this.#listeners ?? [])]) {
       try {
         listener(value)
       } catch (error) {
@@ -27,11 +30,13 @@ export class SnapshotStore<T> {
     }
   }
 
-  subscribe = (listener: (value: T) => void): (() => void) => {
-    this.#listeners.add(listener)
+  subscribe(listener: (value: T) => void): () => void {
+    this.#listeners ??= new Set()
+    const listeners = this.#listeners
+    listeners.add(listener)
     listener(this.#value)
     return () => {
-      this.#listeners.delete(listener)
+      listeners.delete(listener)
     }
   }
 }

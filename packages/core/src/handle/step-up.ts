@@ -6,13 +6,14 @@ import { AuthorizationError } from '../errors.js'
  */
 export class StepUp {
   pending: { operation: string; scopes: string[] } | undefined
-  readonly #attempts = new Map<string, number>()
+  /** Made by the first refusal: most servers never have one. */
+  #attempts: Map<string, number> | undefined
 
   /** Counts one more authorization for the pending operation; refuses past `max`. */
   begin(max: number): void {
     if (!this.pending) return
     const { operation } = this.pending
-    const attempts = this.#attempts.get(operation) ?? 0
+    const attempts = this.#attempts?.get(operation) ?? 0
     if (attempts >= max) {
       throw new AuthorizationError(
         'step_up_limit',
@@ -20,17 +21,18 @@ export class StepUp {
         { details: { operation, attempts } },
       )
     }
-    this.#attempts.set(operation, attempts + 1)
+    this.#attempts?.set(operation, attempts + 1)
   }
 
   refused(operation: string, scopes: string[]): void {
     this.pending = { operation, scopes }
+    this.#attempts ??= new Map()
     // The authorization behind the refused token was this operation's first attempt.
     if (!this.#attempts.has(operation)) this.#attempts.set(operation, 1)
   }
 
-  /** Forgets the attempts of `operation`; named only when some are counted, since most calls have none. */
+  /** Forgets the attempts of `operation`, named only when some are counted: most calls have none. */
   succeeded(operation: () => string): void {
-    if (this.#attempts.size) this.#attempts.delete(operation())
+    if (this.#attempts?.size) this.#attempts.delete(operation())
   }
 }

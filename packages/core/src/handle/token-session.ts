@@ -16,7 +16,7 @@ import {
   TAB_CHANNEL,
   type TabChange,
 } from '../coordination/tab-messages.js'
-import { knownIssuer, upgradeTokens } from '../discovery/issuer-hints.js'
+import { knownIssuer, shareClient, upgradeTokens } from '../discovery/issuer-hints.js'
 import { AuthorizationError, McpAuthError } from '../errors.js'
 import { keys, readRecord } from '../storage/records.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
@@ -45,7 +45,8 @@ export class TokenSession {
   readonly #ctx: AuthContext
   readonly #url: string
   readonly #host: TokenSessionHost
-  readonly #refreshFlight = new SingleFlight<string>()
+  /** Made by the first refresh: most sessions never need one. */
+  #refreshFlight: SingleFlight<string> | undefined
   #tokens: TokenRecord | undefined
   /** The generation the tokens in memory belong to. */
   #generation = 0
@@ -163,6 +164,7 @@ export class TokenSession {
     why: 'expiring' | 'invalid_token' | 'unauthorized' = 'expiring',
   ): Promise<string> {
     const host = this.#host
+    this.#refreshFlight ??= new SingleFlight()
     const refreshed = this.#refreshFlight.run(this.#url, () =>
       this.#locked(async () => {
         const generation = await this.#sync()
@@ -253,7 +255,7 @@ export class TokenSession {
       'tokens',
       (key) => this.#host.onCorrupt(key),
     )
-    const tokens = read?.v === 1 ? upgradeTokens(this.#ctx, read) : read
+    const tokens = read && shareClient(read.v === 1 ? upgradeTokens(this.#ctx, read) : read)
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
     // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none. Offline,
     // the key cannot be checked, and the tokens stay.

@@ -9,6 +9,7 @@ export type JsonResult = { ok: true; body: Record<string, unknown> } | { ok: fal
  * GETs a metadata document. A 200 JSON object is `ok`; anything else (another status, not JSON,
  * not an object) is a miss the caller may fall through. Only transport failures throw (as
  * `network_error` or `cors_blocked` for `step`, or the abort reason when `signal` aborted).
+ * `answered` hears of the answer before its body is read.
  */
 export async function getJson(
   fetchFn: FetchLike,
@@ -16,6 +17,7 @@ export async function getJson(
   step: RequestStep,
   headers: Record<string, string> = {},
   signal?: AbortSignal,
+  answered?: (response: Response) => void,
 ): Promise<JsonResult> {
   let response: Response
   try {
@@ -29,6 +31,7 @@ export async function getJson(
     if (signal?.aborted) throw cause
     throw await transportError(fetchFn, url, step, cause)
   }
+  answered?.(response)
   const { status } = response
   if (status === 200) {
     try {
