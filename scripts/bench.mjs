@@ -68,14 +68,6 @@ for (const layout of ['friendly', 'fallback']) {
   }
 }
 
-// At loopback speed the AS answers at its first metadata URL within that URL's head start: the
-// other candidates are never sent.
-const near = (await measureKit({ layout: 'friendly' })).first
-console.log(
-  `\nfriendly layout at loopback speed (no delay), kit first authorization: ${near.requests} / ${near.roundTrips}`,
-)
-console.log(`  ${near.log.join(', ')}`)
-
 // Many servers on one issuer: one auth instance probes 20 at once, then 20 others. Requests only:
 // the depth of one flow means little when twenty interleave.
 console.log('\n20 servers on one issuer, probed at once: requests (probe + resource metadata + AS)')

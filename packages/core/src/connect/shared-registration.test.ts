@@ -1,5 +1,5 @@
 import { createWorld, useMockServer } from '@mcp-oauth/test-world'
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { setupWorld } from '../test-support/harness.js'
 
 const mock = useMockServer()
@@ -41,5 +41,32 @@ describe('one dynamic registration per issuer', () => {
     w.options.registration = 'ok'
     expect((await handles[0]!.authorize()).status).toBe('authorized')
     expect(w.hits('/register', 'POST')).toHaveLength(2)
+  })
+})
+
+describe('many servers on one issuer, one instance', () => {
+  test('probed at once: one AS metadata request; probed again later: none; authorized at once: one registration', async () => {
+    const w = createWorld()
+    const { auth } = setupWorld(mock, w)
+    const asMetadata = () =>
+      w.requests.filter((r) => r.url.includes('/.well-known/oauth-auth')).length
+    const candidates = () => w.requests.filter((r) => r.url.includes('/.well-known/openid')).length
+    // The first metadata URL answers within its head start (which never ends here).
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const first = servers(auth, w.options.resource, 20)
+      const probed = await Promise.all(first.map((h) => h.probe()))
+      expect(probed.map((s) => s.status)).toEqual(Array(20).fill('needs-authorization'))
+      expect([asMetadata(), candidates()]).toEqual([1, 0])
+      const next = servers(auth, `${w.options.resource}/more`, 20)
+      await Promise.all(next.map((h) => h.probe()))
+      expect([asMetadata(), candidates()]).toEqual([1, 0])
+      const done = await Promise.all([...first, ...next].map((h) => h.authorize()))
+      expect(done.map((s) => s.status)).toEqual(Array(40).fill('authorized'))
+    } finally {
+      vi.useRealTimers()
+    }
+    expect(w.hits('/register', 'POST')).toHaveLength(1)
+    expect(asMetadata()).toBe(1)
   })
 })

@@ -1,0 +1,76 @@
+import { createWorld, useMockServer } from '@mcp-oauth/test-world'
+import { expect, test, vi } from 'vitest'
+import { createMcpAuth } from '../auth.js'
+import { RECORD_VERSION, TOKEN_RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
+import { memoryStorage } from '../storage/memory.js'
+import { keys } from '../storage/records.js'
+import { mcpCall, REDIRECT } from '../test-support/harness.js'
+
+// The chunks a page loads on demand: each records that it was loaded.
+const loaded = vi.hoisted(() => new Set<string>())
+vi.mock('../connect/index.js', async (original) => {
+  loaded.add('connect')
+  return original()
+})
+vi.mock('../connect/credentials.js', async (original) => {
+  loaded.add('credentials')
+  return original()
+})
+vi.mock('../dpop/index.js', async (original) => {
+  loaded.add('dpop')
+  return original()
+})
+vi.mock('./revocation.js', async (original) => {
+  loaded.add('revocation')
+  return original()
+})
+vi.mock('./redirects.js', async (original) => {
+  loaded.add('redirects')
+  return original()
+})
+vi.mock('./operation.js', async (original) => {
+  loaded.add('operation')
+  return original()
+})
+
+const mock = useMockServer()
+
+test('a restored session sends no request and loads no chunk before its first call, nor for it', async () => {
+  const w = createWorld()
+  mock.use(...w.handlers)
+  // What an earlier page stored: tokens, and the metadata of their issuer.
+  const storage = memoryStorage()
+  const tokens: TokenRecord = {
+    v: TOKEN_RECORD_VERSION,
+    resource: w.options.resource,
+    accessToken: 'at-stored',
+    refreshToken: 'rt-stored',
+    expiresAt: Date.now() + 3_600_000,
+    scopes: ['read'],
+    issuer: w.options.issuer,
+    clientId: 'client-1',
+  }
+  w.accessTokens.set('at-stored', { scopes: ['read'], issuer: w.options.issuer })
+  await storage.set(keys.tokens(w.options.resource), tokens)
+  await storage.set(keys.issuer(w.options.issuer), {
+    v: RECORD_VERSION,
+    as: { issuer: w.options.issuer, token_endpoint: `${w.options.issuer}/token` },
+  })
+  const sent: string[] = []
+  const auth = createMcpAuth({
+    redirectUri: REDIRECT,
+    storage,
+    driver: w.driver(),
+    fetch: (input, init) => {
+      sent.push(String(input instanceof Request ? input.url : input))
+      return fetch(input, init)
+    },
+  })
+  const [server] = await auth.restore()
+  expect((await server!.probe()).status).toBe('authorized')
+  expect(sent).toEqual([])
+  expect([...loaded]).toEqual([])
+  expect((await mcpCall(server!)).status).toBe(200)
+  expect(sent).toEqual([w.options.resource])
+  expect([...loaded]).toEqual([])
+})
