@@ -1,9 +1,16 @@
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import { TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
-import { isRedirect } from '../http/redirect.js'
 import { replayable } from '../http/replayable-request.js'
 import { isWithinResource } from '../http/urls.js'
+
+/**
+ * Whether `response` is a redirect a fetch with `redirect: 'manual'` did not follow: an opaque
+ * one (browsers hide where it goes), or a 301, 302, 303, 307 or 308 with a `Location`.
+ */
+const isRedirect = (response: Response): boolean =>
+  response.type === 'opaqueredirect' ||
+  ([301, 302, 303, 307, 308].includes(response.status) && response.headers.has('location'))
 
 /** Redirects followed inside the resource before giving up (WHATWG Fetch allows 20). */
 const MAX_REDIRECTS = 5
