@@ -342,7 +342,7 @@ describe("the kit's DPoP module against the demo stack", () => {
 
   test('exchange, tool calls and refresh: one nonce retry per server, then remembered; deleteKey ends the token', async () => {
     const dpop = createDpop({ storage: memoryStorage() })
-    expect(dpop.applies(as)).toBe(true)
+    expect(dpop.plan(as)).toBe('auto')
     const binding = dpop.binding(as.issuer, resource)
     const { params, verifier } = await authorizeCode()
 

@@ -14,6 +14,7 @@ import { dpopLoader } from './handle/dpop-loader.js'
 import { ServerHandle } from './handle/server-handle.js'
 import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
+import { routedFetch } from './routing/routed-fetch.js'
 import { defaultStorage } from './storage/indexeddb.js'
 import { keys, readRecord } from './storage/records.js'
 import { contexts } from './tracing.js'
@@ -34,7 +35,8 @@ function sessionFor(
 
 /**
  * Creates the kit's core instance. See the README for a walk-through.
- * @param options redirect URI, client metadata, pre-registered clients, storage, fetch, driver.
+ * @param options redirect URI, client metadata, pre-registered clients, storage, fetch, driver,
+ * DPoP mode, and the app's relay for servers a browser cannot reach by itself.
  */
 export function createMcpAuth(
   options: Omit<McpAuthOptions, 'driver'> & {
@@ -56,8 +58,11 @@ export function createMcpAuth(
     throw new ConfigurationError('invalid_configuration', `dpop: ${dpop}`)
   }
 
+  const routes = options.relay ? { relay: options.relay, learned: new Set<string>() } : undefined
+
   const ctx: AuthContext = {
-    fetch: fetchFn,
+    fetch: routes ? routedFetch(routes, fetchFn) : fetchFn,
+    routes,
     storage,
     redirectUri,
     preRegistered: options.preRegistered ?? {},

@@ -51,6 +51,11 @@ export type McpAuthErrorCode =
   | 'dpop_unsupported'
   /** The key a stored DPoP token is bound to is gone (deleted, or memory-only and reloaded). */
   | 'dpop_key_lost'
+  // the app's relay (`@mcp-oauth/core/relay`)
+  /** The relay refused the request (`details.reason`: `target_not_allowed`, ...): nothing was forwarded. */
+  | 'relay_refused'
+  /** The relay could not complete the request (`details.reason`: `timeout`, ...); transient. */
+  | 'relay_failed'
 
 export interface McpAuthErrorOptions {
   cause?: unknown
@@ -72,7 +77,7 @@ export class McpAuthError extends Error {
 
   /** Transient errors keep tokens and may be retried: the network or the server failed. */
   get transient(): boolean {
-    return this.code === 'network_error' || this.code === 'server_error'
+    return /^(network_error|server_error|relay_failed)$/.test(this.code)
   }
 }
 

@@ -11,8 +11,10 @@ import type { PopupState } from '../contracts/snapshot.js'
 import { AuthorizationError } from '../errors.js'
 import { keys } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/code-exchange.js'
+import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { traced } from '../tracing.js'
 import type { ClientIdentity } from './client-identity.js'
+import { decideRoute } from './route-decision.js'
 
 /** A prepared authorization request, its pending record already stored. */
 export interface PreparedAuthorization {
@@ -52,22 +54,37 @@ export async function prepareAuthorization(input: {
     ...(discovery.as.scopes_supported ?? []),
     ...scopes,
   ])
-  const client = await traced(ctx, input.server, 'client', (f) =>
-    input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
-  )
+  const { as, resource } = discovery
+  // DPoP (RFC 9449): what the AS, the resource (RFC 9728 `dpop_bound_access_tokens_required`)
+  // and the app's mode allow; `'required'` refuses a server that cannot bind tokens before the
+  // user signs in, and the DPoP chunk loads meanwhile.
+  const required = discovery.prm?.dpop_bound_access_tokens_required
+  const dpop = await ctx.dpop(as, required ? 'DPoP' : undefined)
+  const mode = dpop?.plan(as, required) ?? 'off'
+  // The routes are decided alongside registration, before the URL: the code is sent only once
+  // its route is known. A client that turns out to use HTTP Basic sends `authorization` too.
+  const secretAtRelay = !!ctx.preRegistered[as.issuer]?.secretAtRelay
+  const route = (basic: boolean) =>
+    decideRoute(ctx, input.server, as.token_endpoint!, mode, { basic, secretAtRelay })
+  let [client, decided] = await Promise.all([
+    traced(ctx, input.server, 'client', (f) =>
+      input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
+    ),
+    route(false),
+  ])
   if (!client) return undefined
-  // Before the user signs in: `'required'` refuses a server that cannot bind tokens (RFC 9449
-  // §5.1), and the DPoP chunk loads while the window is open.
-  const dpop = await ctx.dpop(discovery.as)
-  dpop?.forAuthorization(discovery.as, discovery.resource)
+  if (client.tokenEndpointAuthMethod === 'client_secret_basic') decided = await route(true)
+  const proofs = decided.dpop === 'off' ? undefined : dpop?.forAuthorization(as, resource, decided.dpop)
   const request = await createAuthorizationRequest({
-    as: discovery.as,
+    as,
     client,
     redirectUri: ctx.redirectUri,
-    resource: discovery.resource,
+    resource,
     scopes,
     returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
+    dpopJkt: await proofs?.thumbprint(),
   })
+  request.pending.route = decided
   request.pending.server = input.server
   request.pending.generation = input.generation
   await ctx.storage.set(keys.pending(request.pending.state), request.pending)
@@ -110,29 +127,39 @@ export async function exchangeCallback(
     state: pending.state,
     as: pending.as,
   })
-  const issued = await traced(ctx, pending.server ?? pending.resource, 'token', async (f) =>
+  const { as, resource, route } = pending
+  // Sent straight, a code meant for the relay would be spent for nothing.
+  if (!followRoute(ctx, pending)) throw relayNeeded()
+  const mode = route?.dpop
+  const proofs =
+    mode === 'off' ? undefined : (await ctx.dpop(as, mode && 'DPoP'))?.forAuthorization(as, resource, mode)
+  const issued = await traced(ctx, pending.server ?? resource, 'token', async (f) =>
     exchangeAuthorizationCode({
       fetch: f,
-      as: pending.as,
+      as,
       client: pending.client,
       params,
       redirectUri: pending.redirectUri,
       codeVerifier: pending.codeVerifier,
-      resource: pending.resource,
+      resource,
       requestedScopes: pending.scopes,
-      proofs: (await ctx.dpop(pending.as))?.forAuthorization(pending.as, pending.resource),
+      proofs,
     }),
   )
   const record: TokenRecord = {
     v: RECORD_VERSION,
-    resource: pending.resource,
+    resource,
     ...issued,
     issuer: pending.issuer,
     clientId: pending.client.clientId,
     client: pending.client,
-    as: pending.as,
+    as,
     registration: pending.client.kind,
     ...(resourceName ? { resourceName } : {}),
+    ...(route ? { route } : {}),
+    ...(issued.tokenType === 'DPoP' && (await proofs?.persistence()) === 'memory'
+      ? { dpopKey: 'memory' as const }
+      : {}),
   }
   return { record, client: pending.client, generation: pending.generation }
 }

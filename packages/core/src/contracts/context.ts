@@ -6,6 +6,7 @@ import type { DriverSession } from './driver.js'
 import type { FetchLike } from './fetch.js'
 import type { McpAuthOptions } from './options.js'
 import type { PendingRecord } from './records.js'
+import type { Routes } from './routes.js'
 import type { TokenStorage } from './storage.js'
 
 /**
@@ -17,6 +18,7 @@ export type TracedStep =
   | 'prm'
   | 'as'
   | 'client'
+  | 'route'
   | 'window'
   | 'token'
   | 'refresh'
@@ -36,7 +38,10 @@ export type EventHook = <T>(
 
 /** What every server handle of one `createMcpAuth()` instance shares. */
 export interface AuthContext {
+  /** Sends every request: straight to its server, or through the relay (`routes`). */
   readonly fetch: FetchLike
+  /** The relay and the routes learned; only when the app configured a relay. */
+  readonly routes: Routes | undefined
   /** Set by `subscribeEvents()` while someone listens; until then no step pays for events. */
   hook?: EventHook | undefined
   readonly storage: TokenStorage

@@ -1,6 +1,7 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import type { RegistrationKind, TokenEndpointAuthMethod } from './client.js'
-import type { TokenType } from './dpop.js'
+import type { DpopKeyPersistence, TokenType } from './dpop.js'
+import type { TokenRoute } from './routes.js'
 
 /** Bumped when a record's shape changes; older versions are ignored, never misread. */
 export const RECORD_VERSION = 1
@@ -27,6 +28,13 @@ export interface TokenRecord {
    * proofs. Absent in records written before DPoP support: those are bearer tokens.
    */
   tokenType?: TokenType
+  /**
+   * How the token, revocation and resource requests of these tokens go, decided before the code
+   * was sent. Absent in records written before routes were kept: those go direct.
+   */
+  route?: TokenRoute
+  /** `memory` when the DPoP key could not be stored (a storage without `CryptoKey` support). */
+  dpopKey?: DpopKeyPersistence
 }
 
 /** A client identity with one authorization server, keyed by exact issuer (MCP 2026-07-28, SEP-2352). */
@@ -40,6 +48,8 @@ export interface ClientRecord {
   kind: RegistrationKind
   /** The `scope` a dynamic registration asked for (RFC 7591 §2); it may bound later requests. */
   scope?: string
+  /** The relay holds this client's secret and authenticates its token and revocation requests. */
+  secretAtRelay?: true
 }
 
 /** One authorization in flight, keyed by `state`. Two flows never share a record. */
@@ -64,4 +74,6 @@ export interface PendingRecord {
   server?: string
   /** The token generation when the flow started: a later disconnect makes the flow lose. */
   generation?: number
+  /** The routes decided before the authorization URL was built (`dpop_jkt` follows `dpop`). */
+  route?: TokenRoute
 }

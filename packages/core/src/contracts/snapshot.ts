@@ -1,6 +1,6 @@
 import type { McpAuthError } from '../errors.js'
 import type { RegistrationKind } from './client.js'
-import type { TokenType } from './dpop.js'
+import type { DpopKeyPersistence, TokenType } from './dpop.js'
 
 /** Where the server stands. Every value is distinct and documented in the README. */
 export type McpServerStatus =
@@ -64,6 +64,11 @@ export interface McpServerSnapshot {
    * this browser's non-extractable key (RFC 9449, "sender-constrained"), else `Bearer`.
    */
   readonly tokenType?: TokenType
+  /**
+   * `memory` while the stored token is bound to a DPoP key that the storage could not keep (a
+   * custom storage without `CryptoKey` support): the key, and so the tokens, end with the page.
+   */
+  readonly dpopKey?: DpopKeyPersistence
   /** Scopes that `authorize()` will request to satisfy a step-up challenge. */
   readonly stepUpScopes?: readonly string[]
   /** Whether the tokens are kept in memory only (IndexedDB unavailable). */

@@ -243,6 +243,7 @@ describe('each event in words', () => {
       'resource-metadata': 'Resource metadata',
       'authorization-server-metadata': 'AS metadata',
       registration: 'Registration',
+      route: 'Route',
       authorization: 'Authorization',
       token: 'Token',
       refresh: 'Refresh',
@@ -260,6 +261,7 @@ describe('other words', () => {
     notes: { ...EVENT_TEXT.notes, joined: 'Découverte partagée.' },
     phases: { ...EVENT_TEXT.phases, opened: 'fenêtre ouverte' },
     reused: 'déjà enregistré',
+    relay: 'par le relais',
   }
 
   test('labels, phases, notes and the reused registration come from the text given', () => {

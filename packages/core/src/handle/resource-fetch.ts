@@ -3,6 +3,7 @@ import type { DpopBinding } from '../contracts/dpop.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
+import { isRedirect, redirected } from '../http/redirects.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
@@ -101,7 +102,8 @@ async function fetchWithToken(
     }
   } catch (cause) {
     if (cause instanceof McpAuthError || request.signal.aborted) throw cause
-    const error = await transportError(ctx.fetch, request.url, 'MCP', cause)
+    const proof = scheme === 'dpop' ? ['dpop'] : []
+    const error = await transportError(ctx.fetch, request.url, 'MCP', cause, proof)
     reported.add(error)
     host.update(host.status(), { error })
     throw error
@@ -196,19 +198,4 @@ async function sendWithToken(
     }
     current = await redirected(spare, target, response.status)
   }
-}
-
-const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status)
-
-/** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
-async function redirected(request: Request, target: string, status: number): Promise<Request> {
-  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
-  const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
-  const headers = new Headers(request.headers)
-  if (method === 'GET' || method === 'HEAD') {
-    headers.delete('content-type')
-    return new Request(target, { method, headers, signal: request.signal })
-  }
-  const body = await request.arrayBuffer()
-  return new Request(target, { method, headers, body, signal: request.signal })
 }

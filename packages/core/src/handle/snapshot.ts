@@ -44,6 +44,7 @@ export function nextSnapshot(
   assign('registration', patch.registration ?? tokens?.registration ?? prev.registration)
   assign('expiresAt', tokens?.expiresAt)
   assign('tokenType', tokens && (tokens.tokenType ?? 'Bearer'))
+  assign('dpopKey', tokens?.dpopKey)
   if (status === 'needs-step-up') assign('stepUpScopes', sources.stepUpScopes)
   // The last error stays until an operation clears it (a corrupt record found while probing
   // must survive the probe's own status changes).

@@ -10,6 +10,7 @@ import {
   type TabChange,
 } from '../coordination/tab-messages.js'
 import { AuthorizationError, McpAuthError } from '../errors.js'
+import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { keys, readRecord } from '../storage/records.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import { traced } from '../tracing.js'
@@ -166,6 +167,8 @@ export class TokenSession {
         host.update('refreshing')
         const client = await host.clientFor(current)
         try {
+          // Obtained through the relay: sent straight, the refresh token would be spent for nothing.
+          if (!followRoute(this.#ctx, current)) throw relayNeeded()
           const { as, refreshToken } = current
           // A bound token is refreshed with its own key: the new one stays bound to it.
           const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh(current)
@@ -224,12 +227,14 @@ export class TokenSession {
       'tokens',
       (key) => this.#host.onCorrupt(key),
     )
+    // Their requests go the way they went when the tokens were obtained (directly or relayed).
+    if (tokens) followRoute(this.#ctx, tokens)
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
-    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none. Offline,
-    // the key cannot be checked, and the tokens stay.
+    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none; so are
+    // bearer tokens in 'required' mode. Offline, the key cannot be checked, and the tokens stay.
     const usable =
       tokens &&
-      this.#ctx.dpop(undefined, tokens.tokenType)?.then(
+      this.#ctx.dpop(undefined, tokens.issuer ? (tokens.tokenType ?? 'Bearer') : undefined)?.then(
         (dpop) => dpop.usable(tokens),
         // Stryker disable next-line ArrowFunction: only `false` drops the tokens; undefined keeps them as true does
         () => true,

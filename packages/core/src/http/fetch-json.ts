@@ -1,6 +1,6 @@
 import type { FetchLike, RequestStep } from '../contracts/fetch.js'
 import { McpAuthError } from '../errors.js'
-import { transportError } from './transport-error.js'
+import { harmless, transportError } from './transport-error.js'
 
 /** Result of a metadata GET: the parsed JSON object, or the status of a miss. */
 export type JsonResult = { ok: true; body: Record<string, unknown> } | { ok: false; status: number }
@@ -17,14 +17,17 @@ export async function getJson(
   headers: Record<string, string> = {},
   signal?: AbortSignal,
 ): Promise<JsonResult> {
+  const init: RequestInit = {
+    method: 'GET',
+    headers: { accept: 'application/json', ...headers },
+    redirect: 'manual',
+    ...(signal ? { signal } : {}),
+  }
+  // A metadata GET changes nothing: the relay may send it again when CORS refuses it.
+  harmless.add(init)
   let response: Response
   try {
-    response = await fetchFn(url, {
-      method: 'GET',
-      headers: { accept: 'application/json', ...headers },
-      redirect: 'manual',
-      ...(signal ? { signal } : {}),
-    })
+    response = await fetchFn(url, init)
   } catch (cause) {
     if (signal?.aborted) throw cause
     throw await transportError(fetchFn, url, step, cause)

@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi'
 import type { PreRegisteredClient } from '../contracts/client.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
-import { RegistrationError } from '../errors.js'
+import { ConfigurationError, RegistrationError } from '../errors.js'
 import { chooseAuthMethod } from './client-auth.js'
 
 /** A client ID is a non-empty string with no surrounding white space. */
@@ -12,7 +12,10 @@ export function normalizeClientId(value: unknown): string {
   return value.trim()
 }
 
-/** Credentials given by the app or typed by the user, bound to one issuer. */
+/**
+ * Credentials given by the app or typed by the user, bound to one issuer. A client whose secret
+ * is at the relay (`secretAtRelay`) sends its ID alone: the relay adds the authentication.
+ */
 export function manualClient(
   as: oauth.AuthorizationServer,
   redirectUri: string,
@@ -21,13 +24,22 @@ export function manualClient(
 ): ClientRecord {
   const clientId = normalizeClientId(client.clientId)
   const secret = client.clientSecret?.trim() ? client.clientSecret : undefined
+  if (client.secretAtRelay && secret) {
+    throw new ConfigurationError(
+      'invalid_configuration',
+      `The client ${clientId} has its secret at the relay (secretAtRelay): the page takes no clientSecret`,
+    )
+  }
   return {
     v: RECORD_VERSION,
     issuer: as.issuer,
     redirectUri,
     clientId,
     ...(secret ? { clientSecret: secret } : {}),
-    tokenEndpointAuthMethod: chooseAuthMethod(as, !!secret, client.tokenEndpointAuthMethod),
+    tokenEndpointAuthMethod: client.secretAtRelay
+      ? 'none'
+      : chooseAuthMethod(as, !!secret, client.tokenEndpointAuthMethod),
     kind,
+    ...(client.secretAtRelay ? { secretAtRelay: true } : {}),
   }
 }
