@@ -470,7 +470,10 @@ describe('authorization request and callback', () => {
     const flow = handle.authorize()
     await expect.poll(() => handle.getSnapshot().status).toBe('authorizing')
     handle.cancel()
-    await expect(flow).rejects.toBeDefined()
+    await expect(flow).rejects.toMatchObject({
+      code: 'cancelled',
+      message: 'The authorization was cancelled',
+    })
     expect(handle.getSnapshot().status).toBe('cancelled')
   })
 })
