@@ -264,7 +264,10 @@ async function withEsbuild(entry, external, loads) {
       ]
     }),
   )
-  const start = Object.entries(result.metafile.outputs).find(([, o]) => o.entryPoint)[0]
+  // Every chunk a dynamic import() loads has an entry point too: the app's is the one given.
+  const start = Object.entries(result.metafile.outputs).find(
+    ([, o]) => o.entryPoint === relative(root, entry),
+  )[0]
   return figures(loaded(chunks, relative(out, join(root, start)), loads))
 }
 

@@ -9,9 +9,9 @@ import type { DriverSession } from '../contracts/driver.js'
 import { type ClientRecord, RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
 import type { PopupState } from '../contracts/snapshot.js'
 import { AuthorizationError } from '../errors.js'
+import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { keys } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/code-exchange.js'
-import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { traced } from '../tracing.js'
 import type { ClientIdentity } from './client-identity.js'
 import { decideRoute } from './route-decision.js'
@@ -74,7 +74,8 @@ export async function prepareAuthorization(input: {
   ])
   if (!client) return undefined
   if (client.tokenEndpointAuthMethod === 'client_secret_basic') decided = await route(true)
-  const proofs = decided.dpop === 'off' ? undefined : dpop?.forAuthorization(as, resource, decided.dpop)
+  const proofs =
+    decided.dpop === 'off' ? undefined : dpop?.forAuthorization(as, resource, decided.dpop)
   const request = await createAuthorizationRequest({
     as,
     client,
@@ -132,7 +133,9 @@ export async function exchangeCallback(
   if (!followRoute(ctx, pending)) throw relayNeeded()
   const mode = route?.dpop
   const proofs =
-    mode === 'off' ? undefined : (await ctx.dpop(as, mode && 'DPoP'))?.forAuthorization(as, resource, mode)
+    mode === 'off'
+      ? undefined
+      : (await ctx.dpop(as, mode && 'DPoP'))?.forAuthorization(as, resource, mode)
   const issued = await traced(ctx, pending.server ?? resource, 'token', async (f) =>
     exchangeAuthorizationCode({
       fetch: f,

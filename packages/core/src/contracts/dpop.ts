@@ -1,6 +1,5 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import type { FetchLike } from './fetch.js'
-import type { TokenRoute } from './routes.js'
 
 // What the rest of the core knows of sender-constrained tokens (RFC 9449): the types of the DPoP
 // chunk's surface, so that code which never binds a token never imports the chunk.
@@ -100,8 +99,8 @@ export interface StoredGrant {
   issuer?: string | undefined
   as?: Metadata | undefined
   tokenType?: TokenType | undefined
-  /** The routes decided for these tokens; their `dpop` mode rules over the instance's. */
-  route?: TokenRoute | undefined
+  /** The routes decided for these tokens (`TokenRoute`): their DPoP mode rules over the instance's. */
+  route?: { readonly dpop: DpopMode } | undefined
 }
 
 /** Sender-constrained tokens (RFC 9449) for every server of one `createMcpAuth()`. */

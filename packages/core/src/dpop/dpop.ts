@@ -63,7 +63,9 @@ export function createDpop(options: DpopOptions): Dpop {
       const proofMode = route?.dpop ?? mode
       if (!issuer || !as || proofMode === 'off') return undefined
       if (tokenType === 'DPoP') return proofs(binding(issuer, resource), false, proofMode)
-      return usesDpop(proofMode, as) ? proofs(binding(issuer, resource), true, proofMode) : undefined
+      return usesDpop(proofMode, as)
+        ? proofs(binding(issuer, resource), true, proofMode)
+        : undefined
     },
     bindingFor: ({ issuer, resource, tokenType }) =>
       tokenType === 'DPoP' && issuer ? binding(issuer, resource) : undefined,

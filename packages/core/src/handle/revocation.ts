@@ -2,7 +2,7 @@ import type { AuthContext } from '../contracts/context.js'
 import type { ClientRecord, TokenRecord } from '../contracts/records.js'
 import type { RevocationReport } from '../contracts/snapshot.js'
 import type { McpAuthError } from '../errors.js'
-import { revokeToken } from '../tokens/token-endpoint.js'
+import { revokeToken } from '../tokens/revoke.js'
 import { traced } from '../tracing.js'
 
 /**

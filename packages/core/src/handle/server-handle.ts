@@ -8,15 +8,25 @@ import type { AuthContext } from '../contracts/context.js'
 import type { DriverSession } from '../contracts/driver.js'
 import type { McpServerHandle } from '../contracts/handle.js'
 import type { ClientRecord, PendingRecord, TokenRecord } from '../contracts/records.js'
-import type { McpServerSnapshot, McpServerStatus, Patch } from '../contracts/snapshot.js'
+import type {
+  McpServerSnapshot,
+  McpServerStatus,
+  Patch,
+  RevocationReport,
+} from '../contracts/snapshot.js'
 import { probeServer } from '../discovery/probe.js'
-import { AuthorizationError, isSuperseded, McpAuthError, superseded } from '../errors.js'
+import {
+  AuthorizationError,
+  isSuperseded,
+  McpAuthError,
+  networkError,
+  superseded,
+} from '../errors.js'
 import { clientForTokens } from '../registration/stored-client.js'
 import { traced } from '../tracing.js'
 import { DiscoveryCache } from './discovery-cache.js'
 import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
-import { revokeTokens } from './revocation.js'
 import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { StepUp } from './step-up.js'
@@ -290,7 +300,7 @@ export class ServerHandle implements McpServerHandle {
     const started = generation ?? (await this.#session.generation())
     if (!(await this.#session.commit(started, record))) {
       // Never stored; revoked so that they cannot outlive the disconnect.
-      await revokeTokens(this.#ctx, this.url, record, client)
+      await this.#revoke(record, client)
       throw superseded()
     }
     this.#stepUp.pending = undefined
@@ -338,10 +348,21 @@ export class ServerHandle implements McpServerHandle {
       tokens.as && tokens.issuer
         ? await clientForTokens(this.#ctx, tokens, (key) => this.reportCorrupt(key))
         : undefined
-    const revocation = await revokeTokens(this.#ctx, this.url, tokens, client)
+    const revocation = await this.#revoke(tokens, client)
     // An authorization started meanwhile owns the snapshot; the report is only for this one.
     if (this.getSnapshot().status !== 'disconnected') return this.getSnapshot()
     return this.#update('disconnected', { revocation })
+  }
+
+  /**
+   * Revokes tokens (RFC 7009) with the code of a chunk of its own, loaded when a disconnect
+   * needs it; when it cannot load (offline), nothing could reach the server either.
+   */
+  #revoke(tokens: TokenRecord, client: ClientRecord | undefined): Promise<RevocationReport> {
+    return import('./revocation.js').then(
+      ({ revokeTokens }) => revokeTokens(this.#ctx, this.url, tokens, client),
+      (cause: unknown) => ({ accessToken: 'failed', error: networkError(this.url, cause) }),
+    )
   }
 
   /** Clears the last error and probes again. */

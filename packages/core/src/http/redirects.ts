@@ -5,7 +5,11 @@ export const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes
  * The request a redirect to `target` asks for: 303, and 301/302 after POST, become a GET without
  * a body (RFC 9110 §15.4); any other keeps its method and body.
  */
-export async function redirected(request: Request, target: string, status: number): Promise<Request> {
+export async function redirected(
+  request: Request,
+  target: string,
+  status: number,
+): Promise<Request> {
   const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
   const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
   const headers = new Headers(request.headers)

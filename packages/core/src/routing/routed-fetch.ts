@@ -9,11 +9,15 @@ import { diagnosable } from '../http/transport-error.js'
  */
 export function routedFetch(routes: Routes, fetchFn: FetchLike): FetchLike {
   let router: Promise<typeof import('./router.js')> | undefined
-  const send: FetchLike = (input, init) =>
-    (router ??= import('./router.js').catch((error: unknown) => {
+  const load = () => {
+    router ??= import('./router.js').catch((error: unknown) => {
       router = undefined
       throw error
-    })).then(({ route }) => route(routes, fetchFn, input, init))
+    })
+    return router
+  }
+  const send: FetchLike = (input, init) =>
+    load().then(({ route }) => route(routes, fetchFn, input, init))
   // Its direct requests are the app's fetch's: diagnosed as CORS failures when those are.
   if (diagnosable.has(fetchFn)) diagnosable.add(send)
   return send

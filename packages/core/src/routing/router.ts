@@ -25,7 +25,10 @@ export async function route(
   init?: RequestInit,
   hops = 0,
 ): Promise<Response> {
-  const url = new URL(input instanceof Request ? input.url : String(input), globalThis.location?.href)
+  const url = new URL(
+    input instanceof Request ? input.url : String(input),
+    globalThis.location?.href,
+  )
   if (throughRelay(routes, url)) return viaRelay(routes, fetchFn, new Request(input, init), hops)
   try {
     return await fetchFn(input, init)

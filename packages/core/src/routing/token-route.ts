@@ -23,8 +23,8 @@ const PLACEHOLDER_PROOF = 'route-check'
 const verdicts = new WeakMap<AuthContext, Map<string, Promise<Verdict>>>()
 
 function once(ctx: AuthContext, key: string, check: () => Promise<Verdict>): Promise<Verdict> {
-  let known = verdicts.get(ctx)
-  if (!known) verdicts.set(ctx, (known = new Map()))
+  const known = verdicts.get(ctx) ?? new Map<string, Promise<Verdict>>()
+  verdicts.set(ctx, known)
   let verdict = known.get(key)
   if (!verdict) {
     verdict = check()
@@ -47,9 +47,9 @@ const harmlessly =
  * A token request that spends nothing (no code, no refresh token, no client secret) with the
  * headers the real one will carry: `dpop` when it will carry a proof, `authorization` when the
  * client authenticates with HTTP Basic. Any answer means CORS lets those requests through (or
- * the relay took it, and its host is learned). When CORS refuses it with a `dpop` header, the
- * same request without one (a form POST, which a browser sends without a preflight) tells
- * whether the proof is what the server's policy refuses.
+ * the relay took it, and its host is learned). When it fails with a `dpop` header, the same
+ * request without one (a form POST, which a browser sends without a preflight) tells whether
+ * the proof is what the server's policy refuses.
  */
 async function checkTokenEndpoint(
   fetchFn: FetchLike,
@@ -75,12 +75,10 @@ async function checkTokenEndpoint(
     await send(dpop)
     return 'ok'
   } catch (cause) {
-    const error = await transportError(fetchFn, endpoint, 'token', cause, [
-      ...headers,
-      ...(dpop ? ['dpop'] : []),
-    ])
-    if (error.code !== 'cors_blocked' || !dpop) throw error
+    if (!dpop) throw await transportError(fetchFn, endpoint, 'token', cause, headers)
   }
+  // The same request without a proof is one a browser sends without asking first: if the page
+  // may read its answer, the host is up and only the proof's preflight was refused.
   try {
     await send(false)
   } catch (cause) {

@@ -6,7 +6,8 @@ import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError } from '../errors.js'
 import { defaultFetch } from '../http/transport-error.js'
 import { exchangeAuthorizationCode } from './code-exchange.js'
-import { refreshAccessToken, revokeToken } from './token-endpoint.js'
+import { revokeToken } from './revoke.js'
+import { refreshAccessToken } from './token-endpoint.js'
 
 const server = useMockServer()
 const ISSUER = 'https://auth.example.com'
