@@ -14,7 +14,6 @@ import { keys } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/code-exchange.js'
 import { traced } from '../tracing.js'
 import type { ClientIdentity } from './client-identity.js'
-import { decideRoute } from './route-decision.js'
 
 /** A prepared authorization request, its pending record already stored. */
 export interface PreparedAuthorization {
@@ -55,41 +54,37 @@ export async function prepareAuthorization(input: {
     ...scopes,
   ])
   const { as, resource } = discovery
-  // DPoP (RFC 9449): what the AS, the resource (RFC 9728 `dpop_bound_access_tokens_required`)
-  // and the app's mode allow; `'required'` refuses a server that cannot bind tokens before the
-  // user signs in, and the DPoP chunk loads meanwhile.
-  const required = discovery.prm?.dpop_bound_access_tokens_required
-  const dpop = await ctx.dpop(as, required ? 'DPoP' : undefined)
-  const mode = dpop?.plan(as, required) ?? 'off'
-  // The routes are decided alongside registration, before the URL: the code is sent only once
-  // its route is known. A client that turns out to use HTTP Basic sends `authorization` too.
-  const secretAtRelay = !!ctx.preRegistered[as.issuer]?.secretAtRelay
-  const route = (basic: boolean) =>
-    decideRoute(ctx, input.server, as.token_endpoint!, mode, { basic, secretAtRelay })
-  let [client, decided] = await Promise.all([
-    traced(ctx, input.server, 'client', (f) =>
-      input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
-    ),
-    route(false),
-  ])
-  if (!client) return undefined
-  if (client.tokenEndpointAuthMethod === 'client_secret_basic') decided = await route(true)
-  const proofs =
-    decided.dpop === 'off' ? undefined : dpop?.forAuthorization(as, resource, decided.dpop)
+  const client = traced(ctx, input.server, 'client', (f) =>
+    input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
+  )
+  // DPoP and the routes of the code (see `routing/plan.ts`), decided before the URL while the
+  // client is resolved; with neither DPoP nor a relay, nothing needs deciding or loading.
+  const dpop = await ctx.dpop(
+    as,
+    discovery.prm?.dpop_bound_access_tokens_required ? 'DPoP' : undefined,
+  )
+  const planned =
+    dpop || ctx.routes || ctx.preRegistered[as.issuer]?.secretAtRelay
+      ? import('../routing/index.js').then(({ planAuthorization }) =>
+          planAuthorization({ ctx, server: input.server, discovery, dpop, client }),
+        )
+      : undefined
+  const [resolved, plan] = await Promise.all([client, planned])
+  if (!resolved) return undefined
   const request = await createAuthorizationRequest({
     as,
-    client,
+    client: resolved,
     redirectUri: ctx.redirectUri,
     resource,
     scopes,
     returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
-    dpopJkt: await proofs?.thumbprint(),
+    dpopJkt: plan?.dpopJkt,
   })
-  request.pending.route = decided
+  if (plan) request.pending.route = plan.route
   request.pending.server = input.server
   request.pending.generation = input.generation
   await ctx.storage.set(keys.pending(request.pending.state), request.pending)
-  return { client, request }
+  return { client: resolved, request }
 }
 
 /** What an exchanged callback yields: the record to store, and what the flow started with. */
@@ -131,11 +126,10 @@ export async function exchangeCallback(
   const { as, resource, route } = pending
   // Sent straight, a code meant for the relay would be spent for nothing.
   if (!followRoute(ctx, pending)) throw relayNeeded()
-  const mode = route?.dpop
   const proofs =
-    mode === 'off'
+    route?.dpop === 'off'
       ? undefined
-      : (await ctx.dpop(as, mode && 'DPoP'))?.forAuthorization(as, resource, mode)
+      : (await ctx.dpop(as, route && 'DPoP'))?.forAuthorization(as, resource, route?.dpop)
   const issued = await traced(ctx, pending.server ?? resource, 'token', async (f) =>
     exchangeAuthorizationCode({
       fetch: f,
@@ -159,10 +153,9 @@ export async function exchangeCallback(
     as,
     registration: pending.client.kind,
     ...(resourceName ? { resourceName } : {}),
-    ...(route ? { route } : {}),
-    ...(issued.tokenType === 'DPoP' && (await proofs?.persistence()) === 'memory'
-      ? { dpopKey: 'memory' as const }
-      : {}),
+    ...(route && { route }),
+    // A key the storage could not keep: the tokens bound to it end with the page.
+    ...((await proofs?.persistence()) === 'memory' && { dpopKey: 'memory' as const }),
   }
   return { record, client: pending.client, generation: pending.generation }
 }

@@ -3,7 +3,7 @@ import type { AuthContext } from '../contracts/context.js'
 import type { Discovery } from '../contracts/discovery.js'
 import type { FetchLike } from '../contracts/fetch.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
-import { ConfigurationError, McpAuthError, RegistrationError } from '../errors.js'
+import { McpAuthError, RegistrationError } from '../errors.js'
 import { manualClient } from '../registration/manual-client.js'
 import { metadataDocumentClient, registerDynamicClient } from '../registration/register.js'
 import { isBlank, readClient } from '../registration/stored-client.js'
@@ -62,12 +62,6 @@ export class ClientIdentity {
     const redirectUri = this.#ctx.redirectUri
     this.problem = undefined
     const pre = this.#ctx.preRegistered[as.issuer]
-    if (pre?.secretAtRelay && !this.#ctx.routes) {
-      throw new ConfigurationError(
-        'invalid_configuration',
-        `The client for ${as.issuer} has its secret at the relay (secretAtRelay): pass relay to createMcpAuth()`,
-      )
-    }
     if (pre && isBlank(pre.clientId)) this.#blank('preRegistered', as.issuer)
     else if (pre) return manualClient(as, redirectUri, pre, 'pre-registered')
     if (this.#manual?.issuer === as.issuer) return this.#manual

@@ -48,8 +48,6 @@ export interface ClientRecord {
   kind: RegistrationKind
   /** The `scope` a dynamic registration asked for (RFC 7591 §2); it may bound later requests. */
   scope?: string
-  /** The relay holds this client's secret and authenticates its token and revocation requests. */
-  secretAtRelay?: true
 }
 
 /** One authorization in flight, keyed by `state`. Two flows never share a record. */

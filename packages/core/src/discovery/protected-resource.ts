@@ -66,13 +66,7 @@ export function validateProtectedResourceMetadata(
   url: string,
   serverUrl: string,
 ): ProtectedResourceMetadata {
-  const {
-    resource,
-    authorization_servers,
-    scopes_supported,
-    resource_name,
-    dpop_bound_access_tokens_required,
-  } = body
+  const { resource, authorization_servers, scopes_supported, resource_name } = body
   if (typeof resource !== 'string' || resource === '') {
     throw new DiscoveryError('invalid_resource_metadata', `"resource" is missing in ${url}`, {
       details: { url, attribute: 'resource' },
@@ -113,6 +107,8 @@ export function validateProtectedResourceMetadata(
     ...(scopes_supported ? { scopes_supported } : {}),
     ...(typeof resource_name === 'string' ? { resource_name } : {}),
     // Only `true` binds: anything else is the default, `false` (RFC 9728 §2).
-    ...(dpop_bound_access_tokens_required === true ? { dpop_bound_access_tokens_required } : {}),
+    ...(body.dpop_bound_access_tokens_required === true && {
+      dpop_bound_access_tokens_required: true,
+    }),
   }
 }

@@ -15,13 +15,7 @@ import type {
   RevocationReport,
 } from '../contracts/snapshot.js'
 import { probeServer } from '../discovery/probe.js'
-import {
-  AuthorizationError,
-  isSuperseded,
-  McpAuthError,
-  networkError,
-  superseded,
-} from '../errors.js'
+import { AuthorizationError, isSuperseded, McpAuthError, superseded } from '../errors.js'
 import { clientForTokens } from '../registration/stored-client.js'
 import { traced } from '../tracing.js'
 import { DiscoveryCache } from './discovery-cache.js'
@@ -361,7 +355,7 @@ export class ServerHandle implements McpServerHandle {
   #revoke(tokens: TokenRecord, client: ClientRecord | undefined): Promise<RevocationReport> {
     return import('./revocation.js').then(
       ({ revokeTokens }) => revokeTokens(this.#ctx, this.url, tokens, client),
-      (cause: unknown) => ({ accessToken: 'failed', error: networkError(this.url, cause) }),
+      () => ({ accessToken: 'failed' }),
     )
   }
 

@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi'
 import type { PreRegisteredClient } from '../contracts/client.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
-import { ConfigurationError, RegistrationError } from '../errors.js'
+import { RegistrationError } from '../errors.js'
 import { chooseAuthMethod } from './client-auth.js'
 
 /** A client ID is a non-empty string with no surrounding white space. */
@@ -24,22 +24,17 @@ export function manualClient(
 ): ClientRecord {
   const clientId = normalizeClientId(client.clientId)
   const secret = client.clientSecret?.trim() ? client.clientSecret : undefined
-  if (client.secretAtRelay && secret) {
-    throw new ConfigurationError(
-      'invalid_configuration',
-      `The client ${clientId} has its secret at the relay (secretAtRelay): the page takes no clientSecret`,
-    )
-  }
   return {
     v: RECORD_VERSION,
     issuer: as.issuer,
     redirectUri,
     clientId,
     ...(secret ? { clientSecret: secret } : {}),
-    tokenEndpointAuthMethod: client.secretAtRelay
-      ? 'none'
-      : chooseAuthMethod(as, !!secret, client.tokenEndpointAuthMethod),
+    tokenEndpointAuthMethod: chooseAuthMethod(
+      as,
+      !!secret,
+      client.secretAtRelay ? 'none' : client.tokenEndpointAuthMethod,
+    ),
     kind,
-    ...(client.secretAtRelay ? { secretAtRelay: true } : {}),
   }
 }

@@ -20,12 +20,13 @@ export function followRoute(
 ): boolean {
   const { route, as } = record
   const token = route?.token === 'relay'
-  const urls = [
+  for (const url of [
     token && as?.token_endpoint,
     token && as?.revocation_endpoint,
     route?.resource === 'relay' && record.resource,
-  ]
-  for (const url of urls) if (url) ctx.routes?.learned.add(new URL(url).origin)
+  ]) {
+    if (url) ctx.routes?.learned.add(new URL(url).origin)
+  }
   return !token || !!ctx.routes
 }
 
@@ -33,5 +34,5 @@ export function followRoute(
 export const relayNeeded = () =>
   new ConfigurationError(
     'invalid_configuration',
-    'These tokens were obtained through a relay: pass the same `relay` to createMcpAuth()',
+    'These tokens came through a relay: pass relay to createMcpAuth()',
   )

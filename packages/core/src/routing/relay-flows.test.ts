@@ -200,10 +200,11 @@ describe('a confidential client whose secret only the relay holds (GitHub, HubSp
   })
 
   test('without a relay: the metadata is refused by CORS, with the fix in the error', async () => {
-    // A client whose secret is at the relay needs one, whatever CORS allows.
-    const { handle } = setup(() => open, { ...confidential, relay: false })
-    await expect(handle.probe()).rejects.toMatchObject({ code: 'invalid_configuration' })
+    // A client whose secret is at the relay needs one: refused before the user signs in.
+    const { handle, w } = setup(() => open, { ...confidential, relay: false })
+    await expect(handle.authorize()).rejects.toMatchObject({ code: 'invalid_configuration' })
     expect(handle.getSnapshot()).toMatchObject({ status: 'error' })
+    expect(w.navigations()).toEqual([])
     const { handle: plain } = setup(noCors, { world: confidential.world, relay: false })
     const error = await plain.probe().catch((e: Error) => e)
     expect(error).toMatchObject({
@@ -214,7 +215,7 @@ describe('a confidential client whose secret only the relay holds (GitHub, HubSp
   })
 
   test('a secret at the relay and in the page: a configuration error, nothing sent', async () => {
-    const { handle, relay } = setup(noCors, {
+    const { handle, relay, w } = setup(noCors, {
       ...confidential,
       auth: {
         preRegistered: {
@@ -222,8 +223,9 @@ describe('a confidential client whose secret only the relay holds (GitHub, HubSp
         },
       },
     })
-    await expect(handle.probe()).rejects.toMatchObject({ code: 'invalid_configuration' })
+    await expect(handle.authorize()).rejects.toMatchObject({ code: 'invalid_configuration' })
     expect(relay.relayed.filter((r) => r.target.endsWith('/token'))).toEqual([])
+    expect(w.navigations()).toEqual([])
   })
 })
 
