@@ -341,7 +341,8 @@ export class ServerHandle implements McpServerHandle {
 
   /**
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
-   * revocation endpoint, then clears the tokens whatever the AS answered.
+   * revocation endpoint, then clears the tokens whatever the AS answered. An AS that answered
+   * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
     const tokens = await this.#session.clear()
