@@ -5,7 +5,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Stack, startStack } from '../../playground/stack/index.mjs'
 import { launchChromium, signInAndConsent } from '../e2e/support.js'
-import { type ExpectedResponse, watchContext } from './support/browser.js'
+import { type ExpectedAnswer, watchContext } from './support/browser.js'
+import { EXPECTED_RESPONSES } from './support/expected.js'
 import { installAndBuild, packPackages } from './support/install.js'
 import { serveNode } from './support/node-server.js'
 import { type StaticServer, serveStatic, strictCsp } from './support/serve.js'
@@ -151,21 +152,9 @@ async function serve(app: AppSpec): Promise<string> {
   return server.origin
 }
 
-/** Answers the protocol calls for, which Chromium still logs as errors. */
-function expectedResponses(): ExpectedResponse[] {
-  return [
-    { status: 401, url: stack.servers.oauth, why: 'the probe, before any token' },
-    {
-      status: 405,
-      url: stack.servers.oauth,
-      why: 'the SDK opens the optional GET stream; a stateless server answers 405 (Streamable HTTP)',
-    },
-    {
-      status: 400,
-      url: `${stack.issuer}/token/revocation`,
-      why: 'disconnect revokes both tokens; this AS cannot revoke JWT access tokens and answers unsupported_token_type (RFC 7009 §2.2.1)',
-    },
-  ]
+/** The answers the protocol calls for, which Chromium still logs as errors, for this stack. */
+function expectedAnswers(): ExpectedAnswer[] {
+  return EXPECTED_RESPONSES.map(({ url, ...answer }) => ({ ...answer, url: url(stack) }))
 }
 
 /**
@@ -249,7 +238,7 @@ describe('real apps from the packed packages, under a strict CSP', () => {
     test(app.name, async () => {
       const origin = await serve(app)
       const context = await browser.newContext()
-      const problems = watchContext(context, { expected: expectedResponses() })
+      const problems = await watchContext(context, { expected: expectedAnswers() })
       try {
         await journey(context, origin, app)
         expect(problems).toEqual([])
