@@ -7,7 +7,7 @@ import { type Stack, startStack } from '../../playground/stack/index.mjs'
 import { launchChromium, signInAndConsent } from '../e2e/support.js'
 import { type ExpectedAnswer, watchContext } from './support/browser.js'
 import { EXPECTED_RESPONSES } from './support/expected.js'
-import { installAndBuild, packPackages } from './support/install.js'
+import { installAndBuild, NODE_22, packPackages } from './support/install.js'
 import { serveNode } from './support/node-server.js'
 import { type StaticServer, serveStatic, strictCsp } from './support/serve.js'
 
@@ -32,6 +32,8 @@ interface AppSpec {
       }
   /** How the user disconnects: the app's own button, or the server card's (with its confirmation). */
   disconnect: 'button' | 'card'
+  /** The build command, when the app's `npm run build` is not it. */
+  build?: string[]
 }
 
 const APPS: AppSpec[] = [
@@ -93,6 +95,29 @@ const APPS: AppSpec[] = [
     serve: { kind: 'static', output: 'dist', spaFallback: false },
     disconnect: 'card',
   },
+  // Svelte 5 with plain Vite (no SvelteKit): the handle as a store and the elements; the
+  // callback on an SPA route that shows one line instead of the app.
+  {
+    name: 'svelte',
+    serve: { kind: 'static', output: 'dist', spaFallback: true },
+    disconnect: 'button',
+  },
+  // Solid with Vite: the elements in JSX with the shipped Solid typings (type-checked by its
+  // build); a static callback.html that loads the protocol code only after a full-page redirect.
+  {
+    name: 'solid',
+    serve: { kind: 'static', output: 'dist', spaFallback: false },
+    disconnect: 'card',
+  },
+  // Angular (standalone, zoneless) built by the Angular CLI, which needs Node 22: the elements
+  // with CUSTOM_ELEMENTS_SCHEMA and [attr.server-url], a global stylesheet without critical CSS
+  // inlining; the callback on an SPA route that shows one line instead of the app.
+  {
+    name: 'angular',
+    serve: { kind: 'static', output: 'dist/browser', spaFallback: true },
+    disconnect: 'button',
+    build: ['npx', '-y', NODE_22, 'node_modules/@angular/cli/bin/ng.js', 'build'],
+  },
 ]
 
 /** `APPS=vue,plain npx vitest run --project apps` builds and runs only those while iterating. */
@@ -116,7 +141,7 @@ beforeAll(async () => {
   const queue = [...selected]
   const worker = async () => {
     for (let app = queue.shift(); app; app = queue.shift()) {
-      built.set(app.name, await installAndBuild(app.name, work, packed.tarballs))
+      built.set(app.name, await installAndBuild(app.name, work, packed.tarballs, app.build))
     }
   }
   await Promise.all([worker(), worker()])
