@@ -37,7 +37,6 @@ const validators = {
     typeof r.client === 'object' &&
     typeof r.expiresAt === 'number' &&
     (r.server === undefined || isString(r.server)),
-  revocation: (r: Record<string, unknown>) => isString(r.issuer) && typeof r.until === 'number',
 }
 
 /**
