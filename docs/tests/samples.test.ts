@@ -9,9 +9,11 @@ import { unhandledPromises } from './promises.js'
 /**
  * Every TypeScript sample in the docs and the READMEs compiles against the packages' types:
  * ```ts and ```tsx blocks as they are, and the `<script>` of ```html, ```vue and ```svelte
- * blocks. Each block is its own module; `./auth.js` is the app's one instance, as the
- * getting-started page defines it, and prelude.d.ts declares the few names samples leave to
- * the reader (a button, a render function, SvelteKit's virtual modules).
+ * blocks (with a Svelte block's `on…={…}` handlers). Each block is its own module; `./auth.js`
+ * is the app's one instance, as the getting-started page defines it, `./zod-jitless.js` the
+ * module the SDK guide asks for, and prelude.d.ts declares the few names samples leave to the
+ * reader (a button, a render function, SvelteKit's virtual modules, the little of Angular the
+ * samples use). Then no sample may leave a promise that can reject unhandled (promises.ts).
  */
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const work = join(root, 'node_modules/.cache/mcp-oauth-doc-samples')
@@ -133,7 +135,6 @@ declare module '@vitejs/plugin-vue' {
 `
 const AUTH = `import { createMcpAuth } from '@mcp-oauth/core'
 export const auth = createMcpAuth({ redirectUri: 'https://chat.example/oauth/callback' })
-export const makeAuth = () => createMcpAuth({ redirectUri: 'https://chat.example/oauth/callback' })
 `
 
 /** The root component an Angular entry sample bootstraps. */
