@@ -75,3 +75,14 @@ export interface PendingRecord {
   /** The routes decided before the authorization URL was built (`dpop_jkt` follows `dpop`). */
   route?: TokenRoute
 }
+
+/**
+ * What an authorization server said it cannot revoke (RFC 7009 §2.2.1 `unsupported_token_type`
+ * for an access token), so that later disconnects do not ask again until `until`.
+ */
+export interface RevocationRecord {
+  v: typeof RECORD_VERSION
+  issuer: string
+  /** Epoch milliseconds after which the server is asked again. */
+  until: number
+}
