@@ -206,12 +206,12 @@ describe('a confidential client whose secret only the relay holds (GitHub, HubSp
     expect(handle.getSnapshot()).toMatchObject({ status: 'error' })
     expect(w.navigations()).toEqual([])
     const { handle: plain } = setup(noCors, { world: confidential.world, relay: false })
-    const error = await plain.probe().catch((e: Error) => e)
+    const { error } = await plain.probe()
     expect(error).toMatchObject({
       code: 'cors_blocked',
       details: { step: 'authorization server metadata' },
     })
-    expect((error as Error).message).toContain('createMcpRelay()')
+    expect(error?.message).toContain('createMcpRelay()')
   })
 
   test('a secret at the relay and in the page: a configuration error, nothing sent', async () => {
