@@ -35,6 +35,7 @@ export default defineConfig({
           { text: 'The callback page', link: '/guide/callback' },
           { text: 'The MCP SDK client', link: '/guide/mcp-sdk' },
           { text: 'What a server must send', link: '/guide/server-requirements' },
+          { text: 'The relay, from the page', link: '/guide/relay-client' },
           { text: 'Security model', link: '/guide/security' },
           { text: 'Statuses and error codes', link: '/guide/errors' },
           { text: 'Element reference', link: '/guide/elements' },

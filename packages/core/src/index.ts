@@ -17,6 +17,7 @@ export type {
 export type { McpServerHandle } from './contracts/handle.js'
 export type { McpAuth } from './contracts/instance.js'
 export type { McpAuthOptions } from './contracts/options.js'
+export type { RelayOption, Route, TokenRoute } from './contracts/routes.js'
 export type {
   McpServerSnapshot,
   McpServerStatus,

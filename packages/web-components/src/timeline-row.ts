@@ -86,7 +86,11 @@ export function timelineRow(event: McpAuthEvent, s: McpTimelineStrings): HTMLEle
           'ul',
           {},
           ...requests.map((r) =>
-            h('li', {}, `${r.method} ${r.url} → ${r.status ?? r.failure} · ${r.ms} ms`),
+            h(
+              'li',
+              {},
+              `${r.method} ${r.url} → ${r.status ?? r.failure} · ${r.ms} ms${r.relay ? ` · ${s.relay}` : ''}`,
+            ),
           ),
         ),
       ),

@@ -136,6 +136,41 @@ describe('<mcp-flow-timeline>', () => {
     expect(texts(element, '[part~="summary"]')).toEqual(['Events: 1. Failed: 1.'])
   })
 
+  test('a step through the relay says so, and so does each relayed request', () => {
+    const element = mountTimeline()
+    element.addEvents(
+      event({
+        type: 'route',
+        url: 'https://as.example/token',
+        token: 'relay',
+        resource: 'direct',
+        dpop: 'off',
+        ms: 12,
+        relay: true,
+        requests: [
+          { method: 'POST', url: 'https://as.example/token', failure: 'network', at: 1, ms: 5 },
+          {
+            method: 'POST',
+            url: 'https://as.example/token',
+            status: 400,
+            at: 1,
+            ms: 7,
+            relay: true,
+          },
+        ],
+      }),
+    )
+    const row = rows(element)[0]!
+    expect(row.querySelector('[part~="step"]')!.textContent).toBe('Route')
+    expect(row.querySelector('[part~="detail"]')!.textContent).toBe(
+      'token relay · resource direct · DPoP off · via the relay',
+    )
+    expect(texts(element, '[part~="requests"] li')).toEqual([
+      'POST https://as.example/token → network · 5 ms',
+      'POST https://as.example/token → 400 · 7 ms · via the relay',
+    ])
+  })
+
   test('a denied authorization is the user’s choice: said in words, not counted as failed', () => {
     const element = mountTimeline()
     element.addEvents(

@@ -220,6 +220,31 @@ describe('each event in words', () => {
     expect(describeEvent({ ...base, type: 'fetch', method: 'DELETE' })).toBe('MCP: DELETE ')
   })
 
+  test('the routes of an authorization, and a step whose requests went through the relay', () => {
+    expect(
+      describeEvent({
+        ...base,
+        type: 'route',
+        url: 'https://as.example/token',
+        token: 'direct',
+        resource: 'direct',
+        dpop: 'off',
+        note: 'dpop-refused',
+      }),
+    ).toBe(
+      'Route: token direct · resource direct · DPoP off — A CORS policy does not allow the DPoP header and no relay takes these requests: the tokens are bearer tokens.',
+    )
+    expect(
+      describeEvent({
+        ...base,
+        type: 'token',
+        url: 'https://as.example/token',
+        httpStatus: 200,
+        relay: true,
+      }),
+    ).toBe('Token: POST https://as.example/token · via the relay → 200')
+  })
+
   test('a status change, with the error that came with it', () => {
     expect(
       describeEvent({
