@@ -3,7 +3,14 @@ import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
   servers: Record<
-    'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge' | 'noRegistration' | 'dpop',
+    | 'oauth'
+    | 'stepUp'
+    | 'open'
+    | 'token'
+    | 'hiddenChallenge'
+    | 'noRegistration'
+    | 'dpop'
+    | 'dpopHeaderRefused',
     string
   >
   issuer: string
@@ -31,6 +38,7 @@ export async function loadStack(): Promise<StackInfo> {
 export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: string }> = [
   { key: 'oauth', label: 'OAuth (dynamic registration)' },
   { key: 'dpop', label: 'DPoP (sender-constrained tokens)' },
+  { key: 'dpopHeaderRefused', label: 'DPoP refused by CORS (bearer tokens)' },
   { key: 'stepUp', label: 'Step-up (extra scope)' },
   { key: 'hiddenChallenge', label: 'Hidden challenge' },
   { key: 'noRegistration', label: 'Typed client ID' },

@@ -17,6 +17,8 @@ export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
  * @property {boolean} [autoConsent]  Skip the login and consent pages (headless scripts).
  * @property {() => boolean} coop     Whether pages send `Cross-Origin-Opener-Policy: same-origin`.
  * @property {boolean} [dpop]         Bind tokens to DPoP proofs (RFC 9449), nonces required (§8).
+ * @property {string[]} [allowedHeaders]  The request headers its CORS preflight allows; default
+ *   Authorization, Content-Type, MCP-Protocol-Version and DPoP.
  */
 
 /** Counters that tests and benchmarks read. */
@@ -24,6 +26,11 @@ export function emptyStats() {
   return {
     /** Successful token responses by grant type. */
     grants: { authorization_code: 0, refresh_token: 0 },
+    /**
+     * Every token request that reached the server, whatever it answered, by grant type (`other`:
+     * none or another). A request whose preflight CORS refused never gets here.
+     */
+    tokenRequests: { authorization_code: 0, refresh_token: 0, other: 0 },
     /** Token requests answered `invalid_grant`. */
     invalidGrants: 0,
     registrations: 0,
@@ -101,6 +108,7 @@ export async function createAuthorizationServer(options) {
       stats.metadata[ctx.path] = (stats.metadata[ctx.path] ?? 0) + 1
     } else if (route === 'token') {
       const grant = ctx.oidc.params?.grant_type
+      stats.tokenRequests[grant in stats.grants ? grant : 'other'] += 1
       if (ctx.status === 200 && grant in stats.grants) stats.grants[grant] += 1
       if (ctx.body?.error === 'invalid_grant') stats.invalidGrants += 1
     } else if (route === 'registration' && ctx.status === 201) {
@@ -120,7 +128,12 @@ export async function createAuthorizationServer(options) {
   app.use(
     cors({
       origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
-      allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
+      allowedHeaders: options.allowedHeaders ?? [
+        'Authorization',
+        'Content-Type',
+        'MCP-Protocol-Version',
+        'DPoP',
+      ],
       // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
       exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
       methods: ['GET', 'POST', 'OPTIONS'],

@@ -22,6 +22,8 @@ export type CorsEndpoint =
 
 export interface StackStats {
   grants: { authorization_code: number; refresh_token: number }
+  /** Every token request that reached the server, whatever it answered, by grant type. */
+  tokenRequests: { authorization_code: number; refresh_token: number; other: number }
   invalidGrants: number
   registrations: number
   revocations: number
@@ -42,6 +44,11 @@ export interface Stack {
     noRegistration: string
     /** Accepts only DPoP-bound tokens (RFC 9449) of its own issuer, which requires nonces. */
     dpop: string
+    /**
+     * Takes bearer tokens of an issuer that advertises DPoP (ES256) but whose CORS allows only
+     * Authorization and Content-Type (a better-auth 1.7 deployment): no DPoP header from a page.
+     */
+    dpopHeaderRefused: string
   }
   /** The bearer token the `token` server accepts. */
   staticToken: string
@@ -52,6 +59,9 @@ export interface Stack {
   dpopStats(): StackStats & {
     resource: { accepted: number; nonceChallenges: number; refused: number }
   }
+  /** The issuer of `servers.dpopHeaderRefused`. */
+  dpopHeaderRefusedIssuer: string
+  dpopHeaderRefusedStats(): StackStats
   /** Sends `Cross-Origin-Opener-Policy: same-origin` on the authorization servers' pages. */
   setCoop(on: boolean): void
   /**

@@ -105,6 +105,36 @@ export async function startStack(options = {}) {
     dpopHttp.setHandler(corsSwitch(dpopServer.app, corsOff))
     servers.dpop = `${dpopHttp.origin}/mcp`
 
+    // Like deployments of a popular MCP authorization server (better-auth 1.7): DPoP advertised
+    // (ES256), and a CORS policy that allows only Authorization and Content-Type, so that a
+    // browser may not send it a DPoP header. Its MCP server takes bearer tokens.
+    const dpopHeaderRefusedIssuer = await listen()
+    closers.push(dpopHeaderRefusedIssuer.close)
+    const dpopHeaderRefusedAs = await createAuthorizationServer({
+      issuer: dpopHeaderRefusedIssuer.origin,
+      registration: true,
+      accessTokenTtl,
+      autoConsent: options.autoConsent ?? false,
+      coop: () => coop,
+      dpop: true,
+      allowedHeaders: ['Authorization', 'Content-Type'],
+    })
+    dpopHeaderRefusedIssuer.setHandler(corsSwitch(dpopHeaderRefusedAs.app, corsOff))
+    const dpopHeaderRefusedHttp = await listen()
+    closers.push(dpopHeaderRefusedHttp.close)
+    dpopHeaderRefusedHttp.setHandler(
+      corsSwitch(
+        createMcpServer({
+          variant: 'oauth',
+          issuer: dpopHeaderRefusedIssuer.origin,
+          name: 'DPoP refused by CORS',
+          origin: dpopHeaderRefusedHttp.origin,
+        }),
+        corsOff,
+      ),
+    )
+    servers.dpopHeaderRefused = `${dpopHeaderRefusedHttp.origin}/mcp`
+
     return {
       issuer: main.origin,
       secondIssuer: second.origin,
@@ -114,6 +144,8 @@ export async function startStack(options = {}) {
       stats: () => structuredClone(as.stats),
       secondStats: () => structuredClone(secondAs.stats),
       dpopStats: () => ({ ...structuredClone(dpopAs.stats), resource: { ...dpopServer.stats } }),
+      dpopHeaderRefusedIssuer: dpopHeaderRefusedIssuer.origin,
+      dpopHeaderRefusedStats: () => structuredClone(dpopHeaderRefusedAs.stats),
       setCoop(on) {
         coop = on
       },

@@ -13,13 +13,15 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const PACKAGES = ['core', 'web-components', 'react'] as const
 
 /**
- * `npm pack` of each package (built beforehand: `npm run build`) into a fresh directory.
- * Returns the tarball path by package name.
+ * `npm pack` of each package (built beforehand: `npm run build`), or of `names`, into a fresh
+ * directory. Returns the tarball path by package name.
  */
-export async function packPackages(): Promise<{ dir: string; tarballs: Record<string, string> }> {
+export async function packPackages(
+  names: readonly string[] = PACKAGES,
+): Promise<{ dir: string; tarballs: Record<string, string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-oauth-packs-'))
   const tarballs: Record<string, string> = {}
-  for (const name of PACKAGES) {
+  for (const name of names) {
     const { stdout } = await exec(
       npm,
       ['pack', '--json', '--pack-destination', dir, join(repo, 'packages', name)],
