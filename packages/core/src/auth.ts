@@ -1,6 +1,6 @@
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
-import { loadConnect } from './connect/load.js'
+import { loadConnect, loadRedirect } from './connect/load.js'
 import type { AuthorizeOptions } from './contracts/authorize.js'
 import type { AuthContext } from './contracts/context.js'
 import type { AuthorizationDriver, DriverSession, InteractiveDriver } from './contracts/driver.js'
@@ -119,7 +119,7 @@ export function createMcpAuth(
       const state = current.searchParams.get('state')
       if (!state || !(current.searchParams.has('code') || current.searchParams.has('error')))
         return undefined
-      const { finishRedirect } = await loadConnect()
+      const [{ finishRedirect }] = await Promise.all([loadRedirect(), loadConnect()])
       return finishRedirect(auth, storage, current, url === undefined)
     },
   }

@@ -126,10 +126,11 @@ export async function exchangeCallback(
   const { as, resource, route } = pending
   // Sent straight, a code meant for the relay would be spent for nothing.
   if (!followRoute(ctx, pending)) throw relayNeeded()
+  // Proofs as decided before the URL was built; a flow with no route had nothing to decide.
   const proofs =
-    route?.dpop === 'off'
-      ? undefined
-      : (await ctx.dpop(as, route && 'DPoP'))?.forAuthorization(as, resource, route?.dpop)
+    route && route.dpop !== 'off'
+      ? (await ctx.dpop(as, 'DPoP'))?.forAuthorization(as, resource, route.dpop)
+      : undefined
   const issued = await traced(ctx, pending.server ?? resource, 'token', async (f) =>
     exchangeAuthorizationCode({
       fetch: f,

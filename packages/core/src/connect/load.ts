@@ -3,16 +3,26 @@ import { McpAuthError } from '../errors.js'
 /** The connect chunk's exports (see `connect.ts`). */
 export type Connect = typeof import('./index.js')
 
-let loading: Promise<Connect> | undefined
+/**
+ * A chunk loaded once per page by `load`. One that failed to load (offline) is a transient
+ * failure, tried again on the next use.
+ */
+function lazily<T>(load: () => Promise<T>, what: string): () => Promise<T> {
+  let loading: Promise<T> | undefined
+  return () => {
+    loading ??= load().catch((cause: unknown) => {
+      loading = undefined
+      throw new McpAuthError('network_error', `The ${what} module did not load`, { cause })
+    })
+    return loading
+  }
+}
+
+/** The connect chunk: discovery, registration and the authorization flow. */
+export const loadConnect = lazily(() => import('./index.js'), 'sign-in')
 
 /**
- * Loads the connect chunk once per page: discovery, registration and the authorization flow.
- * A chunk that failed to load (offline) is a transient failure, tried again on the next use.
+ * What finishing a full-page redirect takes first (see `finish-redirect.ts`): a page that comes
+ * back from the authorization server loads it alongside the connect chunk.
  */
-export function loadConnect(): Promise<Connect> {
-  loading ??= import('./index.js').catch((cause: unknown) => {
-    loading = undefined
-    throw new McpAuthError('network_error', 'The sign-in module did not load', { cause })
-  })
-  return loading
-}
+export const loadRedirect = lazily(() => import('./finish-redirect.js'), 'sign-in')

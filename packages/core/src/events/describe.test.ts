@@ -232,7 +232,7 @@ describe('each event in words', () => {
         note: 'dpop-refused',
       }),
     ).toBe(
-      'Route: token direct · resource direct · DPoP off — A CORS policy does not allow the DPoP header and no relay takes these requests: the tokens are bearer tokens.',
+      'Route: token direct · resource direct · DPoP off — CORS refuses the DPoP header: bearer tokens.',
     )
     expect(
       describeEvent({

@@ -41,8 +41,7 @@ export const EVENT_TEXT: McpEventText = {
     'token-not-revocable':
       'The authorization server does not revoke this kind of access token (such as a JWT): it stays valid until it expires.',
     joined: 'Shared the discovery already under way for another server.',
-    'dpop-refused':
-      'A CORS policy does not allow the DPoP header and no relay takes these requests: the tokens are bearer tokens.',
+    'dpop-refused': 'CORS refuses the DPoP header: bearer tokens.',
   },
   phases: {
     opened: 'window opened',

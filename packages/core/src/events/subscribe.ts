@@ -3,7 +3,7 @@ import type { FetchLike } from '../contracts/fetch.js'
 import type { McpServerHandle } from '../contracts/handle.js'
 import type { McpAuth } from '../contracts/instance.js'
 import type { McpServerSnapshot, McpServerStatus } from '../contracts/snapshot.js'
-import { ConfigurationError, McpAuthError } from '../errors.js'
+import { ConfigurationError } from '../errors.js'
 import { diagnosable, relayed } from '../http/transport-error.js'
 import { contexts } from '../tracing.js'
 import { eventError, redactUrl } from './redact.js'
@@ -186,13 +186,7 @@ function hook(
       // A relay's refusal or failure went through the relay too.
       response.then(
         (r) => settle(r.status, undefined, relayed.has(r)),
-        (error: unknown) =>
-          settle(
-            undefined,
-            error,
-            error instanceof McpAuthError &&
-              (error.code.startsWith('relay_') || error.details?.relay === true),
-          ),
+        (error: unknown) => settle(undefined, error, relayed.has(error as object)),
       )
       return response
     }

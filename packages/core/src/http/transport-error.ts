@@ -17,8 +17,8 @@ export const diagnosable = new WeakSet<FetchLike>([defaultFetch])
  */
 export const harmless = new WeakSet<RequestInit>()
 
-/** Responses that came through the relay, for the event stream. */
-export const relayed = new WeakSet<Response>()
+/** Responses that came through the relay, and errors it gave, for the event stream. */
+export const relayed = new WeakSet<object>()
 
 /**
  * Classifies a failure thrown by `fetch` itself: `cors_blocked` when the host answered and only

@@ -60,20 +60,27 @@ export async function sendThroughRelay(
     })
   } catch (cause) {
     if (cause instanceof McpAuthError || request.signal.aborted) throw cause
-    throw new McpAuthError('network_error', `The relay could not be reached for ${target}`, {
-      cause,
-      details: { url: target, relay: true },
-    })
+    throw mark(
+      new McpAuthError('network_error', `The relay could not be reached for ${target}`, {
+        cause,
+        details: { url: target, relay: true },
+      }),
+    )
   }
   const reason = response.headers.get(ERROR)
-  if (reason !== null) throw await relayError(response, reason, target)
+  if (reason !== null) throw mark(await relayError(response, reason, target))
   const status = Number(response.headers.get(REDIRECT))
   if (status) {
     const location = response.headers.get(LOCATION)
     response = new Response(null, { status, headers: location ? { location } : {} })
   }
-  relayed.add(response)
-  return response
+  return mark(response)
+}
+
+/** What came through the relay, marked so for the event stream. */
+function mark<T extends object>(value: T): T {
+  relayed.add(value)
+  return value
 }
 
 /** The typed error for the relay's own answer: `relay_refused` (4xx) or `relay_failed` (5xx). */
