@@ -9,6 +9,26 @@ export function isLoopbackHost(hostname: string): boolean {
   )
 }
 
+/** `https:`, or `http:` on a loopback host, and no credentials in the URL. */
+const isSecure = (url: URL): boolean =>
+  (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) &&
+  !url.username &&
+  !url.password
+
+/**
+ * Whether the kit accepts `url` as a server or endpoint address: it parses, and uses `https:`,
+ * or `http:` on a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`; RFC 8252 §7.3), with no
+ * credentials in it. The same rule as every fetch and `auth.server()`, for a UI that decides
+ * before it asks (the elements probe only such a URL).
+ */
+export function isSecureUrl(url: string): boolean {
+  try {
+    return isSecure(new URL(url))
+  } catch {
+    return false
+  }
+}
+
 /**
  * Parses `value` and refuses anything but `https:`, or `http:` on a loopback host.
  * Every URL that is fetched or opened passes through here first, so `javascript:`, `data:`,
@@ -30,8 +50,7 @@ export function assertSecureUrl(value: unknown, what: string): URL {
       details: { attribute: what, actual: value },
     })
   }
-  const ok = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
-  if (!ok || url.username || url.password) {
+  if (!isSecure(url)) {
     throw new ConfigurationError(
       'insecure_url',
       `${what} must use https (or http on a loopback host): ${url.protocol}//${url.host}`,

@@ -16,7 +16,13 @@ import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost, StepUp } from './resource-fetch.js'
 import { revokeTokens } from './revocation.js'
 import type { AuthorizationHost } from './run-authorization.js'
-import { asMcpAuthError, nextSnapshot, type Patch, statusAfterOutsideChange } from './snapshot.js'
+import {
+  asMcpAuthError,
+  initialSnapshot,
+  nextSnapshot,
+  type Patch,
+  statusAfterOutsideChange,
+} from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { clientForTokens } from './token-client.js'
 import { isSuperseded, superseded, TokenSession } from './token-session.js'
@@ -45,12 +51,7 @@ export class McpServerHandle {
   constructor(ctx: AuthContext, url: string) {
     this.#ctx = ctx
     this.url = url
-    this.#store = new SnapshotStore<McpServerSnapshot>({
-      resource: url,
-      status: 'unknown',
-      scopes: [],
-      storage: ctx.storage.kind,
-    })
+    this.#store = new SnapshotStore(initialSnapshot(url, { storage: ctx.storage.kind }))
     this.#discovery = new DiscoveryCache(ctx, url)
     this.#session = new TokenSession(ctx, url, {
       update: (status, patch) => this.#updateInUse(status, patch),

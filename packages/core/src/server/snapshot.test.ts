@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest'
-import { McpAuthError } from '../errors.js'
+import { ConfigurationError, McpAuthError } from '../errors.js'
 import type { TokenRecord } from '../storage/records.js'
 import type { McpServerSnapshot } from '../types.js'
 import {
   asMcpAuthError,
+  initialSnapshot,
   nextSnapshot,
   type SnapshotSources,
   statusAfterOutsideChange,
@@ -138,5 +139,38 @@ describe('statusAfterOutsideChange: another tab stored or removed the tokens', (
     for (const status of ['unknown', 'needs-authorization', 'authorizing', 'open'] as const) {
       expect(statusAfterOutsideChange(snapshot(status), undefined)).toBeUndefined()
     }
+  })
+})
+
+describe('initialSnapshot: a server nothing is known about yet', () => {
+  test('unknown, nothing granted, memory unless told; what a new handle starts with', () => {
+    expect(initialSnapshot(RESOURCE)).toEqual(prev)
+    expect(initialSnapshot(RESOURCE, { storage: 'indexeddb' })).toEqual({
+      ...prev,
+      storage: 'indexeddb',
+    })
+  })
+
+  test('with the error auth.server() threw: status error, the typed error kept as it is', () => {
+    const error = new ConfigurationError('insecure_url', 'http on a remote host')
+    const snapshot = initialSnapshot('http://remote.example/mcp', { error })
+    expect(snapshot).toEqual({
+      ...prev,
+      resource: 'http://remote.example/mcp',
+      status: 'error',
+      error,
+    })
+    expect(snapshot.error).toBe(error)
+  })
+
+  test('an untyped error becomes invalid_configuration, with the original as its cause', () => {
+    const thrown = new TypeError('not a server')
+    const { error } = initialSnapshot('x', { error: thrown })
+    expect(error).toBeInstanceOf(ConfigurationError)
+    expect(error).toMatchObject({
+      code: 'invalid_configuration',
+      message: 'TypeError: not a server',
+    })
+    expect(error?.cause).toBe(thrown)
   })
 })

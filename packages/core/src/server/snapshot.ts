@@ -1,5 +1,5 @@
 import type { ProtectedResourceMetadata } from '../discovery/protected-resource.js'
-import { McpAuthError } from '../errors.js'
+import { ConfigurationError, McpAuthError } from '../errors.js'
 import type { TokenRecord } from '../storage/records.js'
 import type { McpServerSnapshot, McpServerStatus, RevocationReport } from '../types.js'
 
@@ -19,6 +19,30 @@ export interface SnapshotSources {
   readonly issuer: string | undefined
   readonly tokens: TokenRecord | undefined
   readonly stepUpScopes: readonly string[] | undefined
+}
+
+/**
+ * The snapshot of a server nothing is known about yet: the one its handle starts with, and what
+ * a UI shows where it has no handle to read (server rendering and hydration, no URL yet).
+ * With `error` (say, the `insecure_url` that `auth.server()` threw for a URL), the `error`
+ * status with that error, typed.
+ */
+export function initialSnapshot(
+  resource: string,
+  options: { storage?: McpServerSnapshot['storage']; error?: unknown } = {},
+): McpServerSnapshot {
+  const { storage = 'memory', error } = options
+  if (error === undefined) return { resource, status: 'unknown', scopes: [], storage }
+  return {
+    resource,
+    status: 'error',
+    scopes: [],
+    storage,
+    error:
+      error instanceof McpAuthError
+        ? error
+        : new ConfigurationError('invalid_configuration', String(error), { cause: error }),
+  }
 }
 
 /**
