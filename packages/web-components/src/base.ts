@@ -1,8 +1,15 @@
-import type { McpAuth, McpAuthError, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
+import {
+  authorizationChange,
+  isSecureUrl,
+  type McpAuth,
+  type McpAuthError,
+  type McpServerHandle,
+  type McpServerSnapshot,
+} from '@mcp-oauth/core'
 import { h } from './dom.js'
 import { Base, defaultMcpAuth, live } from './page-default.js'
-import { isProbeable, PROBE_DEBOUNCE_MS } from './probe-policy.js'
-import { type McpStringOverrides, type McpStrings, mergeStrings } from './strings.js'
+import { PROBE_DEBOUNCE_MS } from './probe-policy.js'
+import { errorMessage, type McpStringOverrides, type McpStrings, mergeStrings } from './strings.js'
 import { adoptStyles } from './styles.js'
 
 export { setDefaultMcpAuth } from './page-default.js'
@@ -12,9 +19,6 @@ export interface McpErrorDetail {
   code: string
   message: string
 }
-
-/** Statuses from which `authorized` means a session found in storage, not a new authorization. */
-const CHECKING = [undefined, 'unknown', 'probing']
 
 /**
  * What both elements share: the `auth` property (or the page default), the `server-url`,
@@ -148,7 +152,7 @@ export abstract class McpElement extends Base {
     const auto = this.probe === 'auto'
     let handle: McpServerHandle | undefined
     try {
-      if (url && this.auth && (!auto || isProbeable(url))) handle = this.auth.server(url)
+      if (url && this.auth && (!auto || isSecureUrl(url))) handle = this.auth.server(url)
     } catch {}
     if (handle !== this.#handle) this.#bind(handle)
     if (auto && handle?.getSnapshot().status === 'unknown') handle.probe().catch(() => {})
@@ -171,12 +175,9 @@ export abstract class McpElement extends Base {
     this.render()
     if (previous?.status !== snapshot.status) {
       this.emit('mcp-status-change', snapshot)
-      if (snapshot.status === 'authorized') {
-        // An authorization (or a typed token) finished, or a session was found in storage.
-        if (previous?.status === 'authorizing' || previous?.status === 'needs-token') {
-          this.emit('mcp-authorized', snapshot)
-        } else if (CHECKING.includes(previous?.status)) this.emit('mcp-restored', snapshot)
-      }
+      const change = authorizationChange(previous, snapshot)
+      if (change === 'authorized') this.emit('mcp-authorized', snapshot)
+      if (change === 'restored') this.emit('mcp-restored', snapshot)
     }
     if (snapshot.error && snapshot.error !== previous?.error) {
       this.emit('mcp-error', {
@@ -195,8 +196,7 @@ export abstract class McpElement extends Base {
 
   /** The element's message for an error code; the server's own text is never shown. */
   errorMessage(code: string): string {
-    const errors = this.strings.errors as Record<string, string | undefined>
-    return errors[code] ?? this.strings.errors.default
+    return errorMessage(this.strings, code)
   }
 
   /**

@@ -161,6 +161,39 @@ describe('<mcp-authorize>', () => {
   })
 })
 
+describe("what a status is called: the card's pill and the authorize step say the same", () => {
+  const denied = new McpAuthError('access_denied', 'denied')
+  test.each<[McpServerStatus, string, string, Partial<McpServerSnapshot>]>([
+    ['probing', 'Checking…', 'Checking mcp.example.com…', {}],
+    ['open', 'Open', 'mcp.example.com is ready. It needs no authorization.', {}],
+    ['needs-authorization', 'Needs authorization', 'mcp.example.com needs your permission.', {}],
+    [
+      'needs-client-id',
+      'Needs a client ID',
+      'auth.example.com needs a client ID for this app.',
+      {},
+    ],
+    ['needs-token', 'Needs a token', 'mcp.example.com needs an access token.', {}],
+    ['authorizing', 'Authorizing…', 'Waiting for authorization…', {}],
+    ['authorized', 'Authorized', 'Connected to mcp.example.com.', {}],
+    [
+      'needs-step-up',
+      'Needs more permissions',
+      'mcp.example.com needs more permissions: admin.',
+      { stepUpScopes: ['admin'] },
+    ],
+    ['cancelled', 'Cancelled', 'Authorization was cancelled.', {}],
+    ['cancelled', 'Access denied', 'Access was denied.', { error: denied }],
+    ['disconnected', 'Disconnected', 'Disconnected from mcp.example.com.', {}],
+    ['error', 'Error', 'Sign-in took too long.', { error: new McpAuthError('timeout', 'x') }],
+  ])('%s: the pill says "%s", the authorize step "%s"', (status, pill, sentence, patch) => {
+    const card = mount('mcp-server-card', fakeHandle({ status, ...patch }))
+    const step = mount('mcp-authorize', fakeHandle({ status, ...patch }))
+    expect(card.shadowRoot!.querySelector('[part~="pill"]')!.textContent).toBe(pill)
+    expect(step.shadowRoot!.querySelector('[part~="status"]')!.textContent).toContain(sentence)
+  })
+})
+
 describe('<mcp-server-card>', () => {
   test('name, URL, issuer, scopes and a live countdown pill', () => {
     vi.useFakeTimers()

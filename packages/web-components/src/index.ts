@@ -9,9 +9,9 @@ import type { McpErrorDetail } from './base.js'
 import { McpAuthorizeElement } from './mcp-authorize.js'
 import { McpServerCardElement } from './mcp-server-card.js'
 
+export type { RevocationOutcome, RevocationReport } from '@mcp-oauth/core'
 export { McpElement, type McpErrorDetail, setDefaultMcpAuth } from './base.js'
 export { PROBE_DEBOUNCE_MS } from './probe-policy.js'
-export type { RevocationOutcome, RevocationReport } from './revocation.js'
 export { DEFAULT_STRINGS, type McpStringOverrides, type McpStrings } from './strings.js'
 export { McpAuthorizeElement, McpServerCardElement }
 

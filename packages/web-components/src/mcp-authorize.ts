@@ -1,5 +1,6 @@
 import { McpElement } from './base.js'
 import { button, type Child, h, setAttr, swap } from './dom.js'
+import { statusWords } from './status-words.js'
 import { format } from './strings.js'
 
 const hostOf = (url: string | undefined) => {
@@ -29,8 +30,8 @@ const hostOf = (url: string | undefined) => {
  * @attr {McpServerStatus} status - Reflected, read-only: the server's status, for styling with `:host([status=…])`.
  *
  * @fires {CustomEvent<McpServerSnapshot>} mcp-status-change - The snapshot, on every status change.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - An authorization (or a typed token) finished. Not fired for a session restored from storage, nor after a refresh.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The element found the server already authorized: a session restored from storage.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - The user just authorized: an authorization finished, or a typed token was accepted. Not fired for a session found in storage, nor after a refresh.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The server turned out to be authorized without that: tokens found in storage, or stored by another tab.
  * @fires {CustomEvent<McpErrorDetail>} mcp-error - `{ code, message }`: a stable code and the element's own message, never the server's.
  * @fires {CustomEvent<McpServerSnapshot>} mcp-authorize-request - Cancelable; dispatched in the click before the authorization starts.
  *
@@ -69,16 +70,16 @@ export class McpAuthorizeElement extends McpElement {
       this.frame(undefined)
       return
     }
-    const snapshot = this.snapshot
+    const snapshot = this.handle.getSnapshot()
     const s = this.strings
     const name = this.displayName
     const values = {
       name,
-      issuer: hostOf(snapshot?.issuer) || s.none,
+      issuer: hostOf(snapshot.issuer) || s.none,
       scopes: this.extraScopes,
     }
-    const status = snapshot?.status ?? 'unknown'
-    const code = snapshot?.error?.code
+    const status = snapshot.status
+    const code = snapshot.error?.code
 
     const message = (text: string, spinner = false) =>
       h(
@@ -91,29 +92,20 @@ export class McpAuthorizeElement extends McpElement {
     const authorize = (label = s.authorize) =>
       button('authorize', label, () => this.startAuthorize(), 'primary')
 
-    // What the live region says, and the controls that follow it.
-    let said: HTMLElement
+    // What the live region says (the status's name, as the card's pill says it), and the
+    // controls that follow it.
+    const [, sentence] = statusWords(snapshot, this.probe === 'manual', s)
+    const said = message(sentence, sentence === s.checking || sentence === s.waiting)
     let rest: () => Child[] = () => []
     switch (status) {
-      case 'unknown':
-        said = this.probe === 'manual' ? message(s.notChecked) : message(s.checking, true)
-        break
-      case 'probing':
-        said = message(s.checking, true)
-        break
-      case 'open':
-        said = message(s.open)
-        break
       case 'needs-authorization':
-        said = message(s.needsAuthorization)
         rest = () => [
-          !!snapshot?.issuer && h('p', { part: 'hint' }, format(s.signInAt, values)),
+          !!snapshot.issuer && h('p', { part: 'hint' }, format(s.signInAt, values)),
           actions(authorize()),
         ]
         break
       case 'authorizing':
         // A closed window may still deliver (COOP): keep listening, offer both ways out.
-        said = snapshot?.popup === 'closed' ? message(s.popupClosed) : message(s.waiting, true)
         rest = () => [
           actions(
             button('cancel', s.cancel, () => this.handle?.cancel()),
@@ -122,34 +114,21 @@ export class McpAuthorizeElement extends McpElement {
         ]
         break
       case 'needs-client-id':
-        said = message(s.clientIdTitle)
         rest = () => [this.#clientIdForm()]
         break
       case 'needs-token':
-        // A refused token says so; the form stays for another one.
-        said = message(code === 'invalid_token' ? this.errorMessage(code) : s.tokenTitle)
         rest = () => [this.#tokenForm()]
         break
       case 'needs-step-up':
-        said = message(s.stepUp)
+      case 'disconnected':
         rest = () => [actions(authorize())]
         break
       case 'cancelled':
-        said = message(code === 'access_denied' ? s.denied : s.cancelled)
         rest = () => [actions(authorize(s.tryAgain))]
         break
-      case 'disconnected':
-        said = message(s.disconnected)
-        rest = () => [actions(authorize())]
-        break
-      case 'authorized':
-      case 'refreshing':
-        said = message(s.authorized)
-        break
-      default:
-        said = h('p', { part: 'message' }, this.errorMessage(code ?? ''))
+      case 'error':
         rest = () => [
-          this.errorDetails(snapshot?.error),
+          this.errorDetails(snapshot.error),
           actions(button('retry', s.retry, () => this.handle?.retry().catch(() => {}))),
         ]
     }
@@ -176,7 +155,7 @@ export class McpAuthorizeElement extends McpElement {
     const view = JSON.stringify([
       shown,
       code,
-      code === 'cors_blocked' && snapshot?.error?.message,
+      code === 'cors_blocked' && snapshot.error?.message,
       values,
     ])
     if (view + this.stringsVersion !== this.#view) {

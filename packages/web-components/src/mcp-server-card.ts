@@ -1,7 +1,8 @@
-import type { McpServerSnapshot } from '@mcp-oauth/core'
+import { initialSnapshot, type McpServerSnapshot } from '@mcp-oauth/core'
 import { McpElement } from './base.js'
 import { button, h, setAttr, setText, swap } from './dom.js'
 import { signedOutNote } from './revocation.js'
+import { statusWords } from './status-words.js'
 import { format, timeLeft } from './strings.js'
 
 /** The nodes built once; updates change their text or swap one slot. */
@@ -38,8 +39,8 @@ interface CardNodes {
  * @attr {McpServerStatus} status - Reflected, read-only: the server's status, for styling with `:host([status=…])`.
  *
  * @fires {CustomEvent<McpServerSnapshot>} mcp-status-change - The snapshot, on every status change.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - An authorization (or a typed token) finished. Not fired for a session restored from storage, nor after a refresh.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The element found the server already authorized: a session restored from storage.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - The user just authorized: an authorization finished, or a typed token was accepted. Not fired for a session found in storage, nor after a refresh.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The server turned out to be authorized without that: tokens found in storage, or stored by another tab.
  * @fires {CustomEvent<McpErrorDetail>} mcp-error - `{ code, message }`: a stable code and the element's own message, never the server's.
  * @fires {CustomEvent<McpServerSnapshot>} mcp-authorize-request - Cancelable; dispatched in the click before the authorization starts.
  *
@@ -90,44 +91,22 @@ export class McpServerCardElement extends McpElement {
 
   #pill(countdown: boolean): string {
     const s = this.strings
-    const snapshot = this.snapshot
-    switch (snapshot?.status) {
-      case 'authorized': {
-        if (snapshot.expiresAt === undefined) return s.pillAuthorized
-        const left = snapshot.expiresAt - Date.now()
-        if (left <= 0) return s.pillExpired
-        return countdown ? format(s.pillExpiresIn, { time: timeLeft(left, s) }) : s.pillAuthorized
-      }
-      // A background refresh is not news for the live region.
-      case 'refreshing':
-        return countdown ? s.pillRefreshing : s.pillAuthorized
-      case 'open':
-        return s.pillOpen
-      case 'needs-step-up':
-        return s.pillStepUp
-      case 'needs-token':
-        return s.pillNeedsToken
-      case 'needs-client-id':
-        return s.pillNeedsClientId
-      case 'authorizing':
-        return s.pillAuthorizing
-      case 'error':
-        return s.pillError
-      case 'needs-authorization':
-      case 'cancelled':
-      case 'disconnected':
-        return s.pillNeedsAuthorization
-      case 'unknown':
-        if (this.probe === 'manual') return s.pillNotChecked
-    }
-    return s.pillChecking
+    // Detached, or before `auth` and `server-url` are known: what a new handle says.
+    const snapshot = this.snapshot ?? initialSnapshot(this.serverUrl)
+    const [pill] = statusWords(snapshot, this.probe === 'manual', s)
+    // A background refresh is not news for the live region.
+    if (snapshot.status === 'refreshing' && countdown) return s.pillRefreshing
+    if (snapshot.status !== 'authorized' || snapshot.expiresAt === undefined) return pill
+    const left = snapshot.expiresAt - Date.now()
+    if (left <= 0) return s.pillExpired
+    return countdown ? format(s.pillExpiresIn, { time: timeLeft(left, s) }) : pill
   }
 
   /** What happened last, in words: step-up, denied or cancelled, an error, or the sign-out. */
-  #note(snapshot: McpServerSnapshot | undefined, now: number): string {
+  #note(snapshot: McpServerSnapshot, now: number): string {
     const s = this.strings
-    const code = snapshot?.error?.code
-    switch (snapshot?.status) {
+    const code = snapshot.error?.code
+    switch (snapshot.status) {
       case 'needs-step-up':
         return format(s.stepUp, { name: this.displayName, scopes: this.extraScopes })
       case 'cancelled':
@@ -186,8 +165,8 @@ export class McpServerCardElement extends McpElement {
     this.#nodes ??= this.#build()
     const nodes = this.#nodes
     const s = this.strings
-    const snapshot = this.snapshot
-    const status = snapshot?.status ?? 'unknown'
+    const snapshot = this.handle.getSnapshot()
+    const status = snapshot.status
     const name = this.displayName
     const now = Date.now()
     const pill = this.pill
@@ -206,10 +185,10 @@ export class McpServerCardElement extends McpElement {
     setAttr(nodes.note, 'hidden', !note)
     setAttr(nodes.note, 'part', status === 'error' ? 'error' : 'message')
 
-    const bound = snapshot?.tokenType === 'DPoP'
+    const bound = snapshot.tokenType === 'DPoP'
     const detailsKey = JSON.stringify([
-      snapshot?.issuer,
-      snapshot?.scopes,
+      snapshot.issuer,
+      snapshot.scopes,
       bound,
       this.stringsVersion,
     ])
@@ -219,7 +198,7 @@ export class McpServerCardElement extends McpElement {
         this.root,
         nodes.details,
         nodes.container,
-        !!snapshot?.issuer &&
+        !!snapshot.issuer &&
           h(
             'dl',
             { part: 'details' },
@@ -237,7 +216,7 @@ export class McpServerCardElement extends McpElement {
       )
     }
 
-    const error = status === 'error' ? snapshot?.error : undefined
+    const error = status === 'error' ? snapshot.error : undefined
     const moreKey = JSON.stringify([error?.code, error?.message, this.stringsVersion])
     if (moreKey !== this.#moreKey) {
       this.#moreKey = moreKey

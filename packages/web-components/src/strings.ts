@@ -49,6 +49,9 @@ export interface McpStrings {
   pillRefreshing: string
   pillExpired: string
   pillNeedsAuthorization: string
+  pillCancelled: string
+  pillDenied: string
+  pillDisconnected: string
   pillStepUp: string
   pillError: string
   pillOpen: string
@@ -116,6 +119,9 @@ export const DEFAULT_STRINGS: McpStrings = {
   pillRefreshing: 'Refreshing…',
   pillExpired: 'Expired',
   pillNeedsAuthorization: 'Needs authorization',
+  pillCancelled: 'Cancelled',
+  pillDenied: 'Access denied',
+  pillDisconnected: 'Disconnected',
   pillStepUp: 'Needs more permissions',
   pillError: 'Error',
   pillOpen: 'Open',
@@ -169,6 +175,11 @@ export const DEFAULT_STRINGS: McpStrings = {
 /** Fills `{key}` placeholders with `values`; unknown placeholders stay as they are. */
 export function format(template: string, values: Record<string, string>): string {
   return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match)
+}
+
+/** The element's message for an error code; the server's own text is never shown. */
+export function errorMessage(s: McpStrings, code: string | undefined): string {
+  return (s.errors as Record<string, string | undefined>)[code ?? ''] ?? s.errors.default
 }
 
 /** Strings with the app's overrides applied (one level deep, and inside `errors`). */

@@ -1,9 +1,8 @@
 import type { McpAuth, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
 import { vi } from 'vitest'
-import type { RevocationReport } from '../revocation.js'
 
-/** A snapshot as the core gives it, with the report that a disconnect adds. */
-export type FakeSnapshot = Partial<McpServerSnapshot> & { revocation?: RevocationReport }
+/** Any part of a snapshot as the core gives it. */
+export type FakeSnapshot = Partial<McpServerSnapshot>
 
 /** A handle whose snapshot the test sets directly. */
 export function fakeHandle(initial: FakeSnapshot = {}) {
