@@ -10,12 +10,9 @@ export {
   RegistrationError,
   TokenError,
 } from './errors.js'
-export { isSecureUrl } from './http/urls.js'
 export { type AuthChallenge, parseWwwAuthenticate } from './http/www-authenticate.js'
-export { authorizationChange } from './server/authorization-change.js'
 export type { DriverSession } from './server/context.js'
 export type { McpServerHandle } from './server/server-handle.js'
-export { initialSnapshot } from './server/snapshot.js'
 export { indexedDbStorage } from './storage/indexeddb.js'
 export { memoryStorage } from './storage/memory.js'
 export type { TokenStorage } from './storage/types.js'

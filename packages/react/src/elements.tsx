@@ -1,4 +1,5 @@
-import { authorizationChange, type McpAuth, type McpServerSnapshot } from '@mcp-oauth/core'
+import type { McpAuth, McpServerSnapshot } from '@mcp-oauth/core'
+import { authorizationChange } from '@mcp-oauth/core/rules'
 import {
   defineMcpElements,
   type McpElement,

@@ -1,11 +1,5 @@
-import {
-  authorizationChange,
-  isSecureUrl,
-  type McpAuth,
-  type McpAuthError,
-  type McpServerHandle,
-  type McpServerSnapshot,
-} from '@mcp-oauth/core'
+import type { McpAuth, McpAuthError, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
+import { authorizationChange, isSecureUrl } from '@mcp-oauth/core/rules'
 import { h } from './dom.js'
 import { Base, defaultMcpAuth, live } from './page-default.js'
 import { PROBE_DEBOUNCE_MS } from './probe-policy.js'

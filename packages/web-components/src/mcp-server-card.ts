@@ -1,4 +1,5 @@
-import { initialSnapshot, type McpServerSnapshot } from '@mcp-oauth/core'
+import type { McpServerSnapshot } from '@mcp-oauth/core'
+import { initialSnapshot } from '@mcp-oauth/core/rules'
 import { McpElement } from './base.js'
 import { button, h, setAttr, setText, swap } from './dom.js'
 import { signedOutNote } from './revocation.js'

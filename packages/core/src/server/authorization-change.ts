@@ -1,6 +1,4 @@
-import type { McpServerSnapshot, McpServerStatus } from '../types.js'
-
-const HELD: McpServerStatus[] = ['authorized', 'refreshing', 'needs-step-up']
+import type { McpServerSnapshot } from '../types.js'
 
 /**
  * What a change of snapshot means for an app that reacts to a server becoming usable:
@@ -19,10 +17,15 @@ export function authorizationChange(
   previous: Pick<McpServerSnapshot, 'status' | 'tokenType'> | undefined,
   current: Pick<McpServerSnapshot, 'status'>,
 ): 'authorized' | 'restored' | undefined {
+  const before = previous?.status
   if (current.status !== 'authorized') return undefined
-  const status = previous?.status
-  if (status === 'authorizing' || status === 'needs-token') return 'authorized'
-  // `tokenType` is set while tokens are held; these statuses always hold them.
-  const held = !!previous?.tokenType || HELD.includes(status as McpServerStatus)
+  if (before === 'authorizing' || before === 'needs-token') return 'authorized'
+  // The tokens were there all along: `tokenType` is set while they are held, and these
+  // statuses always hold them.
+  const held =
+    previous?.tokenType ||
+    before === 'authorized' ||
+    before === 'refreshing' ||
+    before === 'needs-step-up'
   return held ? undefined : 'restored'
 }

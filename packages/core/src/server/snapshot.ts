@@ -32,17 +32,13 @@ export function initialSnapshot(
   options: { storage?: McpServerSnapshot['storage']; error?: unknown } = {},
 ): McpServerSnapshot {
   const { storage = 'memory', error } = options
-  if (error === undefined) return { resource, status: 'unknown', scopes: [], storage }
-  return {
-    resource,
-    status: 'error',
-    scopes: [],
-    storage,
-    error:
-      error instanceof McpAuthError
-        ? error
-        : new ConfigurationError('invalid_configuration', String(error), { cause: error }),
-  }
+  const snapshot: McpServerSnapshot = { resource, status: 'unknown', scopes: [], storage }
+  if (error === undefined) return snapshot
+  const typed =
+    error instanceof McpAuthError
+      ? error
+      : new ConfigurationError('invalid_configuration', String(error), { cause: error })
+  return { ...snapshot, status: 'error', error: typed }
 }
 
 /**

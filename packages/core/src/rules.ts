@@ -1,0 +1,22 @@
+/**
+ * The rules a UI over the core decides by, so that every binding (the React hooks, the custom
+ * elements, an app's own) decides alike and none keeps a copy: which URLs the kit accepts,
+ * what becoming authorized means, and what a server without a handle yet looks like. A
+ * separate entry with no dependencies on the rest of the core, so a binding that imports a
+ * rule does not pull the core in with it.
+ *
+ * ```ts
+ * import { authorizationChange, isSecureUrl } from '@mcp-oauth/core/rules'
+ *
+ * if (isSecureUrl(typed)) server = auth.server(typed)
+ * let previous: McpServerSnapshot | undefined
+ * server.subscribe((snapshot) => {
+ *   if (authorizationChange(previous, snapshot) === 'authorized') toast('Connected')
+ *   previous = snapshot
+ * })
+ * ```
+ * @module
+ */
+export { isSecureUrl } from './http/urls.js'
+export { authorizationChange } from './server/authorization-change.js'
+export { initialSnapshot } from './server/snapshot.js'
