@@ -286,8 +286,10 @@ test('a typed token is an authorization the user just made: onAuthorized, not on
     />,
   )
   const host = element(container, 'mcp-authorize')
-  await waitFor(() => expect(host.getAttribute('status')).toBe('needs-token'))
-  host.shadowRoot!.querySelector<HTMLInputElement>('input[name="token"]')!.value = 'typed-token'
+  // The form shows once the element has loaded its forms.
+  const input = () => host.shadowRoot!.querySelector<HTMLInputElement>('input[name="token"]')
+  await waitFor(() => expect(input()).not.toBeNull())
+  input()!.value = 'typed-token'
   host.shadowRoot!.querySelector('form')!.requestSubmit()
   await waitFor(() => expect(onAuthorized).toHaveBeenCalledTimes(1))
   expect(onRestored).not.toHaveBeenCalled()

@@ -2,7 +2,15 @@ import type { McpServerSnapshot, McpServerStatus } from '@mcp-oauth/core'
 import { McpAuthError } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { defineMcpElements, type McpAuthorizeElement, setDefaultMcpAuth } from './index.js'
-import { buttons, click, fakeAuth, fakeHandle, mount, text } from './test-support/fake.js'
+import {
+  buttons,
+  click,
+  fakeAuth,
+  fakeHandle,
+  formShown,
+  mount,
+  text,
+} from './test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
@@ -47,9 +55,10 @@ describe('<mcp-authorize>', () => {
     ['authorized', {}, 'Connected to mcp.example.com.', []],
     ['error', { error: new McpAuthError('network_error', 'x') }, 'could not be reached', ['Retry']],
   ]
-  test.each(views)('%s renders its own view', (status, patch, expected, labels) => {
+  test.each(views)('%s renders its own view', async (status, patch, expected, labels) => {
     const fake = fakeHandle({ status, ...patch })
     const element = mount('mcp-authorize', fake)
+    if (status === 'needs-client-id' || status === 'needs-token') await formShown(element)
     expect(text(element)).toContain(expected)
     expect(buttons(element)).toEqual(labels)
     expect(element.getAttribute('status')).toBe(status)
@@ -104,9 +113,10 @@ describe('<mcp-authorize>', () => {
     expect(element.isConnected).toBe(true)
   })
 
-  test('client ID form: an empty ID is refused inline; a typed one is submitted', () => {
+  test('client ID form: an empty ID is refused inline; a typed one is submitted', async () => {
     const fake = fakeHandle({ status: 'needs-client-id' })
     const element = mount('mcp-authorize', fake)
+    await formShown(element)
     const form = element.shadowRoot!.querySelector('form')!
     form.requestSubmit()
     expect(text(element)).toContain('Enter a client ID.')
@@ -117,9 +127,10 @@ describe('<mcp-authorize>', () => {
     expect(fake.handle.submitClientId).toHaveBeenCalledWith({ clientId: 'my-client' })
   })
 
-  test('token form: masked, submitted, and cleared from the DOM', () => {
+  test('token form: masked, submitted, and cleared from the DOM', async () => {
     const fake = fakeHandle({ status: 'needs-token' })
     const element = mount('mcp-authorize', fake)
+    await formShown(element)
     const input = element.shadowRoot!.querySelector<HTMLInputElement>('input[name="token"]')!
     expect(input.type).toBe('password')
     input.value = 'secret-token'

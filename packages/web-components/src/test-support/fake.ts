@@ -74,6 +74,12 @@ export const click = (element: HTMLElement, label: string) =>
   [...(element.shadowRoot?.querySelectorAll('button') ?? [])]
     .find((b) => b.textContent === label)!
     .click()
+/** Waits until the element shows its form: the forms load the first time one is needed. */
+export const formShown = (element: HTMLElement) =>
+  vi.waitFor(() => {
+    if (!element.shadowRoot?.querySelector('form')) throw new Error('no form yet')
+  })
+
 /** The shadow root's node matching `selector`. */
 export const part = (element: HTMLElement, selector: string) =>
   element.shadowRoot!.querySelector<HTMLElement>(selector)!

@@ -1,7 +1,7 @@
 import type { McpServerStatus } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { defineMcpElements } from './index.js'
-import { fakeHandle, mount } from './test-support/fake.js'
+import { defineMcpElements } from '../index.js'
+import { fakeHandle, mount } from '../test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => document.body.replaceChildren())

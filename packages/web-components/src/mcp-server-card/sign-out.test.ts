@@ -1,7 +1,7 @@
 import { McpAuthError, type RevocationReport } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { defineMcpElements } from './index.js'
-import { fakeHandle, mount, part } from './test-support/fake.js'
+import { defineMcpElements } from '../index.js'
+import { fakeHandle, mount, part } from '../test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {

@@ -1,5 +1,6 @@
 import type { McpServerSnapshot } from '@mcp-oauth/core'
-import { format, type McpStrings, timeLeft } from './strings.js'
+import { format } from '../host/format.js'
+import { type McpStrings, timeLeft } from '../server-element/strings.js'
 
 /**
  * What the card says after a disconnect, in plain words: revoked, or signed out only here

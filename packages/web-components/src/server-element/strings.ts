@@ -1,4 +1,5 @@
 import type { McpAuthErrorCode } from '@mcp-oauth/core'
+import { format } from '../host/format.js'
 
 /**
  * Every user-facing string of the elements. Override any of them through the `strings`
@@ -170,11 +171,6 @@ export const DEFAULT_STRINGS: McpStrings = {
     dpop_unsupported: 'The authorization server cannot protect tokens for this device.',
     dpop_key_lost: 'This browser’s key for the sign-in is gone. Authorize again.',
   },
-}
-
-/** Fills `{key}` placeholders with `values`; unknown placeholders stay as they are. */
-export function format(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match)
 }
 
 /** The element's message for an error code; the server's own text is never shown. */

@@ -1,14 +1,19 @@
-import { McpElement } from './base.js'
-import { button, type Child, h, setAttr, swap } from './dom.js'
-import { statusWords } from './status-words.js'
-import { format } from './strings.js'
+import { button, type Child, h, setAttr, swap } from '../host/dom.js'
+import { format } from '../host/format.js'
+import { McpElement } from '../server-element/mcp-element.js'
 
-const hostOf = (url: string | undefined) => {
-  try {
-    return url ? new URL(url).host : ''
-  } catch {
-    return url ?? ''
-  }
+/** The client ID and token forms, once loaded: most servers need neither. */
+let forms: typeof import('./forms.js') | undefined
+
+/** Loads the forms, then renders `element` again; a failed load is tried again next time. */
+function loadForms(element: McpAuthorizeElement): void {
+  import('./forms.js').then(
+    (module) => {
+      forms = module
+      element.refresh()
+    },
+    () => {},
+  )
 }
 
 /**
@@ -61,7 +66,6 @@ const hostOf = (url: string | undefined) => {
  */
 export class McpAuthorizeElement extends McpElement {
   #nodes: { container: HTMLElement; live: HTMLElement; rest: HTMLElement } | undefined
-  #view = ''
 
   protected render(): void {
     if (!this.handle) {
@@ -72,12 +76,7 @@ export class McpAuthorizeElement extends McpElement {
     }
     const snapshot = this.handle.getSnapshot()
     const s = this.strings
-    const name = this.displayName
-    const values = {
-      name,
-      issuer: hostOf(snapshot.issuer) || s.none,
-      scopes: this.extraScopes,
-    }
+    const values = this.values()
     const status = snapshot.status
     const code = snapshot.error?.code
 
@@ -94,9 +93,10 @@ export class McpAuthorizeElement extends McpElement {
 
     // What the live region says (the status's name, as the card's pill says it), and the
     // controls that follow it.
-    const [, sentence] = statusWords(snapshot, this.probe === 'manual', s)
+    const [, sentence] = this.words()
     const said = message(sentence, sentence === s.checking || sentence === s.waiting)
     let rest: () => Child[] = () => []
+    let form: ((host: McpAuthorizeElement) => HTMLElement) | undefined
     switch (status) {
       case 'needs-authorization':
         rest = () => [
@@ -114,10 +114,10 @@ export class McpAuthorizeElement extends McpElement {
         ]
         break
       case 'needs-client-id':
-        rest = () => [this.#clientIdForm()]
-        break
       case 'needs-token':
-        rest = () => [this.#tokenForm()]
+        form = forms?.[status === 'needs-token' ? 'tokenForm' : 'clientIdForm']
+        if (form) rest = () => [form!(this)]
+        else loadForms(this)
         break
       case 'needs-step-up':
       case 'disconnected':
@@ -143,106 +143,16 @@ export class McpAuthorizeElement extends McpElement {
         container: h('section', { part: 'container', tabindex: '-1' }, live, rest),
       }
       this.#nodes = nodes
-      this.#view = ''
       this.frame(nodes.container)
     }
-    setAttr(nodes.container, 'aria-label', name)
+    setAttr(nodes.container, 'aria-label', values.name)
     setAttr(nodes.live, 'part', status === 'error' ? 'status error' : 'status')
     // Written only when the words change, so a screen reader hears each change once.
     if (nodes.live.textContent !== said.textContent) nodes.live.replaceChildren(said)
     // The controls are rebuilt only when the view changes: focus and typed input survive.
     const shown = status === 'refreshing' ? 'authorized' : status
-    const view = JSON.stringify([
-      shown,
-      code,
-      code === 'cors_blocked' && snapshot.error?.message,
-      values,
-    ])
-    if (view + this.stringsVersion !== this.#view) {
-      this.#view = view + this.stringsVersion
-      swap(this.root, nodes.rest, nodes.container, ...rest())
-    }
+    const cors = code === 'cors_blocked' && snapshot.error?.message
+    const key = [shown, code, cors, values, !!form, this.stringsVersion]
+    swap(nodes.rest, nodes.container, key, rest)
   }
-
-  #clientIdForm(): HTMLElement {
-    const s = this.strings
-    const id = input('client-id', 'text', true)
-    const secret = input('client-secret', 'password', false)
-    return this.#form(
-      [
-        h('label', { part: 'label' }, s.clientIdLabel, id),
-        h('label', { part: 'label' }, s.clientSecretLabel, secret),
-      ],
-      s.continue,
-      (invalid) => {
-        const clientId = id.value.trim()
-        if (!clientId) return invalid(s.clientIdRequired, id)
-        const clientSecret = secret.value
-        this.handle
-          ?.submitClientId({ clientId, ...(clientSecret ? { clientSecret } : {}) })
-          .catch(() => {})
-      },
-    )
-  }
-
-  #tokenForm(): HTMLElement {
-    const s = this.strings
-    const token = input('token', 'password', true)
-    return this.#form(
-      [h('label', { part: 'label' }, s.tokenLabel, token)],
-      s.connect,
-      (invalid) => {
-        const value = token.value.trim()
-        if (!value) return invalid(s.tokenRequired, token)
-        token.value = ''
-        this.handle?.submitToken(value).catch(() => {})
-      },
-    )
-  }
-
-  /** A form whose inline message is shown in place, so what else was typed stays. */
-  #form(
-    fields: HTMLElement[],
-    submit: string,
-    onSubmit: (invalid: (message: string, field: HTMLInputElement) => void) => void,
-  ): HTMLElement {
-    const error = h('p', { part: 'error', id: 'form-error', role: 'alert', hidden: true })
-    const invalid = (message: string, field: HTMLInputElement) => {
-      error.textContent = message
-      error.hidden = false
-      field.setAttribute('aria-invalid', 'true')
-      field.setAttribute('aria-describedby', 'form-error')
-      field.focus()
-    }
-    return h(
-      'form',
-      {
-        part: 'form',
-        novalidate: true,
-        onsubmit: (event: Event) => {
-          event.preventDefault()
-          error.hidden = true
-          onSubmit(invalid)
-        },
-      },
-      ...fields,
-      error,
-      h(
-        'div',
-        { part: 'actions' },
-        h('button', { type: 'submit', part: 'button primary', 'data-key': 'submit' }, submit),
-      ),
-    )
-  }
-}
-
-function input(name: string, type: string, required: boolean): HTMLInputElement {
-  return h('input', {
-    name,
-    type,
-    part: 'input',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    required,
-  }) as HTMLInputElement
 }

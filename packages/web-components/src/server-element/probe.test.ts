@@ -1,7 +1,7 @@
 import type { McpAuth, McpServerHandle } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { defineMcpElements, PROBE_DEBOUNCE_MS } from './index.js'
-import { fakeHandle, text } from './test-support/fake.js'
+import { defineMcpElements, PROBE_DEBOUNCE_MS } from '../index.js'
+import { fakeHandle, text } from '../test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
