@@ -1,9 +1,9 @@
 /**
  * The rules a UI over the core decides by, so that every binding (the React hooks, the custom
  * elements, an app's own) decides alike and none keeps a copy: which URLs the kit accepts,
- * what becoming authorized means, and what a server without a handle yet looks like. A
- * separate entry with no dependencies on the rest of the core, so a binding that imports a
- * rule does not pull the core in with it.
+ * what becoming authorized means, and what a UI has for a URL before (or instead of) a
+ * handle. A separate entry, light at run time, so a binding that imports a rule does not pull
+ * the rest of the core in with it.
  *
  * ```ts
  * import { authorizationChange, isSecureUrl } from '@mcp-oauth/core/rules'
@@ -19,4 +19,5 @@
  */
 export { isSecureUrl } from './http/urls.js'
 export { authorizationChange } from './server/authorization-change.js'
+export { type ResolvedServer, resolveServer } from './server/resolve-server.js'
 export { initialSnapshot } from './server/snapshot.js'

@@ -29,7 +29,7 @@ export interface SnapshotSources {
  */
 export function initialSnapshot(
   resource: string,
-  options: { storage?: McpServerSnapshot['storage']; error?: unknown } = {},
+  options: { storage?: McpServerSnapshot['storage'] | undefined; error?: unknown } = {},
 ): McpServerSnapshot {
   const { storage = 'memory', error } = options
   const snapshot: McpServerSnapshot = { resource, status: 'unknown', scopes: [], storage }
