@@ -3,17 +3,21 @@ import { createAuthorizationServer } from './authorization-server.mjs'
 import { corsSwitch } from './cors-switch.mjs'
 import { createDpopMcpServer } from './dpop-mcp-server.mjs'
 import { createMcpServer } from './mcp-server.mjs'
-import { listen } from './net.mjs'
+import { listen as listenOn } from './net.mjs'
 
 export { headlessDriver } from './headless-driver.mjs'
 
 /**
  * The loopback demo stack: a real authorization server, a second one without registration, and
- * real MCP servers, each on 127.0.0.1 and a free port.
+ * real MCP servers, each on 127.0.0.1 and a free port, or on consecutive ports from
+ * `basePort` in the order they start.
  * @param {import('./index.mjs').StackOptions} [options]
  * @returns {Promise<import('./index.mjs').Stack>}
  */
 export async function startStack(options = {}) {
+  let nextPort = options.basePort
+  /** Every server of the stack starts here: the next fixed port, or a free one. */
+  const listen = (handler) => listenOn(handler, nextPort === undefined ? 0 : nextPort++)
   const accessTokenTtl = options.accessTokenTtl ?? 300
   const redirectUris = options.redirectUris ?? []
   let coop = false

@@ -1,11 +1,10 @@
+import { createWorld, useMockServer } from '@mcp-oauth/test-world'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from './auth.js'
+import type { DriverSession } from './contracts/driver.js'
 import { ConfigurationError } from './errors.js'
-import type { DriverSession } from './server/context.js'
 import { memoryStorage } from './storage/memory.js'
 import { REDIRECT, setupWorld } from './test-support/harness.js'
-import { useMockServer } from './test-support/msw.js'
-import { createWorld } from './test-support/world.js'
 
 const mock = useMockServer()
 afterEach(() => vi.unstubAllGlobals())

@@ -1,44 +1,22 @@
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
+import { loadConnect } from './connect/load.js'
+import type { AuthorizeOptions } from './contracts/authorize.js'
+import type { AuthContext } from './contracts/context.js'
+import type { AuthorizationDriver, DriverSession, InteractiveDriver } from './contracts/driver.js'
+import type { McpServerHandle } from './contracts/handle.js'
+import type { McpAuth } from './contracts/instance.js'
+import type { McpAuthOptions } from './contracts/options.js'
+import type { PendingRecord } from './contracts/records.js'
 import { issuerHints } from './discovery/issuer-hints.js'
 import { ConfigurationError } from './errors.js'
+import { dpopLoader } from './handle/dpop-loader.js'
+import { ServerHandle } from './handle/server-handle.js'
 import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
-import { loadConnect } from './server/connect-access.js'
-import { type AuthContext, contexts, type DriverSession } from './server/context.js'
-import { dpopLoader } from './server/dpop-access.js'
-import { McpServerHandle } from './server/server-handle.js'
 import { defaultStorage } from './storage/indexeddb.js'
-import { keys, type PendingRecord, readRecord } from './storage/records.js'
-import type { AuthorizationDriver, AuthorizeOptions, McpAuthOptions } from './types.js'
-
-/** The entry point: one instance per app, one handle per MCP server. */
-export interface McpAuth {
-  /** The handle for a server; the same canonical URL always gives the same handle. */
-  server(url: string): McpServerHandle
-  /** Handles created so far. */
-  servers(): McpServerHandle[]
-  /**
-   * Creates handles for every server with stored tokens (after a reload, say) and resolves with
-   * all handles. Unreadable keys are skipped.
-   */
-  restore(): Promise<McpServerHandle[]>
-  /** Calls `listener` whenever a handle is created; returns the unsubscribe function. */
-  onServersChange(listener: () => void): () => void
-  /**
-   * Finishes an authorization that came back to this page (full-page redirect): when the URL
-   * carries a callback for a flow this app started, exchanges the code, strips the parameters
-   * and resolves with the server handle and where to return. Resolves `undefined` otherwise.
-   */
-  completeRedirect(
-    url?: string,
-  ): Promise<{ server: McpServerHandle; returnTo?: string } | undefined>
-}
-
-/** A driver that can open its window synchronously inside a click. */
-export interface InteractiveDriver {
-  begin(options: AuthorizeOptions): DriverSession
-}
+import { keys, readRecord } from './storage/records.js'
+import { contexts } from './tracing.js'
 
 function sessionFor(
   driver: AuthorizationDriver | InteractiveDriver | undefined,
@@ -107,7 +85,7 @@ export function createMcpAuth(
       const canonical = canonicalResourceUri(url)
       let handle = handles.get(canonical)
       if (!handle) {
-        handle = new McpServerHandle(ctx, canonical)
+        handle = new ServerHandle(ctx, canonical)
         handles.set(canonical, handle)
         for (const listener of serverListeners) listener()
       }

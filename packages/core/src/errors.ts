@@ -95,3 +95,15 @@ export class TokenError extends McpAuthError {}
 export function networkError(url: string, cause: unknown): McpAuthError {
   return new McpAuthError('network_error', `Request to ${url} failed`, { cause })
 }
+
+/** The error of a write that lost to a later disconnect. */
+export function superseded(): AuthorizationError {
+  return new AuthorizationError(
+    'cancelled',
+    'A disconnect that came later wins: the tokens of this authorization were not kept',
+    { details: { superseded: true } },
+  )
+}
+
+export const isSuperseded = (error: unknown) =>
+  error instanceof AuthorizationError && error.details?.superseded === true

@@ -1,6 +1,30 @@
-export { createMcpAuth, type InteractiveDriver, type McpAuth } from './auth.js'
-export { type BrowserDriverOptions, browserDriver } from './browser/driver.js'
-export type { DpopMode, TokenType } from './dpop/policy.js'
+export { createMcpAuth } from './auth.js'
+export { browserDriver } from './browser/driver.js'
+export type { AuthorizeOptions } from './contracts/authorize.js'
+export type {
+  PreRegisteredClient,
+  RegistrationKind,
+  TokenEndpointAuthMethod,
+} from './contracts/client.js'
+export type { DpopMode, TokenType } from './contracts/dpop.js'
+export type {
+  AuthorizationDriver,
+  AuthorizationDriverRequest,
+  BrowserDriverOptions,
+  DriverSession,
+  InteractiveDriver,
+} from './contracts/driver.js'
+export type { McpServerHandle } from './contracts/handle.js'
+export type { McpAuth } from './contracts/instance.js'
+export type { McpAuthOptions } from './contracts/options.js'
+export type {
+  McpServerSnapshot,
+  McpServerStatus,
+  PopupState,
+  RevocationOutcome,
+  RevocationReport,
+} from './contracts/snapshot.js'
+export type { TokenStorage } from './contracts/storage.js'
 export {
   AuthorizationError,
   ConfigurationError,
@@ -11,22 +35,5 @@ export {
   TokenError,
 } from './errors.js'
 export { type AuthChallenge, parseWwwAuthenticate } from './http/www-authenticate.js'
-export type { DriverSession } from './server/context.js'
-export type { McpServerHandle } from './server/server-handle.js'
 export { indexedDbStorage } from './storage/indexeddb.js'
 export { memoryStorage } from './storage/memory.js'
-export type { TokenStorage } from './storage/types.js'
-export type {
-  AuthorizationDriver,
-  AuthorizationDriverRequest,
-  AuthorizeOptions,
-  McpAuthOptions,
-  McpServerSnapshot,
-  McpServerStatus,
-  PopupState,
-  PreRegisteredClient,
-  RegistrationKind,
-  RevocationOutcome,
-  RevocationReport,
-  TokenEndpointAuthMethod,
-} from './types.js'

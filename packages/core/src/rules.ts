@@ -17,7 +17,8 @@
  * ```
  * @module
  */
+
+export { authorizationChange } from './handle/authorization-change.js'
+export { type ResolvedServer, resolveServer } from './handle/resolve-server.js'
+export { initialSnapshot } from './handle/snapshot.js'
 export { isSecureUrl } from './http/urls.js'
-export { authorizationChange } from './server/authorization-change.js'
-export { type ResolvedServer, resolveServer } from './server/resolve-server.js'
-export { initialSnapshot } from './server/snapshot.js'

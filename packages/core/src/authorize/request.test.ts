@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AuthorizationServer } from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
-import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
+import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { createAuthorizationRequest, PENDING_TTL_MS } from './request.js'
 
 const ISSUER = 'https://auth.example.com'

@@ -1,6 +1,6 @@
 import * as oauth from 'oauth4webapi'
+import { type ClientRecord, type PendingRecord, RECORD_VERSION } from '../contracts/records.js'
 import { assertSecureUrl } from '../http/urls.js'
-import { type ClientRecord, type PendingRecord, RECORD_VERSION } from '../storage/records.js'
 
 /** How long a pending flow may wait for its callback. */
 export const PENDING_TTL_MS = 10 * 60 * 1000

@@ -1,10 +1,9 @@
+import { createWorld, useMockServer } from '@mcp-oauth/test-world'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
 import { ConfigurationError } from '../errors.js'
 import { memoryStorage } from '../storage/memory.js'
 import { REDIRECT, setupWorld } from '../test-support/harness.js'
-import { useMockServer } from '../test-support/msw.js'
-import { createWorld } from '../test-support/world.js'
 import { appOrigin, checkReturnTo, sameOriginUrl } from './return-to.js'
 
 const mock = useMockServer()

@@ -1,6 +1,6 @@
 import { afterEach, expect, test, vi } from 'vitest'
+import type { AuthorizationDriverRequest } from '../contracts/driver.js'
 import { AuthorizationError } from '../errors.js'
-import type { AuthorizationDriverRequest } from '../types.js'
 import { browserDriver } from './driver.js'
 
 const ORIGIN = 'https://app.example'

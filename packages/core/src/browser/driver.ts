@@ -1,26 +1,6 @@
-import type { InteractiveDriver } from '../auth.js'
+import type { AuthorizeOptions } from '../contracts/authorize.js'
+import type { BrowserDriverOptions, DriverSession, InteractiveDriver } from '../contracts/driver.js'
 import { AuthorizationError } from '../errors.js'
-import type { DriverSession } from '../server/context.js'
-import type { AuthorizeOptions } from '../types.js'
-
-export interface BrowserDriverOptions {
-  /** `window.open` features. Default: a centred 500×700 window. */
-  popupFeatures?: string
-  /**
-   * How long to keep waiting after the popup reports `closed`. `closed` is also true when a
-   * Cross-Origin-Opener-Policy on the authorization server cut the link while the user is still
-   * signing in, so it never cancels a flow by itself. Default 120 000 ms.
-   */
-  closedGraceMs?: number
-  /** Gives up on a flow after this long. Default 600 000 ms (the pending record's lifetime). */
-  timeoutMs?: number
-  /**
-   * How long the popup may sit on this app's origin without delivering a response for the flow
-   * (a page that is not the callback, or a callback page that understood nothing) before the
-   * flow fails with `callback_not_delivered`. Default 3000 ms.
-   */
-  deliveryGraceMs?: number
-}
 
 function centredFeatures(): string {
   const width = 500

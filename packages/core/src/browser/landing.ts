@@ -1,5 +1,5 @@
-import type { McpAuth } from '../auth.js'
-import { callbackParams } from '../authorize/response-params.js'
+import { callbackParams } from '../authorize/callback-params.js'
+import type { McpAuth } from '../contracts/instance.js'
 
 type Completion = Awaited<ReturnType<McpAuth['completeRedirect']>>
 
@@ -26,7 +26,7 @@ export function finishLandedCallback(
   if (!params.get('state') || !(params.has('code') || params.has('error'))) return undefined
   // The response leaves the address bar at once; the delivery code loads as a chunk of its own.
   history.replaceState(null, '', here.pathname)
-  const finished = import('../callback.js').then(async ({ handleCallback }) => {
+  const finished = import('./callback-page.js').then(async ({ handleCallback }) => {
     const result = await handleCallback({ url: here.href })
     if (result.delivered) return undefined
     const done = await auth.completeRedirect(result.url)

@@ -1,4 +1,4 @@
-import { callbackParams } from '../authorize/response-params.js'
+import { callbackParams } from '../authorize/callback-params.js'
 
 /**
  * What the opener can see of its popup at one moment:

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, expect, test, vi } from 'vitest'
+import type { AuthorizationDriverRequest, BrowserDriverOptions } from '../contracts/driver.js'
 import { AuthorizationError } from '../errors.js'
-import type { AuthorizationDriverRequest } from '../types.js'
-import type { BrowserDriverOptions } from './driver.js'
 import { waitForCallback } from './wait-for-callback.js'
 
 const ORIGIN = 'https://app.example'

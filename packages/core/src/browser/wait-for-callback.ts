@@ -1,6 +1,5 @@
+import type { AuthorizationDriverRequest, BrowserDriverOptions } from '../contracts/driver.js'
 import { AuthorizationError } from '../errors.js'
-import type { AuthorizationDriverRequest } from '../types.js'
-import type { BrowserDriverOptions } from './driver.js'
 import { type AckMessage, CHANNEL, isCallbackFor } from './messages.js'
 import { readPopup } from './popup-watch.js'
 

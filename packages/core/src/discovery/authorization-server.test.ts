@@ -1,7 +1,7 @@
+import { deferred, recordingFetch, useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { defaultFetch } from '../http/transport-error.js'
-import { deferred, recordingFetch, useMockServer } from '../test-support/msw.js'
 import {
   authorizationServerMetadataUrls,
   discoverAuthorizationServer,

@@ -1,10 +1,10 @@
 import type { AuthorizationServer } from 'oauth4webapi'
+import type { IssuerHints } from '../contracts/discovery.js'
+import type { FetchLike, RequestStep } from '../contracts/fetch.js'
 import { DiscoveryError, type McpAuthError } from '../errors.js'
-import { type FetchLike, getJson, isStringArray } from '../http/fetch-json.js'
-import type { RequestStep } from '../http/transport-error.js'
+import { getJson, isStringArray } from '../http/fetch-json.js'
 import { assertSecureUrl } from '../http/urls.js'
 import { type CandidateResult, firstInPriorityOrder } from './candidates.js'
-import type { IssuerHints } from './issuer-hints.js'
 
 export type { AuthorizationServer }
 

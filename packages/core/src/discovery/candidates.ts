@@ -1,5 +1,5 @@
-import { type FetchLike, getJson, type JsonResult } from '../http/fetch-json.js'
-import type { RequestStep } from '../http/transport-error.js'
+import type { FetchLike, RequestStep } from '../contracts/fetch.js'
+import { getJson, type JsonResult } from '../http/fetch-json.js'
 
 /** One candidate's outcome: the GET's result, or the transport error it threw. */
 export type CandidateResult = JsonResult | { error: unknown }

@@ -1,8 +1,8 @@
+import { useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { McpAuthError } from '../errors.js'
 import { defaultFetch } from '../http/transport-error.js'
-import { useMockServer } from '../test-support/msw.js'
 import { probeServer } from './probe.js'
 
 const server = useMockServer()

@@ -1,5 +1,6 @@
+import type { FetchLike } from '../contracts/fetch.js'
 import { McpAuthError } from '../errors.js'
-import { discard, type FetchLike, serverError } from '../http/fetch-json.js'
+import { discard, serverError } from '../http/fetch-json.js'
 import { transportError } from '../http/transport-error.js'
 import {
   type AuthChallenge,

@@ -1,7 +1,7 @@
+import { deferred, recordingFetch, useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { defaultFetch } from '../http/transport-error.js'
-import { deferred, recordingFetch, useMockServer } from '../test-support/msw.js'
 import {
   discoverProtectedResource,
   protectedResourceMetadataUrls,
@@ -204,6 +204,20 @@ describe('discoverProtectedResource', () => {
 describe('validateProtectedResourceMetadata (RFC 9728 §2, §3.3)', () => {
   const validate = (body: Record<string, unknown>, serverUrl = SERVER) =>
     validateProtectedResourceMetadata(body, PATH_URL, serverUrl)
+
+  test.each(['https://mcp.example.com/mcp#frag', 'https://mcp.example.com/mcp#'])(
+    'a resource with a fragment (%s) is refused: RFC 8707 §2 forbids it',
+    (resource) => {
+      expect(() => validate(prm({ resource }))).toThrow(
+        expect.objectContaining({
+          name: 'DiscoveryError',
+          code: 'invalid_resource_metadata',
+          message: `"resource" has a fragment in ${PATH_URL}; a resource indicator must not (RFC 8707 §2)`,
+          details: { url: PATH_URL, attribute: 'resource', actual: resource },
+        }),
+      )
+    },
+  )
 
   test('keeps the resource string exactly as published', () => {
     expect(validate(prm({ resource: 'https://mcp.example.com' })).resource).toBe(

@@ -1,18 +1,9 @@
+import type { ProtectedResourceMetadata } from '../contracts/discovery.js'
+import type { FetchLike } from '../contracts/fetch.js'
 import { DiscoveryError } from '../errors.js'
-import { type FetchLike, isStringArray, serverError } from '../http/fetch-json.js'
+import { isStringArray, serverError } from '../http/fetch-json.js'
 import { assertSecureUrl, resourceIdentifiesServer } from '../http/urls.js'
 import { firstInPriorityOrder } from './candidates.js'
-
-/** Validated RFC 9728 protected resource metadata. */
-export interface ProtectedResourceMetadata {
-  /** The resource identifier, exactly as published: use this string in `resource` parameters. */
-  readonly resource: string
-  readonly authorization_servers: readonly string[]
-  readonly scopes_supported?: readonly string[]
-  readonly resource_name?: string
-  /** Where the document was found. */
-  readonly url: string
-}
 
 /**
  * The well-known URLs to try when no `resource_metadata` was challenged, in the order
@@ -65,7 +56,11 @@ export async function discoverProtectedResource(
   )
 }
 
-/** Checks types and the `resource` binding of a PRM document (RFC 9728 §2, §3.3). */
+/**
+ * Checks types and the `resource` binding of a PRM document (RFC 9728 §2, §3.3). The `resource`
+ * is sent as is in authorization and token requests, so it must be a resource indicator: no
+ * fragment (RFC 8707 §2).
+ */
 export function validateProtectedResourceMetadata(
   body: Record<string, unknown>,
   url: string,
@@ -76,6 +71,13 @@ export function validateProtectedResourceMetadata(
     throw new DiscoveryError('invalid_resource_metadata', `"resource" is missing in ${url}`, {
       details: { url, attribute: 'resource' },
     })
+  }
+  if (resource.includes('#')) {
+    throw new DiscoveryError(
+      'invalid_resource_metadata',
+      `"resource" has a fragment in ${url}; a resource indicator must not (RFC 8707 §2)`,
+      { details: { url, attribute: 'resource', actual: resource } },
+    )
   }
   if (!resourceIdentifiesServer(resource, serverUrl)) {
     throw new DiscoveryError(

@@ -1,8 +1,8 @@
+import { useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import * as oauth from 'oauth4webapi'
 import { describe, expect, test } from 'vitest'
 import { memoryStorage } from '../storage/memory.js'
-import { useMockServer } from '../test-support/msw.js'
 import { createDpop } from './dpop.js'
 
 const server = useMockServer()

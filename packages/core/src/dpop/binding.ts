@@ -1,74 +1,14 @@
+import type { DpopBinding, DpopKeyPersistence, DpopTokenRequest } from '../contracts/dpop.js'
+import type { FetchLike } from '../contracts/fetch.js'
 import { ConfigurationError, TokenError } from '../errors.js'
-import type { FetchLike } from '../http/fetch-json.js'
 import { isInsecureLoopback, isWithinResource } from '../http/urls.js'
-import type { DpopKey, DpopKeyPersistence, DpopKeyStore } from './key-store.js'
+import type { DpopKey, DpopKeyStore } from './key-store.js'
 import {
   type DpopNonces,
   isResourceNonceChallenge,
   isTokenEndpointNonceChallenge,
 } from './nonces.js'
 import { createProof, type EcPublicJwk, exportPublicJwk, jwkThumbprint } from './proof.js'
-
-/** Headers that carry a proof: spread into oauth4webapi's `headers` option of a token request. */
-export type DpopProofHeaders = { dpop: string }
-
-/**
- * Sends a token, refresh or revocation request through `send`, which adds the given headers to
- * it (RFC 9449 §5). A `use_dpop_nonce` answer (HTTP 400, §8) gets exactly one retry with a new
- * proof carrying the nonce; the second answer is returned whatever it is.
- */
-export type DpopTokenRequest = (
-  endpoint: string,
-  send: (headers: DpopProofHeaders) => Promise<Response>,
-) => Promise<Response>
-
-/**
- * The DPoP key of one server with one authorization server, and everything that signs with it
- * (RFC 9449). Every request gets a fresh proof: a new `jti` and `iat`, `htm`, `htu` without
- * query or fragment, the origin's latest nonce, and `ath` on resource requests (§4.2).
- */
-export interface DpopBinding {
-  readonly issuer: string
-  readonly resource: string
-  /**
-   * A token request with a proof (see {@link DpopTokenRequest}). The key is read from storage
-   * each time, since another tab may have replaced it. `create: false` (the refresh of a bound
-   * token) refuses to make a new key: a token is bound to the key it was issued for.
-   */
-  tokenRequest(
-    endpoint: string,
-    send: (headers: DpopProofHeaders) => Promise<Response>,
-    create?: boolean,
-  ): Promise<Response>
-  /**
-   * Sends `request` to the resource with `Authorization: DPoP <token>` and a proof bound to the
-   * token by `ath` (RFC 9449 §7.1). A `use_dpop_nonce` challenge (HTTP 401, §9) gets exactly
-   * one retry with a new proof carrying the nonce. Refuses a URL outside the resource, and plain
-   * HTTP except on loopback. Redirects are never followed with the token: a 3xx is returned
-   * (opaque in browsers), and each hop the caller allows needs a call of its own. Never makes a
-   * key: without one, it rejects with `dpop_key_lost`.
-   */
-  resourceFetch(request: Request, accessToken: string, fetch: FetchLike): Promise<Response>
-  /**
-   * Whether the key exists, without creating it. A stored DPoP token whose key is gone (deleted,
-   * or a memory-only key lost on reload) can never be used again, nor refreshed.
-   */
-  hasKey(): Promise<boolean>
-  /** Rejects with `dpop_key_lost` when the key is gone (see {@link hasKey}); never creates it. */
-  assertKey(): Promise<void>
-  /** JWK SHA-256 thumbprint of the public key (RFC 7638), e.g. for `dpop_jkt` (RFC 9449 §10). */
-  thumbprint(): Promise<string>
-  /** Where the key lives; `memory` when the storage cannot hold a `CryptoKey`. */
-  persistence(): Promise<DpopKeyPersistence>
-  /** Deletes the key: every token bound to it becomes useless (disconnect). */
-  deleteKey(): Promise<void>
-  /**
-   * Deletes the key (disconnect) and resolves with proofs signed by it for the requests that
-   * end its tokens (RFC 7009 revocation), or `undefined` when there was no key. The stored key
-   * goes first, so an authorization that starts meanwhile gets a key of its own.
-   */
-  release(): Promise<DpopTokenRequest | undefined>
-}
 
 /**
  * Releases the body of an answer that is retried (as `discard` in http/fetch-json, kept apart so

@@ -1,6 +1,6 @@
+import { readProof } from '@mcp-oauth/test-world'
 import { describe, expect, test, vi } from 'vitest'
 import { memoryStorage } from '../storage/memory.js'
-import { readProof } from '../test-support/dpop-world.js'
 import { createDpop } from './dpop.js'
 import { dpopKeyStorageKey } from './key-store.js'
 

@@ -1,8 +1,8 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, test, vi } from 'vitest'
+import type { TokenStorage } from '../contracts/storage.js'
 import { indexedDbStorage } from '../storage/indexeddb.js'
 import { memoryStorage } from '../storage/memory.js'
-import type { TokenStorage } from '../storage/types.js'
 import { DPOP_KEY_VERSION, DpopKeyStore, dpopKeyStorageKey } from './key-store.js'
 
 const ISSUER = 'https://auth.example.com'

@@ -1,6 +1,8 @@
+import type { DpopKeyPersistence } from '../contracts/dpop.js'
+import type { TokenStorage } from '../contracts/storage.js'
+import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
+import { SingleFlight } from '../coordination/single-flight.js'
 import type { CorruptHandler } from '../storage/records.js'
-import type { TokenStorage } from '../storage/types.js'
-import { SingleFlight, withCrossTabLock } from '../tokens/refresh-lock.js'
 
 /** Bumped when the key record's shape changes; other versions are ignored, never misread. */
 export const DPOP_KEY_VERSION = 1
@@ -20,9 +22,6 @@ export interface DpopKeyRecord {
   /** Epoch milliseconds. */
   createdAt: number
 }
-
-/** Where a key lives: `storage` survives a reload, `memory` only the page. */
-export type DpopKeyPersistence = 'storage' | 'memory'
 
 export interface DpopKey {
   keyPair: CryptoKeyPair

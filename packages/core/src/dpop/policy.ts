@@ -1,17 +1,6 @@
 import type { AuthorizationServer } from 'oauth4webapi'
+import type { DpopMode, TokenType } from '../contracts/dpop.js'
 import { DiscoveryError, TokenError } from '../errors.js'
-
-/**
- * When the kit binds tokens to a key (RFC 9449):
- * - `'auto'` (default): when the authorization server advertises ES256 in
- *   `dpop_signing_alg_values_supported` (RFC 9449 §5.1);
- * - `'required'`: always; a server that cannot bind tokens is refused (`dpop_unsupported`);
- * - `'off'`: never; tokens are bearer tokens.
- */
-export type DpopMode = 'auto' | 'required' | 'off'
-
-/** How a token is presented to its resource (RFC 9449 §7.1, RFC 6750 §2.1). */
-export type TokenType = 'DPoP' | 'Bearer'
 
 /** The one proof algorithm this kit signs with (RFC 7518 §3.4; MCP DPoP extension: ES256). */
 export const DPOP_ALG = 'ES256'

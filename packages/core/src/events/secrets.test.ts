@@ -1,7 +1,6 @@
+import { createWorld, useMockServer, type World } from '@mcp-oauth/test-world'
 import { describe, expect, test } from 'vitest'
 import { mcpCall, setupWorld } from '../test-support/harness.js'
-import { useMockServer } from '../test-support/msw.js'
-import { createWorld, type World } from '../test-support/world.js'
 import { subscribeEvents } from './subscribe.js'
 import { formatTrace, serializeTrace } from './trace.js'
 import type { McpAuthEvent } from './types.js'

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
+import type { AuthContext, TracedStep } from '../contracts/context.js'
 import { McpAuthError } from '../errors.js'
-import type { AuthContext, TracedStep } from '../server/context.js'
 import { type StepRecord, stepEvents } from './steps.js'
 import type { McpEventRequest } from './types.js'
 

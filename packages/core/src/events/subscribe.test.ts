@@ -1,10 +1,9 @@
+import { createWorld, deferred, useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import { describe, expect, test } from 'vitest'
 import { createMcpAuth } from '../auth.js'
-import { contexts } from '../server/context.js'
 import { mcpCall, REDIRECT, setupWorld } from '../test-support/harness.js'
-import { deferred, useMockServer } from '../test-support/msw.js'
-import { createWorld } from '../test-support/world.js'
+import { contexts } from '../tracing.js'
 import { subscribeEvents } from './subscribe.js'
 import type { McpAuthEvent, McpAuthEventType } from './types.js'
 

@@ -1,5 +1,6 @@
+import type { RegistrationKind } from '../contracts/client.js'
+import type { McpServerStatus, RevocationOutcome } from '../contracts/snapshot.js'
 import type { McpAuthErrorCode } from '../errors.js'
-import type { McpServerStatus, RegistrationKind, RevocationOutcome } from '../types.js'
 
 /** The protocol step an event reports; the discriminant of {@link McpAuthEvent}. */
 export type McpAuthEventType = McpAuthEvent['type']

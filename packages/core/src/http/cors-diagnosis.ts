@@ -1,5 +1,5 @@
+import type { RequestStep } from '../contracts/fetch.js'
 import { McpAuthError } from '../errors.js'
-import type { RequestStep } from './transport-error.js'
 
 /**
  * Tells a CORS refusal from a network failure. A browser gives the same `TypeError` for a

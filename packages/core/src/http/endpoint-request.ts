@@ -1,5 +1,5 @@
-import type { ClientRecord } from '../storage/records.js'
-import type { FetchLike } from './fetch-json.js'
+import type { FetchLike } from '../contracts/fetch.js'
+import type { ClientRecord } from '../contracts/records.js'
 import { assertSecureUrl } from './urls.js'
 
 /** `application/x-www-form-urlencoded` encoding of one value (WHATWG URL §5.2). */

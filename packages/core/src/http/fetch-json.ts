@@ -1,7 +1,6 @@
+import type { FetchLike, RequestStep } from '../contracts/fetch.js'
 import { McpAuthError } from '../errors.js'
-import { type RequestStep, transportError } from './transport-error.js'
-
-export type FetchLike = typeof fetch
+import { transportError } from './transport-error.js'
 
 /** Result of a metadata GET: the parsed JSON object, or the status of a miss. */
 export type JsonResult = { ok: true; body: Record<string, unknown> } | { ok: false; status: number }

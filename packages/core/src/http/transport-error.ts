@@ -1,14 +1,5 @@
+import type { FetchLike, RequestStep } from '../contracts/fetch.js'
 import { type McpAuthError, networkError } from '../errors.js'
-import type { FetchLike } from './fetch-json.js'
-
-/** The step of the flow a request belongs to, named in a `cors_blocked` error. */
-export type RequestStep =
-  | 'resource metadata'
-  | 'authorization server metadata'
-  | 'registration'
-  | 'token'
-  | 'revocation'
-  | 'MCP'
 
 /**
  * The fetch used when the app passes none. Only requests made with it are diagnosed as CORS

@@ -1,5 +1,5 @@
 import type * as oauth from 'oauth4webapi'
-import type { TokenEndpointAuthMethod } from '../types.js'
+import type { TokenEndpointAuthMethod } from '../contracts/client.js'
 
 /**
  * Picks the token endpoint authentication method for a client with (or without) a secret from

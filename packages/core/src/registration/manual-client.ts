@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi'
+import type { PreRegisteredClient } from '../contracts/client.js'
+import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { RegistrationError } from '../errors.js'
-import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
-import type { PreRegisteredClient } from '../types.js'
 import { chooseAuthMethod } from './client-auth.js'
 
 /** A client ID is a non-empty string with no surrounding white space. */

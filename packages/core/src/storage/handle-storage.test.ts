@@ -1,12 +1,12 @@
 import 'fake-indexeddb/auto'
+import { createWorld, useMockServer } from '@mcp-oauth/test-world'
 import { describe, expect, test } from 'vitest'
 import { createMcpAuth } from '../auth.js'
+import { RECORD_VERSION } from '../contracts/records.js'
+import type { TokenStorage } from '../contracts/storage.js'
 import { mcpCall, REDIRECT } from '../test-support/harness.js'
-import { useMockServer } from '../test-support/msw.js'
-import { createWorld } from '../test-support/world.js'
 import { indexedDbStorage } from './indexeddb.js'
-import { keys, RECORD_VERSION } from './records.js'
-import type { TokenStorage } from './types.js'
+import { keys } from './records.js'
 
 const mock = useMockServer()
 let databases = 0

@@ -1,6 +1,6 @@
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval'
+import type { TokenStorage } from '../contracts/storage.js'
 import { memoryStorage } from './memory.js'
-import type { TokenStorage } from './types.js'
 
 /**
  * IndexedDB storage in a database of its own (`mcp-oauth`), through idb-keyval. When IndexedDB

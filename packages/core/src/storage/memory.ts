@@ -1,4 +1,4 @@
-import type { TokenStorage } from './types.js'
+import type { TokenStorage } from '../contracts/storage.js'
 
 /** Keeps everything in this page's memory: nothing survives a reload. */
 export function memoryStorage(): TokenStorage {

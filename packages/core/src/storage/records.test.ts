@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest'
+import { RECORD_VERSION } from '../contracts/records.js'
+import type { TokenStorage } from '../contracts/storage.js'
 import { memoryStorage } from './memory.js'
-import { keys, RECORD_VERSION, readRecord } from './records.js'
-import type { TokenStorage } from './types.js'
+import { keys, readRecord } from './records.js'
 
 type Kind = Parameters<typeof readRecord>[2]
 

@@ -1,9 +1,10 @@
 import 'fake-indexeddb/auto'
 import { describe, expect, test } from 'vitest'
+import { RECORD_VERSION } from '../contracts/records.js'
+import type { TokenStorage } from '../contracts/storage.js'
 import { indexedDbStorage } from './indexeddb.js'
 import { memoryStorage } from './memory.js'
-import { keys, RECORD_VERSION, readRecord } from './records.js'
-import type { TokenStorage } from './types.js'
+import { keys, readRecord } from './records.js'
 
 describe.each([
   ['memory', () => memoryStorage()],

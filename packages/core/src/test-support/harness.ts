@@ -1,11 +1,12 @@
+import type { World } from '@mcp-oauth/test-world'
 import type { SetupServer } from 'msw/node'
 import { expect } from 'vitest'
 import { createMcpAuth } from '../auth.js'
+import type { AuthorizeOptions } from '../contracts/authorize.js'
+import type { McpAuthOptions } from '../contracts/options.js'
+import type { PendingRecord } from '../contracts/records.js'
+import type { TokenStorage } from '../contracts/storage.js'
 import { memoryStorage } from '../storage/memory.js'
-import type { PendingRecord } from '../storage/records.js'
-import type { TokenStorage } from '../storage/types.js'
-import type { AuthorizeOptions, McpAuthOptions } from '../types.js'
-import type { World } from './world.js'
 
 export const REDIRECT = 'https://app.example/cb'
 

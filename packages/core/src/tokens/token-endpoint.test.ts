@@ -1,10 +1,10 @@
+import { useMockServer } from '@mcp-oauth/test-world'
 import { HttpResponse, http } from 'msw'
 import type { AuthorizationServer } from 'oauth4webapi'
 import { afterEach, describe, expect, test, vi } from 'vitest'
+import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError } from '../errors.js'
 import { defaultFetch } from '../http/transport-error.js'
-import { type ClientRecord, RECORD_VERSION } from '../storage/records.js'
-import { useMockServer } from '../test-support/msw.js'
 import { exchangeAuthorizationCode } from './code-exchange.js'
 import { refreshAccessToken, revokeToken } from './token-endpoint.js'
 

@@ -1,14 +1,18 @@
 import type { AuthorizationServer } from 'oauth4webapi'
-import type { DpopProofHeaders, DpopTokenRequest } from '../dpop/binding.js'
-import type { TokenProofs } from '../dpop/dpop.js'
-import type { TokenType } from '../dpop/policy.js'
+import type {
+  DpopProofHeaders,
+  DpopTokenRequest,
+  TokenProofs,
+  TokenType,
+} from '../contracts/dpop.js'
+import type { FetchLike } from '../contracts/fetch.js'
+import type { ClientRecord } from '../contracts/records.js'
+import type { RevocationOutcome } from '../contracts/snapshot.js'
 import { McpAuthError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
-import { discard, type FetchLike } from '../http/fetch-json.js'
+import { discard } from '../http/fetch-json.js'
 import { transportError } from '../http/transport-error.js'
 import { splitScopes } from '../http/www-authenticate.js'
-import type { ClientRecord } from '../storage/records.js'
-import type { RevocationOutcome } from '../types.js'
 import { processTokenResponse, type TokenResponse } from './token-response.js'
 
 /** What a token response gave us, before it is bound to a resource. */

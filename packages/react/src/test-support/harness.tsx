@@ -6,12 +6,12 @@ import {
   type McpAuth,
   memoryStorage,
 } from '@mcp-oauth/core'
+import { createWorld, type World, type WorldOptions } from '@mcp-oauth/test-world'
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query'
 import { fireEvent, render, screen } from '@testing-library/react'
 import { setupServer } from 'msw/node'
 import { type ReactNode, useState } from 'react'
 import { afterAll, afterEach, beforeAll } from 'vitest'
-import { createWorld, type World, type WorldOptions } from '../../../core/src/test-support/world.js'
 import { McpAuthProvider } from '../context.js'
 import type { UseMcpAuthOptions } from '../types.js'
 import { useMcpAuth } from '../useMcpAuth.js'

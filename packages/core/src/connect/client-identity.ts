@@ -1,0 +1,129 @@
+import type { PreRegisteredClient } from '../contracts/client.js'
+import type { AuthContext } from '../contracts/context.js'
+import type { Discovery } from '../contracts/discovery.js'
+import type { FetchLike } from '../contracts/fetch.js'
+import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
+import { McpAuthError, RegistrationError } from '../errors.js'
+import { manualClient } from '../registration/manual-client.js'
+import { metadataDocumentClient, registerDynamicClient } from '../registration/register.js'
+import { isBlank, readClient } from '../registration/stored-client.js'
+import { keys } from '../storage/records.js'
+
+/**
+ * The client identity a server's flows use with its authorization server, in the order MCP
+ * authorization recommends (2025-11-25, "Client Registration Approaches"). Part of the connect
+ * chunk; the client of stored tokens comes from `clientForTokens()`.
+ */
+export class ClientIdentity {
+  readonly #ctx: AuthContext
+  readonly #onCorrupt: (key: string) => void
+  readonly #onMisconfigured: (error: McpAuthError) => void
+  #manual: ClientRecord | undefined
+  /** The last blank client ID met while resolving, reported without stopping the flow. */
+  problem: McpAuthError | undefined
+
+  constructor(
+    ctx: AuthContext,
+    onCorrupt: (key: string) => void,
+    onMisconfigured: (error: McpAuthError) => void,
+  ) {
+    this.#ctx = ctx
+    this.#onCorrupt = onCorrupt
+    this.#onMisconfigured = onMisconfigured
+  }
+
+  /** A blank ID from any source is no ID: reported, then the next way of getting one is tried. */
+  #blank(source: string, issuer: string): void {
+    this.problem = new RegistrationError(
+      'invalid_client_id',
+      `Ignored a blank client ID (${source}) for ${issuer}`,
+      { details: { source, issuer } },
+    )
+    this.#onMisconfigured(this.problem)
+  }
+
+  #readStored(issuer: string): Promise<ClientRecord | undefined> {
+    return readClient(this.#ctx, issuer, this.#onCorrupt)
+  }
+
+  /**
+   * Pre-registered credentials for this exact issuer, then one the user typed or an earlier
+   * registration (both keyed by issuer, never reused with another AS), then a client ID
+   * metadata document, then dynamic registration (only when `register`; otherwise a
+   * placeholder of the kind it will be). A registration is sent with `fetchFn`.
+   */
+  async resolve(
+    discovery: Discovery,
+    register: boolean,
+    scope?: string,
+    fetchFn: FetchLike = this.#ctx.fetch,
+  ): Promise<ClientRecord | undefined> {
+    const { as } = discovery
+    const redirectUri = this.#ctx.redirectUri
+    this.problem = undefined
+    const pre = this.#ctx.preRegistered[as.issuer]
+    if (pre && isBlank(pre.clientId)) this.#blank('preRegistered', as.issuer)
+    else if (pre) return manualClient(as, redirectUri, pre, 'pre-registered')
+    if (this.#manual?.issuer === as.issuer) return this.#manual
+    let stored = await this.#readStored(as.issuer)
+    if (stored && isBlank(stored.clientId)) {
+      this.#blank('stored registration', as.issuer)
+      stored = undefined
+    }
+    // A registration is kept whatever the scope: it asked for every scope the resource and the
+    // AS list, so step-up needs no new client. Only a refused scope drops it (`scopeRefused`).
+    if (stored && stored.issuer === as.issuer) return stored
+    const cimd = metadataDocumentClient(as, redirectUri, this.#ctx.clientMetadata?.metadataUrl)
+    if (cimd) return cimd
+    if (!as.registration_endpoint) return undefined
+    if (!register) {
+      // Registration happens when the user authorizes; report the kind it will be.
+      return {
+        v: RECORD_VERSION,
+        issuer: as.issuer,
+        redirectUri,
+        // Stryker disable next-line StringLiteral: a placeholder is only ever read for its kind
+        clientId: '',
+        // Stryker disable next-line StringLiteral: a placeholder is only ever read for its kind
+        tokenEndpointAuthMethod: 'none',
+        kind: 'dynamic',
+      }
+    }
+    let client: ClientRecord
+    try {
+      client = await registerDynamicClient(
+        fetchFn,
+        as,
+        redirectUri,
+        this.#ctx.clientMetadata,
+        scope,
+      )
+    } catch (error) {
+      if (!(error instanceof McpAuthError && error.code === 'invalid_client_id')) throw error
+      this.#blank('registration response', as.issuer)
+      return undefined
+    }
+    await this.#ctx.storage.set(keys.client(as.issuer, redirectUri), client)
+    return client
+  }
+
+  /**
+   * The AS refused a scope (`invalid_scope`, RFC 6749 §4.1.2.1, §5.2) for a dynamically
+   * registered client: its registration may not cover it (RFC 7591 §2, `scope`), so the next
+   * authorization registers again. Tokens keep the client that obtained them, so nothing breaks.
+   */
+  async scopeRefused(client: ClientRecord): Promise<void> {
+    if (client.kind !== 'dynamic') return
+    const key = keys.client(client.issuer, this.#ctx.redirectUri)
+    const stored = await this.#readStored(client.issuer)
+    if (stored?.clientId === client.clientId) await this.#ctx.storage.delete(key)
+  }
+
+  /** Keeps a client ID the user typed for `discovery`'s issuer. A blank ID is refused. */
+  async submit(discovery: Discovery, credentials: PreRegisteredClient): Promise<ClientRecord> {
+    const client = manualClient(discovery.as, this.#ctx.redirectUri, credentials, 'manual')
+    this.#manual = client
+    await this.#ctx.storage.set(keys.client(client.issuer, client.redirectUri), client)
+    return client
+  }
+}

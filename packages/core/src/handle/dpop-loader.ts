@@ -1,0 +1,24 @@
+import type { Dpop, DpopLoader, DpopMode } from '../contracts/dpop.js'
+import type { TokenStorage } from '../contracts/storage.js'
+import { McpAuthError } from '../errors.js'
+
+export function dpopLoader(mode: DpopMode, storage: TokenStorage): DpopLoader {
+  let loading: Promise<Dpop> | undefined
+  return (as, tokenType) => {
+    const algs = as?.dpop_signing_alg_values_supported
+    const binds =
+      tokenType === 'DPoP' ||
+      (as && mode === 'required') ||
+      (mode === 'auto' && Array.isArray(algs) && algs.includes('ES256'))
+    if (!binds) return undefined
+    // A chunk that failed to load (offline) is a transient failure, tried again on the next use.
+    loading ??= import('../dpop/index.js').then(
+      ({ createDpop }) => createDpop({ mode, storage }),
+      (cause: unknown) => {
+        loading = undefined
+        throw new McpAuthError('network_error', 'The DPoP module did not load', { cause })
+      },
+    )
+    return loading
+  }
+}
