@@ -17,12 +17,7 @@ import { DiscoveryCache } from './discovery-cache.js'
 import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
 import { revokeTokens } from './revocation.js'
-import {
-  asMcpAuthError,
-  initialSnapshot,
-  nextSnapshot,
-  statusAfterOutsideChange,
-} from './snapshot.js'
+import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { StepUp } from './step-up.js'
 import { TokenSession } from './token-session.js'
@@ -51,7 +46,12 @@ export class ServerHandle implements McpServerHandle {
   constructor(ctx: AuthContext, url: string) {
     this.#ctx = ctx
     this.url = url
-    this.#store = new SnapshotStore(initialSnapshot(url, { storage: ctx.storage.kind }))
+    this.#store = new SnapshotStore<McpServerSnapshot>({
+      resource: url,
+      status: 'unknown',
+      scopes: [],
+      storage: ctx.storage.kind,
+    })
     this.#discovery = new DiscoveryCache(ctx, url)
     this.#session = new TokenSession(ctx, url, {
       update: (status, patch) => this.#updateInUse(status, patch),

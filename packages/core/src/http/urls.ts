@@ -9,26 +9,6 @@ export function isLoopbackHost(hostname: string): boolean {
   )
 }
 
-/** `https:`, or `http:` on a loopback host, and no credentials in the URL. */
-const isSecure = (url: URL): boolean =>
-  (url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))) &&
-  !url.username &&
-  !url.password
-
-/**
- * Whether the kit accepts `url` as a server or endpoint address: it parses, and uses `https:`,
- * or `http:` on a loopback host (`localhost`, `127.0.0.0/8`, `[::1]`; RFC 8252 §7.3), with no
- * credentials in it. The same rule as every fetch and `auth.server()`, for a UI that decides
- * before it asks (the elements probe only such a URL).
- */
-export function isSecureUrl(url: string): boolean {
-  try {
-    return isSecure(new URL(url))
-  } catch {
-    return false
-  }
-}
-
 /**
  * Parses `value` and refuses anything but `https:`, or `http:` on a loopback host.
  * Every URL that is fetched or opened passes through here first, so `javascript:`, `data:`,
@@ -50,7 +30,8 @@ export function assertSecureUrl(value: unknown, what: string): URL {
       details: { attribute: what, actual: value },
     })
   }
-  if (!isSecure(url)) {
+  const ok = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname))
+  if (!ok || url.username || url.password) {
     throw new ConfigurationError(
       'insecure_url',
       `${what} must use https (or http on a loopback host): ${url.protocol}//${url.host}`,
@@ -58,6 +39,20 @@ export function assertSecureUrl(value: unknown, what: string): URL {
     )
   }
   return url
+}
+
+/**
+ * Whether the kit accepts `url` as a server or endpoint address: the rule of
+ * {@link assertSecureUrl} (`https:`, or `http:` on a loopback host: `localhost`, `127.0.0.0/8`,
+ * `[::1]`, RFC 8252 §7.3; no credentials), as a yes or no for a UI that decides before it asks.
+ */
+export function isSecureUrl(url: string): boolean {
+  try {
+    assertSecureUrl(url, 'URL')
+    return true
+  } catch {
+    return false
+  }
 }
 
 /**
