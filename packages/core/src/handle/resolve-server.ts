@@ -1,6 +1,6 @@
 import type { McpServerHandle } from '../contracts/handle.js'
 import type { McpServerSnapshot } from '../contracts/snapshot.js'
-import { ConfigurationError, type McpAuthError } from '../errors.js'
+import { ConfigurationError, McpAuthError } from '../errors.js'
 import { initialSnapshot } from './snapshot.js'
 
 /** What a UI has for a server URL: the handle, or why there is none. */
@@ -33,8 +33,11 @@ export function resolveServer(
     const handle = auth.server(serverUrl)
     const initial = initialSnapshot(handle.url, { storage: handle.getSnapshot().storage })
     return { handle, initial, reason: undefined }
-  } catch (error) {
-    const initial = initialSnapshot(serverUrl, { error })
-    return { handle: undefined, initial, reason: initial.error }
+  } catch (thrown) {
+    const reason =
+      thrown instanceof McpAuthError
+        ? thrown
+        : new ConfigurationError('invalid_configuration', String(thrown), { cause: thrown })
+    return { handle: undefined, initial: initialSnapshot(serverUrl, { error: reason }), reason }
   }
 }

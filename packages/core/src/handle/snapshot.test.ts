@@ -162,15 +162,4 @@ describe('initialSnapshot: a server nothing is known about yet', () => {
     })
     expect(snapshot.error).toBe(error)
   })
-
-  test('an untyped error becomes invalid_configuration, with the original as its cause', () => {
-    const thrown = new TypeError('not a server')
-    const { error } = initialSnapshot('x', { error: thrown })
-    expect(error).toBeInstanceOf(ConfigurationError)
-    expect(error).toMatchObject({
-      code: 'invalid_configuration',
-      message: 'TypeError: not a server',
-    })
-    expect(error?.cause).toBe(thrown)
-  })
 })

@@ -1,7 +1,7 @@
 import type { ProtectedResourceMetadata } from '../contracts/discovery.js'
 import type { TokenRecord } from '../contracts/records.js'
 import type { McpServerSnapshot, McpServerStatus, Patch } from '../contracts/snapshot.js'
-import { ConfigurationError, McpAuthError } from '../errors.js'
+import { McpAuthError } from '../errors.js'
 
 /** The state a snapshot is derived from. */
 export interface SnapshotSources {
@@ -15,22 +15,16 @@ export interface SnapshotSources {
 
 /**
  * The snapshot of a server nothing is known about yet: the one its handle starts with, and what
- * a UI shows where it has no handle to read (server rendering and hydration, no URL yet).
- * With `error` (say, the `insecure_url` that `auth.server()` threw for a URL), the `error`
- * status with that error, typed.
+ * a UI shows where it has no handle to read (server rendering and hydration, no URL yet). With
+ * `error` (say, the `insecure_url` that `auth.server()` threw for a URL), the `error` status.
  */
 export function initialSnapshot(
   resource: string,
-  options: { storage?: McpServerSnapshot['storage'] | undefined; error?: unknown } = {},
+  options: { storage?: McpServerSnapshot['storage'] | undefined; error?: McpAuthError } = {},
 ): McpServerSnapshot {
   const { storage = 'memory', error } = options
   const snapshot: McpServerSnapshot = { resource, status: 'unknown', scopes: [], storage }
-  if (error === undefined) return snapshot
-  const typed =
-    error instanceof McpAuthError
-      ? error
-      : new ConfigurationError('invalid_configuration', String(error), { cause: error })
-  return { ...snapshot, status: 'error', error: typed }
+  return error ? { ...snapshot, status: 'error', error } : snapshot
 }
 
 /**
