@@ -6,7 +6,7 @@ import {
   type McpServerStatus,
   memoryStorage,
 } from '@mcp-oauth/core'
-import { setDefaultMcpAuth } from '@mcp-oauth/web-components'
+import { McpAuthorizeElement, setDefaultMcpAuth } from '@mcp-oauth/web-components'
 import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
 import { afterEach, describe, expect, test, vi } from 'vitest'
@@ -53,7 +53,7 @@ test('AuthorizeStep renders <mcp-authorize> with its attributes and the auth pro
     </McpAuthProvider>,
   )
   const host = element(container, 'mcp-authorize')
-  expect(customElements.get('mcp-authorize')).toBeDefined()
+  expect(customElements.get('mcp-authorize')).toBe(McpAuthorizeElement)
   expect(host.getAttribute('server-url')).toBe(URL_)
   expect(host.getAttribute('scope')).toBe('read')
   expect(host.getAttribute('mode')).toBe('redirect')
@@ -196,7 +196,7 @@ test('a click on the element authorizes with the window opened inside the click 
     </StrictMode>,
   )
   const host = element(container, 'mcp-authorize')
-  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeDefined())
+  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeInstanceOf(HTMLButtonElement))
   shadowButton(host, 'Authorize')?.click()
   expect(onAuthorizeRequest).toHaveBeenCalledTimes(1)
   expect(begin).toHaveBeenCalledTimes(1)

@@ -95,9 +95,11 @@ describe('<mcp-authorize>', () => {
     const fake = fakeHandle()
     const element = mount('mcp-authorize', fake)
     const seen: string[] = []
-    document.body.addEventListener('mcp-status-change', (e) =>
-      seen.push(`status ${e.detail.status}`),
-    )
+    const crossing: boolean[] = []
+    document.body.addEventListener('mcp-status-change', (e) => {
+      seen.push(`status ${e.detail.status}`)
+      crossing.push(e.bubbles && e.composed)
+    })
     document.body.addEventListener('mcp-authorized', () => seen.push('authorized'))
     document.body.addEventListener('mcp-error', (e) => seen.push(`error ${e.detail.code}`))
     fake.set({ status: 'authorizing' })
@@ -110,7 +112,9 @@ describe('<mcp-authorize>', () => {
       'status error',
       'error timeout',
     ])
-    expect(element.isConnected).toBe(true)
+    // Composed as well: they also leave a shadow root the element itself sits in.
+    expect(crossing).toEqual([true, true, true])
+    expect(element.getAttribute('status')).toBe('error')
   })
 
   test('client ID form: an empty ID is refused inline; a typed one is submitted', async () => {
