@@ -44,8 +44,16 @@ function publicMembers(element: { prototype: object }): string[] {
   ) {
     for (const name of Object.getOwnPropertyNames(proto)) names.add(name)
   }
-  // Protected: for the element classes themselves, not for apps.
-  const internal = ['constructor', 'frame', 'render', 'startAuthorize', 'values', 'words']
+  // Protected or @internal: for the element classes and their controllers, not for apps.
+  const internal = [
+    'constructor',
+    'addController',
+    'frame',
+    'render',
+    'startAuthorize',
+    'values',
+    'words',
+  ]
   return [...names].filter((name) => !internal.includes(name) && !name.endsWith('Callback')).sort()
 }
 

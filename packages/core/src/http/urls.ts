@@ -43,7 +43,7 @@ export function assertSecureUrl(value: unknown, what: string): URL {
 
 /**
  * Whether the kit accepts `url` as a server or endpoint address: the rule of
- * {@link assertSecureUrl} (`https:`, or `http:` on a loopback host: `localhost`, `127.0.0.0/8`,
+ * `assertSecureUrl()` (`https:`, or `http:` on a loopback host: `localhost`, `127.0.0.0/8`,
  * `[::1]`, RFC 8252 §7.3; no credentials), as a yes or no for a UI that decides before it asks.
  */
 export function isSecureUrl(url: string): boolean {

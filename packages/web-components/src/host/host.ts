@@ -29,7 +29,10 @@ export abstract class McpHost<Strings, Overrides> extends Base {
     this.#style = adopt(this.root)
   }
 
-  /** Adds a controller: from now on it hears of connection, updates and removal. */
+  /**
+   * Adds a controller: from now on it hears of connection, updates and removal.
+   * @internal For the element classes and their controllers.
+   */
   addController(controller: Controller): void {
     this.#controllers.push(controller)
   }
@@ -64,7 +67,11 @@ export abstract class McpHost<Strings, Overrides> extends Base {
     for (const controller of this.#controllers) controller.hostDisconnected?.()
   }
 
-  /** Follows `auth` (or the page default) and what the controllers follow, then renders. */
+  /**
+   * Follows `auth` (or the page default) again, and what the element's controllers follow (for
+   * `<mcp-authorize>` and `<mcp-server-card>`: the handle for `server-url`, probed when `probe`
+   * is `auto` and nothing is known yet), then renders.
+   */
   refresh(): void {
     for (const controller of this.#controllers) controller.hostUpdate?.()
     this.render()
