@@ -20,6 +20,9 @@ describe('addressKind: which addresses the relay may connect to', () => {
     ['::ffff:8.8.8.8', 'public'],
     ['64:ff9b::808:808', 'public'],
     ['2002:808:808::1', 'public'],
+    ['::ffff:0:808:808', 'public'],
+    ['2600:1::1', 'public'],
+    ['2001:200::1', 'public'],
   ])('%s is %s', (address, kind) => {
     expect(addressKind(address)).toBe(kind)
   })
@@ -32,6 +35,7 @@ describe('addressKind: which addresses the relay may connect to', () => {
     '0:0:0:0:0:0:0:1',
     '::ffff:127.0.0.1',
     '::ffff:7f00:1',
+    '::ffff:0:7f00:1',
   ])('%s is loopback', (address) => {
     expect(addressKind(address)).toBe('loopback')
   })
@@ -92,6 +96,11 @@ describe('addressKind: which addresses the relay may connect to', () => {
     ['2002:c0a8:101::1', '6to4 of a private address'],
     ['2002:7f00:1::1', '6to4 of loopback'],
     ['1::1', 'outside global unicast'],
+    ['64:1::808:808', 'outside global unicast, not NAT64'],
+    ['1:ff9b::808:808', 'outside global unicast, not NAT64'],
+    ['64:ff9b:0:0:1::808', 'outside global unicast, not the NAT64 /96'],
+    ['2a00[::1]', 'text around a bracketed address'],
+    ['[2a00::1]5', 'text after a bracketed address'],
     ['4000::1', 'outside global unicast'],
     // not addresses at all
     ['', 'empty'],
@@ -148,6 +157,12 @@ describe('parsing', () => {
     expect(parseIPv6('1:2:3:4:5:6:1.2.3.4')).toEqual([1, 2, 3, 4, 5, 6, 0x0102, 0x0304])
     expect(parseIPv6('1:2:3:4:5:6:7:1.2.3.4')).toBeUndefined()
     expect(parseIPv6('1.2.3.4::')).toBeUndefined()
+    expect(parseIPv6('::1.2.3.4:5')).toBeUndefined()
+    expect(parseIPv6('1::2::3')).toBeUndefined()
+    expect(parseIPv6('1:2:3:4::5:6:7:8')).toBeUndefined()
+    expect(parseIPv6('1:2:3:4:5:6:7')).toBeUndefined()
+    expect(parseIPv6('1:2:3:4:5:6:7:8:9')).toBeUndefined()
+    expect(parseIPv6(':')).toBeUndefined()
   })
 
   test('ipLiteral tells literals from names, as a URL writes them', () => {

@@ -63,9 +63,9 @@ export function parseIPv6(text: string): number[] | undefined {
     return out
   }
   const head = groups(halves[0]!, halves.length === 1)
-  const tail = halves.length === 2 ? groups(halves[1]!, true) : []
+  if (halves.length === 1) return head?.length === 8 ? head : undefined
+  const tail = groups(halves[1]!, true)
   if (!head || !tail) return undefined
-  if (halves.length === 1) return head.length === 8 ? head : undefined
   const missing = 8 - head.length - tail.length
   return missing >= 1 ? [...head, ...Array<number>(missing).fill(0), ...tail] : undefined
 }
@@ -125,5 +125,6 @@ export function isAllowedAddress(address: string, allowLoopback: boolean): boole
 /** The IP literal a URL host names (brackets removed), or undefined for a host name. */
 export function ipLiteral(hostname: string): string | undefined {
   if (parseIPv4(hostname) !== undefined) return hostname
-  return /^\[.*\]$/.test(hostname) ? hostname.slice(1, -1) : undefined
+  // A URL writes an IPv6 host, and only that, in brackets.
+  return hostname.startsWith('[') ? hostname.slice(1, -1) : undefined
 }

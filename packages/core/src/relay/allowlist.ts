@@ -22,11 +22,7 @@ function hostMatcher(entry: string): (url: URL) => boolean {
   const parsed =
     typeof entry === 'string' ? URL.parse(`https://${wildcard ? entry.slice(2) : entry}`) : null
   // Only a host survives the round trip: no scheme, path, query, fragment or credentials.
-  if (
-    parsed?.href !== `https://${parsed?.host}/` ||
-    parsed.hostname === '' ||
-    parsed.hostname.includes('*')
-  ) {
+  if (parsed?.href !== `https://${parsed?.host}/` || parsed.hostname.includes('*')) {
     throw new TypeError(
       `createMcpRelay: allow entry ${JSON.stringify(entry)} is not a host (mcp.example.com, host:port or *.example.com).`,
     )

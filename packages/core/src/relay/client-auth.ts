@@ -17,7 +17,7 @@ export function formUrlEncode(value: string): string {
  */
 export function chooseAuthMethod(
   client: RelayConfidentialClient,
-  supported: readonly string[] | undefined,
+  supported: readonly unknown[] | undefined,
 ): RelayClientAuthMethod {
   if (client.authMethod) return client.authMethod
   if (!supported || supported.includes('client_secret_basic')) return 'client_secret_basic'

@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest'
+import { describe, expect, test, vi } from 'vitest'
 import { pageRequest, refusalOf, relayWorld, type UpstreamCall } from '../test-support/relay.js'
 import { formUrlEncode } from './client-auth.js'
 import type { RelayConfidentialClient } from './types.js'
@@ -161,6 +161,61 @@ describe('confidential clients: the relay adds client authentication', () => {
     expect(basicCall?.headers.get('authorization')).not.toBe('Basic Z3Vlc3M=')
   })
 
+  test('the metadata is read by a plain GET that asks for JSON, with nothing of the page', async () => {
+    const world = confidentialWorld()
+    await world.relay(tokenRequest(TOKEN, CODE_GRANT, { authorization: 'Bearer page-token' }))
+    const [read] = world.calls
+    expect(read?.method).toBe('GET')
+    expect(read?.body).toBeUndefined()
+    expect(Object.fromEntries(read!.headers)).toEqual({ accept: 'application/json' })
+  })
+
+  test('the metadata is kept ten minutes, then read again', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] })
+    try {
+      const world = confidentialWorld()
+      const reads = () => world.calls.filter((c) => c.url.includes('/.well-known/')).length
+      await world.relay(tokenRequest(TOKEN, CODE_GRANT))
+      vi.advanceTimersByTime(10 * 60 * 1000 - 1)
+      await world.relay(tokenRequest(TOKEN, CODE_GRANT))
+      expect(reads()).toBe(1)
+      vi.advanceTimersByTime(1)
+      await world.relay(tokenRequest(TOKEN, CODE_GRANT))
+      expect(reads()).toBe(2)
+    } finally {
+      vi.useRealTimers()
+    }
+  })
+
+  test('a form content type written with spaces and parameters is still a form', async () => {
+    const world = confidentialWorld()
+    await world.relay(
+      tokenRequest(TOKEN, CODE_GRANT, {
+        'content-type': 'application/x-www-form-urlencoded ; charset=utf-8',
+      }),
+    )
+    expect(upstreamCalls(world.calls)[0]?.headers.get('authorization')).toMatch(/^Basic /)
+  })
+
+  test('auth methods that are not a list count as absent: Basic', async () => {
+    const world = confidentialWorld({
+      as: { token_endpoint_auth_methods_supported: 'client_secret_post' },
+    })
+    await world.relay(tokenRequest(TOKEN, CODE_GRANT))
+    expect(upstreamCalls(world.calls)[0]?.headers.get('authorization')).toMatch(/^Basic /)
+  })
+
+  test('an endpoint that is not a URL string is no endpoint; the other one still works', async () => {
+    const world = confidentialWorld({
+      as: { token_endpoint: [TOKEN], revocation_endpoint: 'not a url' },
+    })
+    await world.relay(tokenRequest(TOKEN, CODE_GRANT))
+    expect(upstreamCalls(world.calls)[0]?.headers.has('authorization')).toBe(false)
+    const revocation = confidentialWorld({ as: { revocation_endpoint: 'not a url' } })
+    await revocation.relay(tokenRequest(TOKEN, CODE_GRANT))
+    expect(upstreamCalls(revocation.calls)[0]?.headers.get('authorization')).toMatch(/^Basic /)
+  })
+
   test('the metadata is read once, by the relay, and reused', async () => {
     const world = confidentialWorld()
     await world.relay(tokenRequest(TOKEN, CODE_GRANT))
@@ -234,6 +289,26 @@ describe('confidential clients: the secret goes nowhere else', () => {
     expect(upstreamCalls(twice.calls)[0]?.headers.has('authorization')).toBe(false)
   })
 
+  test('a form POST with no body, or bytes with no content type, go as the page sent them', async () => {
+    const world = confidentialWorld()
+    await world.relay(
+      pageRequest(TOKEN, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      }),
+    )
+    await world.relay(
+      pageRequest(TOKEN, {
+        method: 'POST',
+        body: new TextEncoder().encode(new URLSearchParams(CODE_GRANT).toString()),
+      }),
+    )
+    expect(upstreamCalls(world.calls).map((c) => c.headers.has('authorization'))).toEqual([
+      false,
+      false,
+    ])
+  })
+
   test('a POST that is not a form, and a GET, go as the page sent them', async () => {
     const world = confidentialWorld()
     await world.relay(
@@ -303,8 +378,12 @@ describe('confidential clients: the secret goes nowhere else', () => {
     expect(upstreamCalls(world.calls)[0]?.headers.has('authorization')).toBe(false)
   })
 
-  test('metadata that is not JSON, too large, or a redirect is no metadata', async () => {
+  test('metadata that is not JSON, too large, an error, or a redirect is no metadata', async () => {
+    const valid = { issuer: ISSUER, token_endpoint: TOKEN }
     for (const answer of [
+      () => Response.json(valid, { status: 500 }),
+      () => Response.json(valid, { status: 404 }),
+      () => new Response(null, { status: 404 }),
       () => new Response('<html>'),
       () => new Response('null'),
       () => new Response(JSON.stringify({ issuer: ISSUER, pad: 'x'.repeat(70_000) })),

@@ -21,8 +21,8 @@ export async function addClientAuthentication(
   target: URL,
   request: UpstreamRequest,
 ): Promise<RelayClientAuthMethod | undefined> {
-  if (request.method !== 'POST' || !request.body || !isForm(request.headers.get('content-type')))
-    return undefined
+  // Only POSTs carry a body here.
+  if (!request.body || !isForm(request.headers.get('content-type'))) return undefined
   const form = new URLSearchParams(new TextDecoder().decode(request.body))
   const ids = form.getAll('client_id')
   for (const [issuer, client] of clients) {

@@ -32,6 +32,11 @@ describe('createMcpRelay refuses options that would leave it open or useless, at
       /needs a clientId and a clientSecret/,
     ],
     [
+      'a client left out',
+      { clients: { 'https://auth.example.com': undefined } },
+      /needs a clientId and a clientSecret/,
+    ],
+    [
       'a client without an ID',
       { clients: { 'https://auth.example.com': { clientId: '', clientSecret: 's' } } },
       /needs a clientId and a clientSecret/,

@@ -40,7 +40,8 @@ export function relayConfig(options: McpRelayOptions): RelayConfig {
   if (!Array.isArray(origins) || origins.length === 0)
     fail('`origins` must list at least one origin.')
   for (const origin of origins) {
-    if (typeof origin !== 'string' || URL.parse(origin)?.origin !== origin || origin === 'null')
+    // Only an origin survives the round trip (no path, no trailing slash, not "null").
+    if (URL.parse(origin)?.origin !== origin)
       fail(`${JSON.stringify(origin)} is not an origin (scheme://host[:port], no path).`)
   }
   const clients = Object.entries(options.clients ?? {})

@@ -83,7 +83,7 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
       if (request.method === 'OPTIONS' && request.headers.has('access-control-request-method'))
         return preflightResponse(origin)
       if (!(METHODS as readonly string[]).includes(request.method)) {
-        throw new RelayRefusal('method_not_allowed', `The relay forwards GET, POST and DELETE.`)
+        throw new RelayRefusal('method_not_allowed', 'The relay forwards GET, POST and DELETE.')
       }
       target = parseTarget(request.url, config.allowLoopback)
       if (!config.allows(target)) {
@@ -97,10 +97,12 @@ export function createMcpRelay(options: McpRelayOptions): McpRelay {
         headers: forwardedRequestHeaders(request.headers),
         body: request.method === 'POST' ? await readBody(request, config.maxBodyBytes) : undefined,
       }
-      const clientAuthentication =
-        config.clients.length > 0
-          ? await addClientAuthentication(config.clients, endpointsOf, target, forwarded)
-          : undefined
+      const clientAuthentication = await addClientAuthentication(
+        config.clients,
+        endpointsOf,
+        target,
+        forwarded,
+      )
       const answer = await sendUpstream(upstream, target, forwarded, request.signal)
       const response = relayResponse(answer, target, baseHeaders(origin))
       config.report({

@@ -12,7 +12,7 @@ export function upstreamSignal(page: AbortSignal | undefined, timeoutMs: number)
   }, timeoutMs)
   const follow = () => controller.abort()
   if (page?.aborted) follow()
-  else page?.addEventListener('abort', follow, { once: true })
+  else page?.addEventListener('abort', follow)
   return {
     signal: controller.signal,
     /** Whether the deadline, rather than the page, aborted the request. */
@@ -25,7 +25,7 @@ export function upstreamSignal(page: AbortSignal | undefined, timeoutMs: number)
 export function whenAborted(signal: AbortSignal): Promise<never> {
   const aborted = new Promise<never>((_, reject) => {
     if (signal.aborted) reject(signal.reason)
-    else signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    else signal.addEventListener('abort', () => reject(signal.reason))
   })
   // The race may be over long before the signal aborts: a late rejection is nobody's error.
   aborted.catch(() => {})

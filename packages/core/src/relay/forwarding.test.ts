@@ -46,6 +46,52 @@ describe('what goes to the target', () => {
     ])
   })
 
+  test('a DELETE goes without a body even when the page sent one; only POST bodies are read', async () => {
+    const world = relayWorld()
+    await world.relay(pageRequest(TARGET, { method: 'DELETE', body: 'ignored' }))
+    expect(world.calls[0]?.body).toBeUndefined()
+  })
+
+  test('a POST without a body goes without one', async () => {
+    const world = relayWorld()
+    await world.relay(pageRequest(TARGET, { method: 'POST' }))
+    expect(world.calls[0]?.body).toBeUndefined()
+  })
+
+  test('a GET that carries a preflight header is still a GET, forwarded', async () => {
+    const world = relayWorld()
+    const response = await world.relay(
+      pageRequest(TARGET, { headers: { 'access-control-request-method': 'POST' } }),
+    )
+    expect(response.status).toBe(200)
+    expect(world.calls).toHaveLength(1)
+  })
+
+  test('without a fetch option, the global fetch is called, unbound, with the target', async () => {
+    const seen: [string, RequestInit | undefined, unknown][] = []
+    vi.stubGlobal('fetch', function (this: unknown, url: string, init?: RequestInit) {
+      seen.push([url, init, this])
+      return Promise.resolve(new Response('from global'))
+    })
+    try {
+      const world = relayWorld({ fetch: undefined as never })
+      const response = await world.relay(pageRequest(TARGET))
+      expect(await response.text()).toBe('from global')
+      expect(seen).toEqual([[TARGET, expect.objectContaining({ redirect: 'manual' }), undefined]])
+    } finally {
+      vi.unstubAllGlobals()
+    }
+  })
+
+  test("an exception in the app's own allow function is not turned into a refusal", async () => {
+    const world = relayWorld({
+      allow: () => {
+        throw new Error('allowlist bug')
+      },
+    })
+    await expect(world.relay(pageRequest(TARGET))).rejects.toThrow('allowlist bug')
+  })
+
   test('a POST with an empty body sends an empty body', async () => {
     const world = relayWorld()
     await world.relay(pageRequest(TARGET, { method: 'POST', body: '' }))
@@ -102,7 +148,11 @@ describe('what comes back to the page', () => {
 
   test('a status without a body (204) comes back without one', async () => {
     const world = relayWorld({ answer: () => new Response(null, { status: 202 }) })
-    expect((await world.relay(pageRequest(TARGET))).status).toBe(202)
+    const accepted = await world.relay(pageRequest(TARGET))
+    expect(accepted.status).toBe(202)
+    // Headers the target did not send are not made up.
+    for (const name of ['content-type', 'cache-control', 'www-authenticate', 'mcp-session-id'])
+      expect(accepted.headers.has(name), name).toBe(false)
     const empty = relayWorld({ answer: () => new Response(null, { status: 204 }) })
     const response = await empty.relay(pageRequest(TARGET))
     expect(response.status).toBe(204)

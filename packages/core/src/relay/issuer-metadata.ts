@@ -5,8 +5,8 @@ import { RelayRefusal } from './refusal.js'
 export interface IssuerEndpoints {
   token?: string
   revocation?: string
-  tokenAuthMethods?: readonly string[]
-  revocationAuthMethods?: readonly string[]
+  tokenAuthMethods?: readonly unknown[]
+  revocationAuthMethods?: readonly unknown[]
 }
 
 /** Metadata documents are small; a larger answer is not one. */
@@ -30,9 +30,7 @@ export function metadataUrls(issuer: string): string[] {
 const urlOrUndefined = (value: unknown) =>
   typeof value === 'string' ? URL.parse(value)?.href : undefined
 const listOrUndefined = (value: unknown) =>
-  Array.isArray(value)
-    ? value.filter((item): item is string => typeof item === 'string')
-    : undefined
+  Array.isArray(value) ? (value as readonly unknown[]) : undefined
 
 /** Reads one metadata document, if this URL has one for exactly this issuer. */
 async function readMetadata(
@@ -50,14 +48,10 @@ async function readMetadata(
     response.headers.get('content-length'),
     MAX_METADATA_BYTES,
   )
-  let document: Record<string, unknown> | null
-  try {
-    document = JSON.parse(new TextDecoder().decode(bytes))
-  } catch {
-    return undefined
-  }
+  // Not JSON (too large reads as nothing), or `null`: this read fails, the next URL is tried.
+  const document = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>
   // RFC 8414 §3.3: the issuer in the document is the one the URL was built from.
-  if (document?.['issuer'] !== issuer) return undefined
+  if (document['issuer'] !== issuer) return undefined
   return {
     token: urlOrUndefined(document['token_endpoint']),
     revocation: urlOrUndefined(document['revocation_endpoint']),
@@ -89,9 +83,7 @@ export function issuerDirectory(get: (url: URL) => Promise<Response>) {
     if (entry && entry.until > Date.now()) return entry.endpoints
     const endpoints = learn(issuer)
     known.set(issuer, { endpoints, until: Date.now() + TTL_MS })
-    endpoints.catch(() => {
-      if (known.get(issuer)?.endpoints === endpoints) known.delete(issuer)
-    })
+    endpoints.catch(() => known.delete(issuer))
     return endpoints
   }
 }

@@ -46,6 +46,15 @@ describe('nodeFetch: connects only to the addresses the relay checked', () => {
     expect(await response.text()).toBe('hello')
     expect(host).toBe(`${NOWHERE}:${port}`)
     expect(response.headers.getSetCookie()).toEqual(['a=1', 'b=2'])
+    expect([...response.headers.keys()].sort()).toEqual([
+      'connection',
+      'content-type',
+      'date',
+      'keep-alive',
+      'set-cookie',
+      'set-cookie',
+      'transfer-encoding',
+    ])
   })
 
   test('the first address that answers is used, IPv4 or IPv6', async () => {
@@ -97,6 +106,44 @@ describe('nodeFetch: connects only to the addresses the relay checked', () => {
     )
     expect(seen?.headers).not.toHaveProperty('accept-encoding')
     expect(seen?.headers).not.toHaveProperty('cookie')
+  })
+
+  test('a null body is no body', async () => {
+    const port = await target((req, res) => res.end(req.method))
+    const response = await nodeFetch(
+      `http://${NOWHERE}:${port}/`,
+      { body: null },
+      { addresses: ['127.0.0.1'] },
+    )
+    expect(await response.text()).toBe('GET')
+  })
+
+  test('connections are kept alive and reused', async () => {
+    const ports: (number | undefined)[] = []
+    const port = await target((req, res) => {
+      ports.push(req.socket.remotePort)
+      res.end('ok')
+    })
+    for (let i = 0; i < 2; i++) {
+      const response = await nodeFetch(
+        `http://${NOWHERE}:${port}/`,
+        {},
+        { addresses: ['127.0.0.1'] },
+      )
+      await response.text()
+    }
+    expect(ports).toHaveLength(2)
+    expect(ports[1]).toBe(ports[0])
+  })
+
+  test('a status a Response cannot carry rejects, and frees the connection', async () => {
+    const port = await target((_, res) => {
+      res.writeHead(600)
+      res.end('odd')
+    })
+    await expect(
+      nodeFetch(`http://${NOWHERE}:${port}/`, {}, { addresses: ['127.0.0.1'] }),
+    ).rejects.toThrow(RangeError)
   })
 
   test('a body that is not bytes is refused', async () => {

@@ -22,8 +22,7 @@ interface NodeOutgoing {
 }
 type LookupCallback = (
   error: Error | null,
-  address: string | ReadonlyArray<{ address: string; family: number }>,
-  family?: number,
+  addresses: ReadonlyArray<{ address: string; family: number }>,
 ) => void
 
 const agents = new Map<string, unknown>()
@@ -53,30 +52,30 @@ export const nodeFetch: RelayFetch = async (url, init, context) => {
     address,
     family: address.includes(':') ? 6 : 4,
   }))
-  const lookup = (_host: string, options: { all?: boolean }, callback: LookupCallback) => {
-    if (options.all) callback(null, entries)
-    else callback(null, entries[0]!.address, entries[0]!.family)
-  }
+  // With `autoSelectFamily`, Node asks for every address (`all: true`) and tries them in turn.
+  const lookup = (_host: string, _options: unknown, callback: LookupCallback) =>
+    callback(null, entries)
   const body = init.body
-  if (body !== undefined && body !== null && !(body instanceof Uint8Array)) {
+  if (body != null && !(body instanceof Uint8Array)) {
     throw new TypeError('nodeFetch sends bodies as bytes only.')
   }
   return new Promise<Response>((resolve, reject) => {
     const request = http.request(
       target,
       {
-        method: init.method ?? 'GET',
+        method: init.method,
         headers: Object.fromEntries(new Headers(init.headers)),
         agent,
         lookup,
+        autoSelectFamily: true,
         signal: init.signal,
       },
       (response) => {
         const headers = new Headers()
-        for (let i = 0; i + 1 < response.rawHeaders.length; i += 2)
+        for (let i = 0; i < response.rawHeaders.length; i += 2)
           headers.append(response.rawHeaders[i]!, response.rawHeaders[i + 1]!)
         const status = response.statusCode ?? 502
-        if (NULL_BODY.has(status) || init.method === 'HEAD') {
+        if (NULL_BODY.has(status)) {
           response.resume()
           resolve(new Response(null, { status, headers }))
           return

@@ -1,6 +1,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http'
-import { afterEach, describe, expect, test } from 'vitest'
-import { toNodeHandler } from './node-handler.js'
+import { afterEach, describe, expect, test, vi } from 'vitest'
+import { createMcpRelay } from './create-relay.js'
+import { type NodeRelayRequest, toNodeHandler } from './node-handler.js'
 import type { McpRelay } from './types.js'
 
 const servers: Server[] = []
@@ -247,5 +248,186 @@ describe('toNodeHandler: a Fetch API handler on node:http', () => {
     })
     expect(status).toBe(200)
     expect(url).toBe('http://localhost/mcp-relay?url=x')
+  })
+})
+
+/**
+ * A Node request and response the test drives by hand: what the adapter wrote, and when it
+ * would block on a full socket.
+ */
+function fakeNode(request: Partial<NodeRelayRequest> & { chunks?: (string | Uint8Array)[] } = {}) {
+  const { chunks = [], ...rest } = request
+  const listeners = new Map<string, (() => void)[]>()
+  const emit = (event: string) => {
+    const waiting = listeners.get(event) ?? []
+    listeners.delete(event)
+    for (const listener of waiting) listener()
+  }
+  const written: Uint8Array[] = []
+  let full = false
+  const res = {
+    statusCode: 200,
+    writableFinished: false,
+    headers: {} as Record<string, unknown>,
+    ended: false,
+    destroyed: false,
+    setHeader(name: string, value: unknown) {
+      res.headers[name] = value
+    },
+    flushHeaders() {},
+    write(chunk: Uint8Array) {
+      written.push(chunk)
+      return !full
+    },
+    end() {
+      res.ended = true
+      res.writableFinished = true
+      emit('finish-test')
+    },
+    destroy() {
+      res.destroyed = true
+    },
+    once(event: string, listener: () => void) {
+      listeners.set(event, [...(listeners.get(event) ?? []), listener])
+    },
+  }
+  const req: NodeRelayRequest = {
+    headers: {},
+    ...rest,
+    async *[Symbol.asyncIterator]() {
+      yield* chunks
+    },
+  }
+  return {
+    req,
+    res,
+    written,
+    emit,
+    /** Makes the next writes report a full socket, until `drain`. */
+    fill: () => {
+      full = true
+    },
+    done: () => new Promise<void>((resolve) => res.once('finish-test', resolve)),
+  }
+}
+
+describe('toNodeHandler: what it makes of Node objects', () => {
+  test('a request without method or URL is a GET of /; no Host means localhost', async () => {
+    let seen: Request | undefined
+    const node = fakeNode({})
+    toNodeHandler(async (request) => {
+      seen = request
+      return new Response('ok')
+    })(node.req, node.res)
+    await node.done()
+    expect(seen?.method).toBe('GET')
+    expect(seen?.url).toBe('http://localhost/')
+  })
+
+  test('HTTP/2 pseudo-headers and absent values are left out; text chunks become bytes', async () => {
+    let seen: { headers: [string, string][]; body: string } | undefined
+    const node = fakeNode({
+      method: 'POST',
+      url: '/mcp-relay',
+      headers: { ':path': '/mcp-relay', ':method': 'POST', 'x-a': 'a', 'x-none': undefined },
+      chunks: ['hé', new TextEncoder().encode('llo')],
+    })
+    toNodeHandler(async (request) => {
+      seen = { headers: [...request.headers], body: await request.text() }
+      return new Response(null, { status: 204 })
+    })(node.req, node.res)
+    await node.done()
+    expect(seen).toEqual({ headers: [['x-a', 'a']], body: 'héllo' })
+    expect(node.res.statusCode).toBe(204)
+    expect(node.written).toEqual([])
+  })
+
+  test('a full socket holds the next chunk until it drains', async () => {
+    const node = fakeNode({ url: '/' })
+    let pulls = 0
+    const body = new ReadableStream<Uint8Array>(
+      {
+        pull(controller) {
+          pulls += 1
+          if (pulls === 4) controller.close()
+          else controller.enqueue(new Uint8Array([pulls]))
+        },
+      },
+      { highWaterMark: 0 },
+    )
+    node.fill()
+    toNodeHandler(async () => new Response(body))(node.req, node.res)
+    // Without the wait for drain, all three would be written by the time this looks.
+    await vi.waitFor(() => expect(node.written).toHaveLength(1))
+    expect(pulls).toBe(1)
+    node.emit('drain')
+    await vi.waitFor(() => expect(node.written).toHaveLength(2))
+    node.emit('drain')
+    await vi.waitFor(() => expect(node.written).toHaveLength(3))
+    node.emit('drain')
+    await node.done()
+    expect(node.written.map((chunk) => chunk[0])).toEqual([1, 2, 3])
+  })
+
+  test('a response that finished normally does not abort the request afterwards', async () => {
+    let signal: AbortSignal | undefined
+    const node = fakeNode({ url: '/' })
+    toNodeHandler(async (request) => {
+      signal = request.signal
+      return new Response('done')
+    })(node.req, node.res)
+    await node.done()
+    node.emit('close')
+    expect(signal?.aborted).toBe(false)
+  })
+
+  test('a client gone before an error: the error goes nowhere', async () => {
+    const errors: unknown[] = []
+    const node = fakeNode({ url: '/' })
+    let fail!: (error: Error) => void
+    toNodeHandler(
+      () =>
+        new Promise<Response>((_, reject) => {
+          fail = reject
+        }),
+    )(node.req, node.res, (error) => errors.push(error))
+    node.emit('close')
+    fail(new Error('late'))
+    // The next macrotask runs after every promise reaction the rejection set off.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(errors).toEqual([])
+    expect(node.res.ended).toBe(false)
+  })
+})
+
+describe('toNodeHandler with the relay: a body over the limit', () => {
+  test('a large upload is refused with 413, which reaches the client', async () => {
+    const origin = await serve(
+      createMcpRelay({
+        allow: ['mcp.example.com'],
+        origins: ['https://chat.example'],
+        maxBodyBytes: 1024,
+        resolve: async () => ['93.184.215.14'],
+        fetch: async () => new Response('never'),
+      }),
+    )
+    const big = new Uint8Array(4 * 1024 * 1024)
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 64; i++) controller.enqueue(big.subarray(i * 65536, (i + 1) * 65536))
+        controller.close()
+      },
+    })
+    const response = await fetch(
+      `${origin}/mcp-relay?url=${encodeURIComponent('https://mcp.example.com/mcp')}`,
+      {
+        method: 'POST',
+        headers: { origin: 'https://chat.example' },
+        body,
+        duplex: 'half',
+      } as RequestInit,
+    )
+    expect(response.status).toBe(413)
+    expect(response.headers.get('mcp-relay-error')).toBe('body_too_large')
   })
 })

@@ -39,7 +39,7 @@ function toRequest(request: NodeRelayRequest, signal: AbortSignal): Request {
   }
   const host = headers.get('host')
   const path = request.originalUrl ?? request.url ?? '/'
-  const url = URL.parse(path, `http://${host}`) ?? new URL(path, 'http://localhost')
+  const url = URL.parse(path, `http://${host ?? 'localhost'}`) ?? new URL(path, 'http://localhost')
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal }
   if (method !== 'GET' && method !== 'HEAD') {
     const chunks = request[Symbol.asyncIterator]()

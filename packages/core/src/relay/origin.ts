@@ -14,7 +14,7 @@ export function checkCaller(request: Request, origins: ReadonlySet<string>): str
   const headers = request.headers
   const mode = headers.get('sec-fetch-mode')
   const dest = headers.get('sec-fetch-dest')
-  if (mode === 'navigate' || mode === 'nested-navigate' || (dest !== null && dest !== 'empty')) {
+  if (mode === 'navigate' || (dest !== null && dest !== 'empty')) {
     throw new RelayRefusal('origin_not_allowed', 'The relay answers fetch() requests only.')
   }
   const origin = headers.get('origin')

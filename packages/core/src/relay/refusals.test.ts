@@ -73,7 +73,7 @@ describe('not an open proxy: who may use the relay', () => {
   test.each([
     ['a same-origin navigation', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'document' }],
     ['a frame', { 'sec-fetch-mode': 'navigate', 'sec-fetch-dest': 'iframe' }],
-    ['a nested navigation', { 'sec-fetch-mode': 'nested-navigate' }],
+    ['a navigation that names no destination', { 'sec-fetch-mode': 'navigate' }],
     ['an image', { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'image' }],
     ['a script', { 'sec-fetch-mode': 'no-cors', 'sec-fetch-dest': 'script' }],
   ])('%s from the app itself is refused: only fetch() calls are served', async (_, extra) => {
@@ -127,6 +127,12 @@ describe('not an open proxy: where the relay goes', () => {
   test('a host with a port in the allowlist allows that port only', async () => {
     const world = relayWorld({ allow: ['mcp.example.com:8443'] })
     await expectRefused(world, pageRequest(TARGET), 403, 'target_not_allowed')
+    await expectRefused(
+      world,
+      pageRequest('https://mcp.example.com:9443/mcp'),
+      403,
+      'target_not_allowed',
+    )
     expect((await world.relay(pageRequest('https://mcp.example.com:8443/mcp'))).status).toBe(200)
     expect(world.calls.map((call) => call.url)).toEqual(['https://mcp.example.com:8443/mcp'])
   })
@@ -141,6 +147,12 @@ describe('not an open proxy: where the relay goes', () => {
       403,
       'target_not_allowed',
     )
+  })
+
+  test(':80 means the http default, for loopback with allowLoopback', async () => {
+    const world = relayWorld({ allow: ['127.0.0.1:80'], allowLoopback: true })
+    expect((await world.relay(pageRequest('http://127.0.0.1/mcp'))).status).toBe(200)
+    await expectRefused(world, pageRequest('https://127.0.0.1/mcp'), 403, 'target_not_allowed')
   })
 
   test('*.example.com allows subdomains, not example.com itself', async () => {
@@ -235,6 +247,16 @@ describe('not an open proxy: where the relay goes', () => {
     const response = await world.relay(pageRequest('http://dev.localhost:3000/mcp'))
     expect((await refusalOf(response)).header).toBe('insecure_target')
     expect(world.calls).toHaveLength(3)
+  })
+
+  test('with allowLoopback, http: to a name with one address off the machine is refused', async () => {
+    const world = relayWorld({
+      allow: ['dev.localhost'],
+      allowLoopback: true,
+      dns: { 'dev.localhost': ['127.0.0.1', '93.184.215.14'] },
+    })
+    await expectRefused(world, pageRequest('http://dev.localhost/mcp'), 403, 'insecure_target')
+    expect(world.calls).toHaveLength(0)
   })
 
   test('with allowLoopback, http: to a host that is not loopback is still refused', async () => {
@@ -340,6 +362,9 @@ describe('protocol-only', () => {
         'method_not_allowed',
       )
       expect(response.headers.get('allow')).toBe('GET, POST, DELETE, OPTIONS')
+      // Other refusals say nothing about methods.
+      const other = await world.relay(pageRequest('https://elsewhere.example/'))
+      expect(other.headers.has('allow')).toBe(false)
       expect(world.calls).toHaveLength(0)
     },
   )

@@ -10,17 +10,14 @@ import type { RelayResolver } from './types.js'
  */
 export const platformResolver: RelayResolver = async (hostname) => {
   const dns = (await loadNodeModule('node:dns')) as NodeDns
-  const found = await dns.promises.lookup(hostname, { all: true, verbatim: true })
+  const found = await dns.promises.lookup(hostname, { all: true })
   return found.map((entry) => entry.address)
 }
 
 /** The part of `node:dns` the platform resolver uses. */
 interface NodeDns {
   promises: {
-    lookup(
-      hostname: string,
-      options: { all: true; verbatim: true },
-    ): Promise<ReadonlyArray<{ address: string }>>
+    lookup(hostname: string, options: { all: true }): Promise<ReadonlyArray<{ address: string }>>
   }
 }
 

@@ -38,10 +38,10 @@ export async function sendUpstream(
     const init: RequestInit = {
       method: request.method,
       headers: request.headers,
+      body: request.body ?? null,
       redirect: 'manual',
       signal: deadline.signal,
     }
-    if (request.body !== undefined) init.body = request.body
     return await Promise.race([
       options.fetch(target.href, init, { addresses }),
       whenAborted(deadline.signal),
