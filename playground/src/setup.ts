@@ -3,11 +3,24 @@ import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
   servers: Record<
-    'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge' | 'noRegistration' | 'dpop',
+    | 'oauth'
+    | 'stepUp'
+    | 'open'
+    | 'token'
+    | 'hiddenChallenge'
+    | 'noRegistration'
+    | 'dpop'
+    | 'tokenWithoutCors'
+    | 'confidential'
+    | 'standardHeaders',
     string
   >
   issuer: string
   preRegisteredClient?: { issuer: string; clientId: string }
+  /** The confidential client's ID: its secret stays in the relay. */
+  confidentialClient?: { issuer: string; clientId: string }
+  /** Where the relay is, on this origin. */
+  relay?: string
   /** The `token` server's bearer token: a throwaway made by the demo stack on each start. */
   staticToken?: string
 }
@@ -36,6 +49,10 @@ export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: st
   { key: 'noRegistration', label: 'Typed client ID' },
   { key: 'token', label: 'Static token' },
   { key: 'open', label: 'Open (no auth)' },
+  // Servers a browser cannot reach alone: through the relay at /mcp-relay.
+  { key: 'tokenWithoutCors', label: 'Token endpoint without CORS (relay)' },
+  { key: 'confidential', label: 'Confidential client, no CORS (relay)' },
+  { key: 'standardHeaders', label: 'Strict MCP headers (relay)' },
 ]
 
 /** What a preset needs the user to type, shown beside it: the demo token, the demo client ID. */
@@ -47,6 +64,8 @@ export function presetCredential(
     return { label: 'Demo token', value: stack.staticToken }
   if (url === stack.servers.noRegistration && stack.preRegisteredClient)
     return { label: 'Demo client ID', value: stack.preRegisteredClient.clientId }
+  if (url === stack.servers.confidential && stack.confidentialClient)
+    return { label: 'Demo client ID', value: stack.confidentialClient.clientId }
   return undefined
 }
 
