@@ -35,6 +35,7 @@ export default defineConfig({
           { text: 'The callback page', link: '/guide/callback' },
           { text: 'The MCP SDK client', link: '/guide/mcp-sdk' },
           { text: 'What a server must send', link: '/guide/server-requirements' },
+          { text: 'Connecting to real servers', link: '/guide/real-servers' },
           { text: 'The relay, from the page', link: '/guide/relay-client' },
           { text: 'Security model', link: '/guide/security' },
           { text: 'Statuses and error codes', link: '/guide/errors' },
@@ -48,6 +49,7 @@ export default defineConfig({
         items: [
           { text: 'A callback route in your app', link: '/recipes/callback' },
           { text: 'Server-side rendering', link: '/recipes/ssr' },
+          { text: 'The relay on your platform', link: '/recipes/relay' },
         ],
       },
       { text: 'API reference', link: '/api/index.html', target: '_self' },

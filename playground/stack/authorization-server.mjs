@@ -19,6 +19,8 @@ export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
  * @property {boolean} [dpop]         Bind tokens to DPoP proofs (RFC 9449), nonces required (§8).
  * @property {string[]} [allowedHeaders]  The request headers its CORS preflight allows; default
  *   Authorization, Content-Type, MCP-Protocol-Version and DPoP.
+ * @property {boolean} [cors]         Answer browsers with CORS headers (default true).
+ * @property {string[]} [clientAuthMethods]  Token endpoint client authentication methods it accepts.
  */
 
 /** Counters that tests and benchmarks read. */
@@ -35,6 +37,8 @@ export function emptyStats() {
     invalidGrants: 0,
     registrations: 0,
     revocations: 0,
+    /** Token and revocation requests by the client authentication they carried. */
+    clientAuthentications: { client_secret_basic: 0, client_secret_post: 0 },
     /** Metadata requests by path. */
     metadata: /** @type {Record<string, number>} */ ({}),
   }
@@ -59,7 +63,8 @@ export async function createAuthorizationServer(options) {
     claims: { openid: ['sub'] },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     pkce: { required: () => true },
-    clientBasedCORS: () => true,
+    clientBasedCORS: () => options.cors !== false,
+    ...(options.clientAuthMethods ? { clientAuthMethods: options.clientAuthMethods } : {}),
     // Public browser clients get refresh tokens whether or not they ask for offline_access.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Every refresh rotates; a reused refresh token is `invalid_grant` (OAuth 2.1 §4.3.1).
@@ -104,6 +109,11 @@ export async function createAuthorizationServer(options) {
   provider.use(async (ctx, next) => {
     await next()
     const route = ctx.oidc?.route
+    if ((route === 'token' || route === 'revocation') && ctx.method === 'POST') {
+      if (/^basic /i.test(ctx.get('authorization')))
+        stats.clientAuthentications.client_secret_basic += 1
+      else if (ctx.oidc.body?.client_secret) stats.clientAuthentications.client_secret_post += 1
+    }
     if (ctx.path.startsWith('/.well-known/')) {
       stats.metadata[ctx.path] = (stats.metadata[ctx.path] ?? 0) + 1
     } else if (route === 'token') {
@@ -125,21 +135,22 @@ export async function createAuthorizationServer(options) {
     next()
   })
   // Browser clients on loopback call metadata, registration, token and revocation directly.
-  app.use(
-    cors({
-      origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
-      allowedHeaders: options.allowedHeaders ?? [
-        'Authorization',
-        'Content-Type',
-        'MCP-Protocol-Version',
-        'DPoP',
-      ],
-      // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
-      exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
-      methods: ['GET', 'POST', 'OPTIONS'],
-      maxAge: 600,
-    }),
-  )
+  if (options.cors !== false)
+    app.use(
+      cors({
+        origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
+        allowedHeaders: options.allowedHeaders ?? [
+          'Authorization',
+          'Content-Type',
+          'MCP-Protocol-Version',
+          'DPoP',
+        ],
+        // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
+        exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
+        methods: ['GET', 'POST', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    )
   // RFC 8414 metadata at its own well-known URL, from the same document as OIDC discovery.
   app.get('/.well-known/oauth-authorization-server', (req, _res, next) => {
     req.url = '/.well-known/openid-configuration'
