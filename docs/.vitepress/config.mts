@@ -36,7 +36,6 @@ export default defineConfig({
           { text: 'The MCP SDK client', link: '/guide/mcp-sdk' },
           { text: 'What a server must send', link: '/guide/server-requirements' },
           { text: 'Connecting to real servers', link: '/guide/real-servers' },
-          { text: 'The relay, from the page', link: '/guide/relay-client' },
           { text: 'Security model', link: '/guide/security' },
           { text: 'Statuses and error codes', link: '/guide/errors' },
           { text: 'Element reference', link: '/guide/elements' },

@@ -2,15 +2,9 @@ import type { FetchLike } from '../contracts/fetch.js'
 import { ConfigurationError, McpAuthError } from '../errors.js'
 import { relayed } from '../http/transport-error.js'
 import { assertSecureUrl } from '../http/urls.js'
+import { ERROR_HEADER, LOCATION_HEADER, REDIRECT_HEADER, TARGET_PARAM } from '../relay/wire.js'
 
-// The page's side of the relay's wire protocol (`@mcp-oauth/core/relay`).
-
-/** On a 204: the redirect status the target answered, which the relay did not follow. */
-const REDIRECT = 'mcp-relay-redirect'
-/** With it: the redirect's `Location`, absolute. */
-const LOCATION = 'mcp-relay-location'
-/** A refusal or failure of the relay itself, with a JSON body `{ error, reason, message }`. */
-const ERROR = 'mcp-relay-error'
+// The page's side of the relay's wire protocol (`relay/wire.ts`).
 
 /**
  * Where the relay takes a request for `target`: `<relay>?url=<encodeURIComponent(target)>`.
@@ -29,7 +23,7 @@ export function relayUrl(relay: string, target: string): string {
     )
   }
   url = assertSecureUrl(url.href, 'relay')
-  url.search = `${url.search ? `${url.search}&` : '?'}url=${encodeURIComponent(target)}`
+  url.search = `${url.search ? `${url.search}&` : '?'}${TARGET_PARAM}=${encodeURIComponent(target)}`
   return url.href
 }
 
@@ -67,11 +61,11 @@ export async function sendThroughRelay(
       }),
     )
   }
-  const reason = response.headers.get(ERROR)
+  const reason = response.headers.get(ERROR_HEADER)
   if (reason !== null) throw mark(await relayError(response, reason, target))
-  const status = Number(response.headers.get(REDIRECT))
+  const status = Number(response.headers.get(REDIRECT_HEADER))
   if (status) {
-    const location = response.headers.get(LOCATION)
+    const location = response.headers.get(LOCATION_HEADER)
     response = new Response(null, { status, headers: location ? { location } : {} })
   }
   return mark(response)
