@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { join } from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { type Stack, startStack } from '../../playground/stack/index.mjs'
+import { type Stack, startRelayHost, startStack } from '../../playground/stack/index.mjs'
 import { launchChromium, signInAndConsent } from '../e2e/support.js'
 import { bundleWithTarballs } from './support/bundle.js'
 import { packPackages } from './support/install.js'
@@ -16,25 +16,54 @@ import { type StaticServer, serveStatic, strictCsp } from './support/serve.js'
 let stack: Stack
 let browser: Browser
 let site: StaticServer
+/** The stack's relay, created with the relay module of the packed core. */
+let relay: { url: string; close(): Promise<void> }
+/** What the relay forwarded: each target's origin and path, and the client authentication added. */
+const relayed: { target: string; auth?: string }[] = []
 const built: string[] = []
 
 beforeAll(async () => {
   const packed = await packPackages(['core'])
   built.push(packed.dir)
-  const dist = await bundleWithTarballs('routes', packed.tarballs)
-  built.push(dirname(dist))
-  stack = await startStack()
-  const connect = [stack.dpopHeaderRefusedIssuer, stack.servers.dpopHeaderRefused]
-  site = await serveStatic({
-    root: dist,
-    csp: strictCsp(connect.map((url) => new URL(url).origin)),
-    spaFallback: false,
+  const { dist, root } = await bundleWithTarballs('routes', packed.tarballs, {
+    'mcp-headers.mjs': 'playground/stack/mcp-headers.mjs',
   })
+  built.push(root)
+  // The page's origin comes first: the confidential clients take it as their redirect URI. Its
+  // policy (connect-src: the stack and the relay) is read per request, so it is set once known.
+  const options = { root: dist, csp: '', spaFallback: false }
+  site = await serveStatic(options)
+  stack = await startStack({ redirectUris: [`${site.origin}/`] })
+  const published = (await import(
+    join(root, 'node_modules/@mcp-oauth/core/dist/relay.js')
+  )) as typeof import('@mcp-oauth/core/relay')
+  relay = await startRelayHost(stack, {
+    origins: [site.origin],
+    relay: published,
+    onEvent: (event) => {
+      if (event.outcome === 'forwarded' && event.target) {
+        relayed.push({
+          target: event.target,
+          ...(event.clientAuthentication ? { auth: event.clientAuthentication } : {}),
+        })
+      }
+    },
+  })
+  const origins = [
+    ...Object.values(stack.servers),
+    stack.issuer,
+    stack.dpopHeaderRefusedIssuer,
+    stack.tokenWithoutCorsIssuer,
+    stack.confidentialIssuer,
+    relay.url,
+  ].map((url) => new URL(url).origin)
+  options.csp = strictCsp([...new Set(origins)])
   browser = await launchChromium()
 }, 300_000)
 
 afterAll(async () => {
   await browser?.close()
+  await relay?.close()
   await site?.close()
   await stack?.close()
   for (const dir of built) await rm(dir, { recursive: true, force: true })
@@ -172,6 +201,177 @@ describe('an authorization server that advertises DPoP, whose CORS allows only a
       const after = stack.dpopHeaderRefusedStats()
       expect(after.tokenRequests.authorization_code).toBe(before.tokenRequests.authorization_code)
       expect(after.grants.authorization_code).toBe(before.grants.authorization_code)
+    })
+  })
+})
+
+describe('through the relay (the relay module of the packed core, on a host of its own)', () => {
+  /**
+   * What the page logs on the way: each harmless request CORS refused (it then goes through the
+   * relay), and the protocol's own error answers, straight or relayed.
+   */
+  const expected = (target: string): Expected[] => [
+    {
+      text: /has been blocked by CORS policy/,
+      why: 'a request the browser would not let the page read',
+    },
+    { text: /net::ERR_FAILED/, why: 'the same request, as Chromium counts it' },
+    { text: /status of 40[015]/, url: target, why: 'the probe, the SDK GET stream, a route check' },
+    { text: /status of 40[015]/, url: relay.url, why: 'the same answers, through the relay' },
+    { text: /status of 400/, url: stack.issuer, why: 'the revocation of a JWT access token' },
+    {
+      text: /status of 404/,
+      why: 'the no-cors HEAD that tells a CORS refusal from a host that is down',
+    },
+  ]
+  const targets = (path: string) => relayed.filter((r) => new URL(r.target).pathname === path)
+
+  /** Signs in through the popup the Authorize button opens. */
+  async function authorize(context: BrowserContext, page: Page) {
+    const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#authorize')])
+    await signInAndConsent(popup)
+    await expect.poll(() => text(page, 'status')).toBe('authorized')
+  }
+
+  test('a token endpoint without CORS: the code, a refresh and the revocation go through it, once each', async () => {
+    const server = stack.servers.tokenWithoutCors
+    const issuer = stack.tokenWithoutCorsIssuer
+    await withContext(expected(server), async (context) => {
+      const page = await open(context, { server, relay: relay.url })
+      expect(await text(page, 'status')).toBe('needs-authorization')
+      const before = stack.tokenWithoutCorsStats()
+      relayed.length = 0
+      await authorize(context, page)
+      // The route check (a token request that spends nothing, which the browser sent but could
+      // not read) learned the way before the code existed; the code then went once, relayed.
+      expect(JSON.parse((await text(page, 'route')) ?? '')).toMatchObject({ token: 'relay' })
+      const signedIn = stack.tokenWithoutCorsStats()
+      expect(
+        signedIn.tokenRequests.authorization_code - before.tokenRequests.authorization_code,
+      ).toBe(1)
+      expect(signedIn.grants.authorization_code - before.grants.authorization_code).toBe(1)
+      expect(targets('/token').length).toBe(2)
+      expect(await click(page, 'call')).toBe('ok routed')
+
+      const reloaded = await open(context, { server, relay: relay.url, skew: '100000' })
+      expect(await click(reloaded, 'refresh')).toBe('ok authorized')
+      const refreshed = stack.tokenWithoutCorsStats()
+      expect(refreshed.tokenRequests.refresh_token - signedIn.tokenRequests.refresh_token).toBe(1)
+      expect(refreshed.grants.refresh_token - signedIn.grants.refresh_token).toBe(1)
+      expect(targets('/token').length).toBe(3)
+      expect(await click(reloaded, 'disconnect')).toBe('ok revoked')
+      expect(targets('/token/revocation').length).toBe(2)
+      expect(stack.tokenWithoutCorsStats().revocations - refreshed.revocations).toBe(2)
+      expect((await text(reloaded, 'relayed'))?.split(' ')).toEqual(
+        expect.arrayContaining(['refresh', 'revocation']),
+      )
+      expect(refreshed.invalidGrants).toBe(before.invalidGrants)
+      expect(`${issuer}/token`).toBe(targets('/token')[0]!.target)
+    })
+  })
+
+  test('a token endpoint without CORS, without the relay: cors_blocked, the code sent once', async () => {
+    const server = stack.servers.tokenWithoutCors
+    await withContext(expected(server), async (context) => {
+      const page = await open(context, { server })
+      const before = stack.tokenWithoutCorsStats()
+      const [popup] = await Promise.all([context.waitForEvent('page'), page.click('#authorize')])
+      await signInAndConsent(popup)
+      await expect.poll(() => text(page, 'status')).toBe('error')
+      expect(await text(page, 'error')).toBe('cors_blocked')
+      expect(await text(page, 'message')).toContain("pass relay: '/mcp-relay' to createMcpAuth()")
+      const after = stack.tokenWithoutCorsStats()
+      expect(after.tokenRequests.authorization_code - before.tokenRequests.authorization_code).toBe(
+        1,
+      )
+    })
+  })
+
+  test('a confidential client, no registration, no CORS on the authorization server: the relay holds the secret', async () => {
+    const server = stack.servers.confidential
+    const issuer = stack.confidentialIssuer
+    const { clientId, clientSecret } = stack.confidentialClients.basic
+    const query = { server, relay: relay.url, issuer, client: clientId }
+    await withContext(expected(server), async (context) => {
+      relayed.length = 0
+      const page = await open(context, query)
+      expect(await text(page, 'status')).toBe('needs-authorization')
+      // The metadata GETs CORS refused went again through the relay.
+      expect(relayed.some((r) => r.target.startsWith(`${issuer}/.well-known/`))).toBe(true)
+      const before = stack.confidentialStats()
+      await authorize(context, page)
+      expect(await click(page, 'call')).toBe('ok routed')
+      const reloaded = await open(context, { ...query, skew: '100000' })
+      expect(await click(reloaded, 'refresh')).toBe('ok authorized')
+      // Nothing the page keeps holds it: every record of the kit's IndexedDB, as JSON.
+      const stored = await reloaded.evaluate(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const open = indexedDB.open('mcp-oauth')
+            open.onerror = () => reject(open.error)
+            open.onsuccess = () => {
+              const all = open.result.transaction('records').objectStore('records').getAll()
+              all.onsuccess = () => resolve(JSON.stringify(all.result))
+            }
+          }),
+      )
+      expect(stored).toContain(clientId)
+      expect(await click(reloaded, 'disconnect')).toBe('ok revoked')
+      const after = stack.confidentialStats()
+      expect(after.grants.authorization_code - before.grants.authorization_code).toBe(1)
+      expect(after.grants.refresh_token - before.grants.refresh_token).toBe(1)
+      expect(after.revocations - before.revocations).toBe(2)
+      // Every token and revocation request carried the secret, added by the relay alone.
+      const authenticated = relayed.filter((r) => /\/token(\/revocation)?$/.test(r.target))
+      expect(authenticated.map((r) => r.auth)).toEqual(Array(4).fill('client_secret_basic'))
+      expect(after.clientAuthentications.client_secret_basic).toBe(
+        before.clientAuthentications.client_secret_basic + 4,
+      )
+      expect(stored).not.toContain(clientSecret)
+      expect(await reloaded.content()).not.toContain(clientSecret)
+    })
+  })
+
+  test('no CORS on the authorization server, without the relay: cors_blocked at discovery', async () => {
+    const server = stack.servers.confidential
+    await withContext(expected(server), async (context) => {
+      const page = await open(context, { server })
+      expect(await text(page, 'status')).toBe('error')
+      expect(await text(page, 'error')).toBe('cors_blocked')
+      expect(await text(page, 'message')).toContain('authorization server metadata request')
+    })
+  })
+
+  test('an MCP endpoint whose preflight refuses Mcp-Method and Mcp-Name: its calls go through the relay', async () => {
+    const server = stack.servers.standardHeaders
+    const query = { server, relay: relay.url, protocol: '2026-07-28', standard: '1' }
+    await withContext(expected(server), async (context) => {
+      relayed.length = 0
+      const page = await open(context, query)
+      // The probe carries Mcp-Method (2026-07-28): its refused preflight taught the way.
+      expect(await text(page, 'status')).toBe('needs-authorization')
+      const before = stack.standardHeadersStats()
+      await authorize(context, page)
+      expect(JSON.parse((await text(page, 'route')) ?? '')).toMatchObject({ resource: 'relay' })
+      expect(await click(page, 'call')).toBe('ok routed')
+      const after = stack.standardHeadersStats()
+      expect(after.accepted).toBeGreaterThan(before.accepted)
+      expect(after.refused).toBe(before.refused)
+      expect(targets(new URL(server).pathname).length).toBeGreaterThan(1)
+      const reloaded = await open(context, { ...query, skew: '100000' })
+      expect(await click(reloaded, 'refresh')).toBe('ok authorized')
+      expect(await click(reloaded, 'call')).toBe('ok routed')
+      expect(await click(reloaded, 'disconnect')).toBe('ok revoked')
+    })
+  })
+
+  test('an MCP endpoint that refuses Mcp-Method, without the relay: cors_blocked naming it', async () => {
+    const server = stack.servers.standardHeaders
+    await withContext(expected(server), async (context) => {
+      const page = await open(context, { server, protocol: '2026-07-28' })
+      expect(await text(page, 'status')).toBe('error')
+      expect(await text(page, 'error')).toBe('cors_blocked')
+      expect(await text(page, 'message')).toContain('mcp-method, mcp-name')
     })
   })
 })

@@ -1,12 +1,14 @@
 // A page that connects one MCP server with the kit as published (bundled from its tarball), and
 // shows how its requests travel. This page is its own redirect URI. The query sets the options:
-// `server`, `dpop`, `relay`, `skew` (refresh this many seconds before expiry), `protocol`, and
-// `issuer` + `client` for a client whose secret only the relay holds.
+// `server`, `dpop`, `relay`, `skew` (refresh this many seconds before expiry), `protocol`,
+// `issuer` + `client` for a client whose secret only the relay holds, and `standard` for MCP
+// calls with the 2026-07-28 Mcp-Method / Mcp-Name headers (copied in from the demo stack).
 import './zod-jitless.js'
 import { createMcpAuth } from '@mcp-oauth/core'
 import { subscribeEvents } from '@mcp-oauth/core/events'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { withStandardHeaders } from './mcp-headers.mjs'
 
 const params = new URLSearchParams(location.search)
 const option = (name) => params.get(name) ?? undefined
@@ -61,7 +63,7 @@ if (serverUrl) {
   on('call', async () => {
     const client = new Client({ name: 'routes-page', version: '1.0.0' })
     const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-      fetch: server.fetch,
+      fetch: option('standard') ? withStandardHeaders(server.fetch) : server.fetch,
     })
     try {
       await client.connect(transport)

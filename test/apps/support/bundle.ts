@@ -14,14 +14,18 @@ const repo = fileURLToPath(new URL('../../../', import.meta.url))
  * published, the cheap way: no install. Each tarball is unpacked into a fresh `node_modules`
  * (`@mcp-oauth/*` comes from there and nowhere else), every other package links to the
  * repository's, and esbuild bundles main.js as an app's bundler would (ES modules, code
- * splitting, so the kit's lazy chunks stay lazy). Returns the directory to serve.
+ * splitting, so the kit's lazy chunks stay lazy). `files` are copied beside main.js first
+ * (name → path in the repository). Returns the directory to serve, and the one whose
+ * `node_modules` holds the unpacked packages (for the server side of a test).
  */
 export async function bundleWithTarballs(
   app: string,
   tarballs: Record<string, string>,
-): Promise<string> {
+  files: Record<string, string> = {},
+): Promise<{ dist: string; root: string }> {
   const dir = await mkdtemp(join(tmpdir(), `mcp-oauth-${app}-`))
   await cp(join(repo, 'test', 'apps', app), dir, { recursive: true })
+  for (const [name, path] of Object.entries(files)) await cp(join(repo, path), join(dir, name))
   const modules = join(dir, 'node_modules')
   await mkdir(join(modules, '@mcp-oauth'), { recursive: true })
   for (const entry of await readdir(join(repo, 'node_modules'))) {
@@ -48,5 +52,5 @@ export async function bundleWithTarballs(
     logLevel: 'silent',
   })
   await cp(join(dir, 'index.html'), join(out, 'index.html'))
-  return out
+  return { dist: out, root: dir }
 }
