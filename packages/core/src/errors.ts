@@ -24,6 +24,11 @@ export type McpAuthErrorCode =
   | 'pkce_not_supported'
   // registration (RFC 7591, client ID metadata documents)
   | 'registration_failed'
+  /**
+   * The authorization server refused dynamic registration (RFC 7591 §3.2.2); `details.reason`
+   * says why ({@link RegistrationRefusal}). The server then needs a client ID: `needs-client-id`.
+   */
+  | 'registration_refused'
   | 'invalid_client_id'
   | 'client_id_required'
   // authorization response (RFC 6749 §4.1.2, RFC 9207)
@@ -51,6 +56,23 @@ export type McpAuthErrorCode =
   | 'dpop_unsupported'
   /** The key a stored DPoP token is bound to is gone (deleted, or memory-only and reloaded). */
   | 'dpop_key_lost'
+
+/**
+ * Why an authorization server refused dynamic client registration, in `details.reason` of a
+ * `registration_refused` error (RFC 7591 §3.2.2). Each one means the same next step: a client
+ * ID given by the server's owner, typed by the user or configured in `preRegistered`.
+ */
+export type RegistrationRefusal =
+  /** HTTP 403: the server registers only the apps its owner approved (e.g. by `client_name`). */
+  | 'not_approved'
+  /** HTTP 401: registration needs an initial access token from the server's owner (RFC 7591 §3). */
+  | 'initial_access_token_required'
+  /** `invalid_redirect_uri`: the server does not accept this app's redirect URI. */
+  | 'redirect_uri_refused'
+  /** `invalid_client_metadata`: the server refused a value of this app's metadata. */
+  | 'client_metadata_refused'
+  /** `unapproved_software_statement` (or `invalid_software_statement`): apps need a statement the server approved. */
+  | 'software_statement_required'
 
 export interface McpAuthErrorOptions {
   cause?: unknown

@@ -2,7 +2,7 @@ import type * as oauth from 'oauth4webapi'
 import type { FetchLike } from '../contracts/fetch.js'
 import type { McpAuthOptions } from '../contracts/options.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
-import { McpAuthError, RegistrationError } from '../errors.js'
+import { McpAuthError, RegistrationError, type RegistrationRefusal } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
@@ -10,10 +10,13 @@ import { chooseAuthMethod } from './client-auth.js'
 import { normalizeClientId } from './manual-client.js'
 
 /**
- * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document; MCP
- * 2025-11-25, "Client ID Metadata Documents"): used when the AS advertises
- * `client_id_metadata_document_supported` and the app hosts a document at an https URL with a
- * path. The URL itself is the client ID; it is portable across authorization servers.
+ * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document-02 §3;
+ * MCP 2025-11-25, "Client ID Metadata Documents"): used when the AS advertises
+ * `client_id_metadata_document_supported` and the app hosts a document at a URL with a path.
+ * The URL itself is the client ID; it is portable across authorization servers. The kit's one
+ * rule for URLs holds (https, or http on a loopback host), and a document on a loopback host
+ * is offered only to an AS on a loopback host: no other can fetch it (§8.6 allows loopback
+ * fetches to development servers only).
  */
 export function metadataDocumentClient(
   as: oauth.AuthorizationServer,
@@ -22,7 +25,10 @@ export function metadataDocumentClient(
 ): ClientRecord | undefined {
   if (!metadataUrl || as.client_id_metadata_document_supported !== true) return undefined
   const url = new URL(metadataUrl)
-  if (url.protocol !== 'https:' || url.pathname === '/' || url.hash) return undefined
+  const reachable = isLoopbackHost(url.hostname)
+    ? isLoopbackHost(new URL(as.issuer).hostname)
+    : url.protocol === 'https:'
+  if (!reachable || url.pathname === '/' || url.hash) return undefined
   return {
     v: RECORD_VERSION,
     issuer: as.issuer,
@@ -72,39 +78,72 @@ export async function registerDynamicClient(
     if (cause instanceof McpAuthError) throw cause
     throw await transportError(fetchFn, endpoint, 'registration', cause)
   }
-  const registered = await readRegistration(response)
-  if (!registered) {
-    throw new RegistrationError(
-      response.status >= 500 ? 'server_error' : 'registration_failed',
-      `Dynamic client registration at ${endpoint} failed (HTTP ${response.status})`,
-      { details: { status: response.status } },
-    )
+  // Whatever the body is (an object, another JSON value, or not JSON), reading a field is safe.
+  const body: Record<string, unknown> = Object(await response.json().catch(() => null))
+  const { status } = response
+  if ((status === 201 || status === 200) && typeof body.client_id === 'string') {
+    const secret = typeof body.client_secret === 'string' ? body.client_secret : undefined
+    const returned = body.token_endpoint_auth_method
+    return {
+      v: RECORD_VERSION,
+      issuer: as.issuer,
+      redirectUri,
+      clientId: normalizeClientId(body.client_id),
+      ...(secret ? { clientSecret: secret } : {}),
+      tokenEndpointAuthMethod:
+        returned === 'client_secret_basic' ||
+        returned === 'client_secret_post' ||
+        returned === 'none'
+          ? returned
+          : chooseAuthMethod(as, !!secret),
+      kind: 'dynamic',
+      ...(scope ? { scope } : {}),
+    }
   }
-  const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined
-  const returned = registered.token_endpoint_auth_method
-  return {
-    v: RECORD_VERSION,
-    issuer: as.issuer,
-    redirectUri,
-    clientId: normalizeClientId(registered.client_id),
-    ...(secret ? { clientSecret: secret } : {}),
-    tokenEndpointAuthMethod:
-      returned === 'client_secret_basic' || returned === 'client_secret_post' || returned === 'none'
-        ? returned
-        : chooseAuthMethod(as, !!secret),
-    kind: 'dynamic',
-    ...(scope ? { scope } : {}),
-  }
+  throw registrationFailure(endpoint, status, body)
 }
 
+/** The RFC 7591 §3.2.2 error codes that refuse this app, by the reason they give. */
+const REFUSALS = new Map<unknown, RegistrationRefusal>([
+  ['invalid_redirect_uri', 'redirect_uri_refused'],
+  ['invalid_client_metadata', 'client_metadata_refused'],
+  ['unapproved_software_statement', 'software_statement_required'],
+  ['invalid_software_statement', 'software_statement_required'],
+])
+
 /**
- * The client information response (RFC 7591 §3.2.1): `201 Created` (or `200`) with a JSON object
- * carrying a `client_id`. Anything else, including an error response (§3.2.2), is `undefined`.
+ * Anything but a client information response (RFC 7591 §3.2.1: `201` with a `client_id`). A
+ * refusal (§3.2.2: a `4xx` error naming this app's metadata; `403` for an app the server does
+ * not accept; `401` for a missing initial access token, §3) is `registration_refused` with its
+ * reason; a `5xx` is a transient `server_error`; the rest is `registration_failed`.
  */
-async function readRegistration(response: Response): Promise<Record<string, unknown> | undefined> {
-  if (response.status !== 201 && response.status !== 200) return undefined
-  const body: unknown = await response.json().catch(() => undefined)
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined
-  const record = body as Record<string, unknown>
-  return typeof record.client_id === 'string' ? record : undefined
+function registrationFailure(
+  endpoint: string,
+  status: number,
+  body: Record<string, unknown>,
+): RegistrationError {
+  const reason =
+    status >= 400 && status < 500
+      ? (REFUSALS.get(body.error) ??
+        (status === 403
+          ? 'not_approved'
+          : status === 401
+            ? 'initial_access_token_required'
+            : undefined))
+      : undefined
+  const error = typeof body.error === 'string' ? body.error : undefined
+  return new RegistrationError(
+    reason ? 'registration_refused' : status >= 500 ? 'server_error' : 'registration_failed',
+    `Dynamic client registration at ${endpoint} ${reason ? 'was refused' : 'failed'} (HTTP ${status}${error ? ` ${error}` : ''})`,
+    {
+      details: {
+        status,
+        ...(reason ? { reason } : {}),
+        ...(error ? { error } : {}),
+        ...(typeof body.error_description === 'string'
+          ? { description: body.error_description.slice(0, 200) }
+          : {}),
+      },
+    },
+  )
 }
