@@ -63,6 +63,10 @@ const source = (path) => fileURLToPath(new URL(`../packages/${path}`, import.met
 const alias = [
   { find: /^@mcp-oauth\/core\/callback$/, replacement: source('core/src/callback.ts') },
   { find: /^@mcp-oauth\/core\/events$/, replacement: source('core/src/events.ts') },
+  {
+    find: /^@mcp-oauth\/core\/client-metadata$/,
+    replacement: source('core/src/client-metadata.ts'),
+  },
   { find: /^@mcp-oauth\/core$/, replacement: source('core/src/index.ts') },
   { find: /^@mcp-oauth\/web-components$/, replacement: source('web-components/src/index.ts') },
   {

@@ -158,6 +158,13 @@ const entries = [
     code: "export * from '@mcp-oauth/core/callback'",
     budget: 2 * KB,
   },
+  {
+    // Client ID metadata documents: built and checked on the app's server, build or CI, never
+    // by the page that signs in (an entry of its own). Printed for information.
+    name: '@mcp-oauth/core/client-metadata',
+    code: "export * from '@mcp-oauth/core/client-metadata'",
+    budget: undefined,
+  },
 ]
 
 // Entry files live inside the repo so that workspace packages resolve from node_modules.

@@ -59,20 +59,23 @@ export type McpAuthErrorCode =
 
 /**
  * Why an authorization server refused dynamic client registration, in `details.reason` of a
- * `registration_refused` error (RFC 7591 §3.2.2). Each one means the same next step: a client
- * ID given by the server's owner, typed by the user or configured in `preRegistered`.
+ * `registration_refused` error: the RFC 7591 §3.2.2 error code, or what the HTTP status says.
+ * Each one means the same next step: a client ID given by the server's owner, typed by the
+ * user or configured in `preRegistered`.
  */
 export type RegistrationRefusal =
   /** HTTP 403: the server registers only the apps its owner approved (e.g. by `client_name`). */
-  | 'not_approved'
+  | 'forbidden'
   /** HTTP 401: registration needs an initial access token from the server's owner (RFC 7591 §3). */
   | 'initial_access_token_required'
-  /** `invalid_redirect_uri`: the server does not accept this app's redirect URI. */
-  | 'redirect_uri_refused'
-  /** `invalid_client_metadata`: the server refused a value of this app's metadata. */
-  | 'client_metadata_refused'
-  /** `unapproved_software_statement` (or `invalid_software_statement`): apps need a statement the server approved. */
-  | 'software_statement_required'
+  /** The server does not accept this app's redirect URI (e.g. only loopback ones). */
+  | 'invalid_redirect_uri'
+  /** The server refused a value of this app's metadata (e.g. its `client_name`). */
+  | 'invalid_client_metadata'
+  /** The server registers only apps with a software statement it approved. */
+  | 'unapproved_software_statement'
+  /** The server asks for a software statement this app does not have. */
+  | 'invalid_software_statement'
 
 export interface McpAuthErrorOptions {
   cause?: unknown

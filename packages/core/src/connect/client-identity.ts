@@ -21,7 +21,7 @@ export class ClientIdentity {
   #manual: ClientRecord | undefined
   /** Registrations an AS refused (RFC 7591 §3.2.2), by issuer: not asked again by this handle. */
   readonly #refused = new Map<string, McpAuthError>()
-  /** The last blank client ID met while resolving, reported without stopping the flow. */
+  /** The last blank client ID or registration refusal met while resolving, reported without stopping the flow. */
   problem: McpAuthError | undefined
 
   constructor(
@@ -83,7 +83,9 @@ export class ClientIdentity {
     if (!as.registration_endpoint) return undefined
     const refused = this.#refused.get(as.issuer)
     if (refused) {
+      // Reported like a blank ID: a probe shows it with `needs-client-id`, a flow throws it.
       this.problem = refused
+      this.#onMisconfigured(refused)
       return undefined
     }
     if (!register) {
@@ -109,10 +111,9 @@ export class ClientIdentity {
         scope,
       )
     } catch (error) {
-      if (error instanceof McpAuthError && error.code === 'registration_refused') {
-        this.#refused.set(as.issuer, error)
-      }
-      if (!(error instanceof McpAuthError && error.code === 'invalid_client_id')) throw error
+      const code = error instanceof McpAuthError && error.code
+      if (code === 'registration_refused') this.#refused.set(as.issuer, error as McpAuthError)
+      if (code !== 'invalid_client_id') throw error
       this.#blank('registration response', as.issuer)
       return undefined
     }

@@ -54,7 +54,6 @@ describe('probeServer', () => {
         params: {
           _meta: {
             'io.modelcontextprotocol/protocolVersion': version,
-            'io.modelcontextprotocol/clientInfo': { name: 'mcp-oauth', version: '1' },
             'io.modelcontextprotocol/clientCapabilities': {},
           },
         },

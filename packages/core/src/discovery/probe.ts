@@ -29,10 +29,12 @@ export type ProbeResult =
  * A 401 means authorization is needed; whether it is OAuth is settled by discovery.
  * Any other non-5xx answer means the transport let us in without credentials.
  *
- * From revision 2026-07-28 the request carries what that revision requires of every POST
- * (Streamable HTTP, "Request Metadata"): the `Mcp-Method` header and the `_meta` the
- * `MCP-Protocol-Version` header must match. Earlier revisions get neither, so a server whose
- * CORS preflight predates the header is not refused a request it never needed.
+ * From revision 2026-07-28 the request carries what that revision requires of every request:
+ * the `Mcp-Method` header (Streamable HTTP, "Standard Request Headers") and the required
+ * `_meta` fields, whose protocol version the `MCP-Protocol-Version` header must match (Base
+ * Protocol, "Per-request protocol fields"; the optional `clientInfo` is left out of this
+ * anonymous request). Earlier revisions get neither, so a server whose CORS preflight predates
+ * the header is not refused a request it never needed.
  */
 export async function probeServer(
   fetchFn: FetchLike,
@@ -40,28 +42,30 @@ export async function probeServer(
   protocolVersion: string,
   signal?: AbortSignal,
 ): Promise<ProbeResult> {
-  const headers: Record<string, string> = {
-    accept: 'application/json, text/event-stream',
-    'content-type': 'application/json',
-    'mcp-protocol-version': protocolVersion,
-  }
-  const body: Record<string, unknown> = { jsonrpc: '2.0', id: 'mcp-oauth-probe', method: 'ping' }
-  if (protocolVersion >= '2026-07-28') {
-    headers['mcp-method'] = 'ping'
-    body.params = {
-      _meta: {
-        'io.modelcontextprotocol/protocolVersion': protocolVersion,
-        'io.modelcontextprotocol/clientInfo': { name: 'mcp-oauth', version: '1' },
-        'io.modelcontextprotocol/clientCapabilities': {},
-      },
-    }
-  }
+  const modern = protocolVersion >= '2026-07-28'
   let response: Response
   try {
     response = await fetchFn(serverUrl, {
       method: 'POST',
-      headers,
-      body: JSON.stringify(body),
+      headers: {
+        accept: 'application/json, text/event-stream',
+        'content-type': 'application/json',
+        'mcp-protocol-version': protocolVersion,
+        ...(modern && { 'mcp-method': 'ping' }),
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 'mcp-oauth-probe',
+        method: 'ping',
+        ...(modern && {
+          params: {
+            _meta: {
+              'io.modelcontextprotocol/protocolVersion': protocolVersion,
+              'io.modelcontextprotocol/clientCapabilities': {},
+            },
+          },
+        }),
+      }),
       ...(signal ? { signal } : {}),
     })
   } catch (cause) {

@@ -13,8 +13,8 @@ const METADATA_URL = 'https://app.example/oauth/client.json'
 
 describe('registration refused: the reason, then a client ID', () => {
   test.each([
-    ['forbidden', 'not_approved'],
-    ['invalid_redirect_uri', 'redirect_uri_refused'],
+    ['forbidden', 'forbidden'],
+    ['invalid_redirect_uri', 'invalid_redirect_uri'],
   ] as const)(
     'a registration answered %s leaves needs-client-id with reason %s; nothing opens',
     async (registration, reason) => {
@@ -41,7 +41,7 @@ describe('registration refused: the reason, then a client ID', () => {
 
     expect(await handle.probe()).toMatchObject({
       status: 'needs-client-id',
-      error: { code: 'registration_refused', details: { reason: 'not_approved' } },
+      error: { code: 'registration_refused', details: { reason: 'forbidden' } },
     })
     await expect(handle.authorize()).rejects.toMatchObject({ code: 'registration_refused' })
     expect(handle.getSnapshot().status).toBe('needs-client-id')
@@ -158,7 +158,7 @@ test('a 403 with a body the AS explains stays a refusal; the explanation is kept
     code: 'registration_refused',
     details: {
       status: 403,
-      reason: 'not_approved',
+      reason: 'forbidden',
       error: 'access_denied',
       description: 'client_name is not on the allowlist',
     },

@@ -187,11 +187,9 @@ export class ServerHandle implements McpServerHandle {
     if (challenge?.params.scope) this.#discovery.challengeScope = challenge.params.scope
     const discovery = await this.#discovery.discover(challenge, true)
     if (!discovery) return ['needs-token']
-    // `needs-authorization` when a client identity is at hand, else `needs-client-id` (with the
-    // refusal, when the AS refused to register this app).
-    const clients = await this.#identity()
-    const client = await clients.resolve(discovery, false)
-    if (!client) return ['needs-client-id', clients.problem ? { error: clients.problem } : {}]
+    // `needs-authorization` when a client identity is at hand, else `needs-client-id`.
+    const client = await (await this.#identity()).resolve(discovery, false)
+    if (!client) return ['needs-client-id']
     return ['needs-authorization', { registration: client.kind }]
   }
 

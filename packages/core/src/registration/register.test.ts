@@ -156,17 +156,17 @@ describe('registerDynamicClient (RFC 7591)', () => {
   })
 
   // RFC 7591 §3.2.2: each refusal is told apart, so the app can say why and ask for a client ID.
-  test.each([
-    [403, undefined, 'not_approved'],
-    [403, { error: 'access_denied', error_description: 'Unknown client_name' }, 'not_approved'],
+  test.each<[number, { error: string; error_description?: string } | undefined, string]>([
+    [403, undefined, 'forbidden'],
+    [403, { error: 'access_denied', error_description: 'Unknown client_name' }, 'forbidden'],
     [401, { error: 'invalid_token' }, 'initial_access_token_required'],
     [401, undefined, 'initial_access_token_required'],
-    [400, { error: 'invalid_redirect_uri' }, 'redirect_uri_refused'],
-    [400, { error: 'invalid_client_metadata' }, 'client_metadata_refused'],
-    [400, { error: 'unapproved_software_statement' }, 'software_statement_required'],
-    [400, { error: 'invalid_software_statement' }, 'software_statement_required'],
+    [400, { error: 'invalid_redirect_uri' }, 'invalid_redirect_uri'],
+    [400, { error: 'invalid_client_metadata' }, 'invalid_client_metadata'],
+    [400, { error: 'unapproved_software_statement' }, 'unapproved_software_statement'],
+    [400, { error: 'invalid_software_statement' }, 'invalid_software_statement'],
     // The error code says more than the status.
-    [403, { error: 'invalid_redirect_uri' }, 'redirect_uri_refused'],
+    [403, { error: 'invalid_redirect_uri' }, 'invalid_redirect_uri'],
   ])('HTTP %i %j → registration_refused, reason %s', async (status, body, reason) => {
     registrar(() =>
       body ? HttpResponse.json(body, { status }) : new HttpResponse('Forbidden', { status }),
@@ -224,7 +224,7 @@ describe('registerDynamicClient (RFC 7591)', () => {
     )) as McpAuthError
     expect(second.details).toEqual({
       status: 400,
-      reason: 'client_metadata_refused',
+      reason: 'invalid_client_metadata',
       error: 'invalid_client_metadata',
     })
   })

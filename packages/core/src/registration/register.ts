@@ -2,11 +2,12 @@ import type * as oauth from 'oauth4webapi'
 import type { FetchLike } from '../contracts/fetch.js'
 import type { McpAuthOptions } from '../contracts/options.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
-import { McpAuthError, RegistrationError, type RegistrationRefusal } from '../errors.js'
+import { McpAuthError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { chooseAuthMethod } from './client-auth.js'
+import { clientMetadata } from './client-metadata.js'
 import { normalizeClientId } from './manual-client.js'
 
 /**
@@ -53,21 +54,10 @@ export async function registerDynamicClient(
 ): Promise<ClientRecord> {
   const endpoint = assertSecureUrl(as.registration_endpoint, 'registration_endpoint').href
   const supported = as.token_endpoint_auth_methods_supported
-  const method =
-    !supported || supported.includes('none')
-      ? 'none'
-      : supported.includes('client_secret_basic')
-        ? 'client_secret_basic'
-        : 'client_secret_post'
-  const metadata: Partial<oauth.OmitSymbolProperties<oauth.Client>> = {
-    redirect_uris: [redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+  const method = !supported || supported.includes('none') ? 'none' : chooseAuthMethod(as, true)
+  const metadata = {
+    ...clientMetadata(redirectUri, client),
     token_endpoint_auth_method: method,
-    application_type: isLoopbackHost(new URL(redirectUri).hostname) ? 'native' : 'web',
-    client_name: client?.name ?? 'MCP client',
-    ...(client?.uri ? { client_uri: client.uri } : {}),
-    ...(client?.logoUri ? { logo_uri: client.logoUri } : {}),
     ...(scope ? { scope } : {}),
   }
   let response: Response
@@ -100,50 +90,7 @@ export async function registerDynamicClient(
       ...(scope ? { scope } : {}),
     }
   }
+  // Why it failed is worked out only when it did: that code loads then.
+  const { registrationFailure } = await import('./registration-failure.js')
   throw registrationFailure(endpoint, status, body)
-}
-
-/** The RFC 7591 §3.2.2 error codes that refuse this app, by the reason they give. */
-const REFUSALS = new Map<unknown, RegistrationRefusal>([
-  ['invalid_redirect_uri', 'redirect_uri_refused'],
-  ['invalid_client_metadata', 'client_metadata_refused'],
-  ['unapproved_software_statement', 'software_statement_required'],
-  ['invalid_software_statement', 'software_statement_required'],
-])
-
-/**
- * Anything but a client information response (RFC 7591 §3.2.1: `201` with a `client_id`). A
- * refusal (§3.2.2: a `4xx` error naming this app's metadata; `403` for an app the server does
- * not accept; `401` for a missing initial access token, §3) is `registration_refused` with its
- * reason; a `5xx` is a transient `server_error`; the rest is `registration_failed`.
- */
-function registrationFailure(
-  endpoint: string,
-  status: number,
-  body: Record<string, unknown>,
-): RegistrationError {
-  const reason =
-    status >= 400 && status < 500
-      ? (REFUSALS.get(body.error) ??
-        (status === 403
-          ? 'not_approved'
-          : status === 401
-            ? 'initial_access_token_required'
-            : undefined))
-      : undefined
-  const error = typeof body.error === 'string' ? body.error : undefined
-  return new RegistrationError(
-    reason ? 'registration_refused' : status >= 500 ? 'server_error' : 'registration_failed',
-    `Dynamic client registration at ${endpoint} ${reason ? 'was refused' : 'failed'} (HTTP ${status}${error ? ` ${error}` : ''})`,
-    {
-      details: {
-        status,
-        ...(reason ? { reason } : {}),
-        ...(error ? { error } : {}),
-        ...(typeof body.error_description === 'string'
-          ? { description: body.error_description.slice(0, 200) }
-          : {}),
-      },
-    },
-  )
 }

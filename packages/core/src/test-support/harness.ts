@@ -78,3 +78,13 @@ export async function dump(storage: TokenStorage): Promise<Record<string, unknow
   for (const key of (await storage.keys('')).sort()) out[key] = await storage.get(key)
   return out
 }
+
+/** What `make` throws; fails the test when it does not throw. */
+export function fails(make: () => unknown): unknown {
+  try {
+    make()
+  } catch (error) {
+    return error
+  }
+  throw new Error('did not throw')
+}
