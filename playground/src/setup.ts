@@ -3,7 +3,16 @@ import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
   servers: Record<
-    'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge' | 'noRegistration' | 'dpop',
+    | 'oauth'
+    | 'stepUp'
+    | 'open'
+    | 'token'
+    | 'hiddenChallenge'
+    | 'noRegistration'
+    | 'registrationRefused'
+    | 'loopbackOnly'
+    | 'metadataDocument'
+    | 'dpop',
     string
   >
   issuer: string
@@ -34,6 +43,9 @@ export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: st
   { key: 'stepUp', label: 'Step-up (extra scope)' },
   { key: 'hiddenChallenge', label: 'Hidden challenge' },
   { key: 'noRegistration', label: 'Typed client ID' },
+  { key: 'registrationRefused', label: 'Registration refused (approved apps only)' },
+  { key: 'loopbackOnly', label: 'Registration refused (localhost redirects only)' },
+  { key: 'metadataDocument', label: 'Client ID metadata document' },
   { key: 'token', label: 'Static token' },
   { key: 'open', label: 'Open (no auth)' },
 ]
@@ -45,7 +57,12 @@ export function presetCredential(
 ): { label: string; value: string } | undefined {
   if (url === stack.servers.token && stack.staticToken)
     return { label: 'Demo token', value: stack.staticToken }
-  if (url === stack.servers.noRegistration && stack.preRegisteredClient)
+  const typed = [
+    stack.servers.noRegistration,
+    stack.servers.registrationRefused,
+    stack.servers.loopbackOnly,
+  ]
+  if (typed.includes(url) && stack.preRegisteredClient)
     return { label: 'Demo client ID', value: stack.preRegisteredClient.clientId }
   return undefined
 }

@@ -4,12 +4,14 @@ import { corsSwitch } from './cors-switch.mjs'
 import { createDpopMcpServer } from './dpop-mcp-server.mjs'
 import { createMcpServer } from './mcp-server.mjs'
 import { listen } from './net.mjs'
+import { allowlistedClientNames, localhostRedirectsOnly } from './registration-policies.mjs'
 
 export { headlessDriver } from './headless-driver.mjs'
 
 /**
- * The loopback demo stack: a real authorization server, a second one without registration, and
- * real MCP servers, each on 127.0.0.1 and a free port.
+ * The loopback demo stack: a real authorization server, others without registration, refusing
+ * it, or taking client ID metadata documents, and real MCP servers, each on 127.0.0.1 and a
+ * free port.
  * @param {import('./index.mjs').StackOptions} [options]
  * @returns {Promise<import('./index.mjs').Stack>}
  */
@@ -22,53 +24,79 @@ export async function startStack(options = {}) {
   const closers = []
 
   try {
-    const main = await listen()
-    closers.push(main.close)
-    const as = await createAuthorizationServer({
-      issuer: main.origin,
-      registration: true,
-      accessTokenTtl,
-      autoConsent: options.autoConsent ?? false,
-      coop: () => coop,
-    })
-    main.setHandler(corsSwitch(as.app, corsOff))
+    /** An authorization server on its own port; its options besides the shared ones. */
+    const startAs = async (config) => {
+      const http = await listen()
+      closers.push(http.close)
+      const server = await createAuthorizationServer({
+        issuer: http.origin,
+        accessTokenTtl,
+        autoConsent: options.autoConsent ?? false,
+        coop: () => coop,
+        ...config,
+      })
+      http.setHandler(corsSwitch(server.app, corsOff))
+      return { issuer: http.origin, ...server }
+    }
+    const main = await startAs({ registration: true })
 
-    // The "type a client ID" case: no registration endpoint, one public client.
-    const second = await listen()
-    closers.push(second.close)
+    // The "type a client ID" cases: each server knows one public client, given to its users.
     const clientId = 'mcp-oauth-demo-client'
-    const secondAs = await createAuthorizationServer({
-      issuer: second.origin,
-      registration: false,
-      accessTokenTtl,
-      autoConsent: options.autoConsent ?? false,
-      coop: () => coop,
-      clients: [
-        {
-          client_id: clientId,
-          client_name: 'Pre-registered demo client',
-          token_endpoint_auth_method: 'none',
-          application_type: 'native',
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: redirectUris.length ? redirectUris : ['http://127.0.0.1/oauth/callback'],
-        },
-      ],
+    const clients = [
+      {
+        client_id: clientId,
+        client_name: 'Pre-registered demo client',
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: redirectUris.length ? redirectUris : ['http://127.0.0.1/oauth/callback'],
+      },
+    ]
+    // No registration endpoint at all.
+    const second = await startAs({ registration: false, clients })
+    // Registration refused (RFC 7591 §3.2.2): 403 unless the app's name is on the owner's list,
+    // or 400 invalid_redirect_uri for any redirect URI but a localhost one.
+    const refusing = await startAs({
+      registration: true,
+      clients,
+      registrationPolicy: allowlistedClientNames(['Approved MCP client']),
     })
-    second.setHandler(corsSwitch(secondAs.app, corsOff))
+    const loopbackOnly = await startAs({
+      registration: true,
+      clients,
+      registrationPolicy: localhostRedirectsOnly(),
+    })
+    // No registration either, but client ID metadata documents: the app's URL is its client ID.
+    const documents = await startAs({ registration: false, metadataDocuments: true })
 
     const staticToken = `demo-${randomBytes(12).toString('hex')}`
     const variants = {
-      oauth: { variant: 'oauth', issuer: main.origin, name: 'Demo tools' },
-      stepUp: { variant: 'stepUp', issuer: main.origin, name: 'Admin tools (step-up)' },
+      oauth: { variant: 'oauth', issuer: main.issuer, name: 'Demo tools' },
+      stepUp: { variant: 'stepUp', issuer: main.issuer, name: 'Admin tools (step-up)' },
       open: { variant: 'open', name: 'Open tools' },
       token: { variant: 'token', name: 'Token-only tools', staticToken },
       hiddenChallenge: {
         variant: 'hiddenChallenge',
-        issuer: main.origin,
+        issuer: main.issuer,
         name: 'Hidden-challenge tools',
       },
-      noRegistration: { variant: 'oauth', issuer: second.origin, name: 'Typed client ID tools' },
+      noRegistration: { variant: 'oauth', issuer: second.issuer, name: 'Typed client ID tools' },
+      registrationRefused: {
+        variant: 'oauth',
+        issuer: refusing.issuer,
+        name: 'Approved apps only (registration refused)',
+      },
+      loopbackOnly: {
+        variant: 'oauth',
+        issuer: loopbackOnly.issuer,
+        name: 'Localhost redirects only (registration refused)',
+      },
+      metadataDocument: {
+        variant: 'oauth',
+        issuer: documents.issuer,
+        name: 'Client ID metadata documents only',
+      },
     }
     /** @type {Record<string, string>} */
     const servers = {}
@@ -80,35 +108,35 @@ export async function startStack(options = {}) {
     }
 
     // Sender-constrained tokens (RFC 9449): an issuer of its own, so the others stay bearer-only.
-    const dpopIssuer = await listen()
-    closers.push(dpopIssuer.close)
-    const dpopAs = await createAuthorizationServer({
-      issuer: dpopIssuer.origin,
-      registration: true,
-      accessTokenTtl,
-      autoConsent: options.autoConsent ?? false,
-      coop: () => coop,
-      dpop: true,
-    })
-    dpopIssuer.setHandler(corsSwitch(dpopAs.app, corsOff))
+    const dpopAs = await startAs({ registration: true, dpop: true })
     const dpopHttp = await listen()
     closers.push(dpopHttp.close)
     const dpopServer = createDpopMcpServer({
       origin: dpopHttp.origin,
-      issuer: dpopIssuer.origin,
+      issuer: dpopAs.issuer,
       name: 'DPoP-bound tools',
     })
     dpopHttp.setHandler(corsSwitch(dpopServer.app, corsOff))
     servers.dpop = `${dpopHttp.origin}/mcp`
 
     return {
-      issuer: main.origin,
-      secondIssuer: second.origin,
+      issuer: main.issuer,
+      secondIssuer: second.issuer,
+      issuers: {
+        registrationRefused: refusing.issuer,
+        loopbackOnly: loopbackOnly.issuer,
+        metadataDocument: documents.issuer,
+      },
       servers: /** @type {import('./index.mjs').Stack['servers']} */ (servers),
       staticToken,
-      preRegisteredClient: { issuer: second.origin, clientId },
-      stats: () => structuredClone(as.stats),
-      secondStats: () => structuredClone(secondAs.stats),
+      preRegisteredClient: { issuer: second.issuer, clientId },
+      stats: () => structuredClone(main.stats),
+      secondStats: () => structuredClone(second.stats),
+      statsOf(issuer) {
+        const server = [refusing, loopbackOnly, documents].find((s) => s.issuer === issuer)
+        if (!server) throw new Error(`No authorization server ${issuer} in this stack`)
+        return structuredClone(server.stats)
+      },
       dpopStats: () => ({ ...structuredClone(dpopAs.stats), resource: { ...dpopServer.stats } }),
       setCoop(on) {
         coop = on
