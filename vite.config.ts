@@ -8,6 +8,7 @@ import { defineConfig } from 'vitest/config'
  * - `e2e`: real Chromium (Debian's /usr/bin/chromium) driven by playwright-core.
  * - `docs`: the documentation's code samples type-check, and its tables cover the public types.
  * - `apps`: real apps installed from `npm pack` tarballs, built with their own tooling, in Chromium.
+ * - `scripts`: the repository's own tooling (the mutation record), on plain fixtures.
  */
 export default defineConfig({
   test: {
@@ -74,6 +75,14 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 600_000,
+        },
+      },
+      {
+        test: {
+          name: 'scripts',
+          root: 'scripts',
+          include: ['**/*.test.ts'],
+          environment: 'node',
         },
       },
     ],

@@ -24,6 +24,9 @@ export default defineConfig({
           { text: 'Vue', link: '/guide/vue' },
           { text: 'Svelte', link: '/guide/svelte' },
           { text: 'SvelteKit', link: '/guide/sveltekit' },
+          { text: 'Angular', link: '/guide/angular' },
+          { text: 'Solid', link: '/guide/solid' },
+          { text: 'Preact', link: '/guide/preact' },
         ],
       },
       {
@@ -34,6 +37,7 @@ export default defineConfig({
           { text: 'What a server must send', link: '/guide/server-requirements' },
           { text: 'Security model', link: '/guide/security' },
           { text: 'Statuses and error codes', link: '/guide/errors' },
+          { text: 'Element reference', link: '/guide/elements' },
           { text: 'Theming the elements', link: '/guide/theming' },
           { text: 'Debugging', link: '/guide/debugging' },
         ],

@@ -5,6 +5,11 @@ export interface StackOptions {
   accessTokenTtl?: number
   /** Skip the login and consent pages. */
   autoConsent?: boolean
+  /**
+   * Listen on consecutive ports from this one, in the order the servers start (the main
+   * authorization server first), so that URLs stay the same from run to run. Default: free ports.
+   */
+  basePort?: number
 }
 
 /** The endpoints whose CORS headers `setCors` switches. */

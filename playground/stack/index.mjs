@@ -3,7 +3,7 @@ import { createAuthorizationServer } from './authorization-server.mjs'
 import { corsSwitch } from './cors-switch.mjs'
 import { createDpopMcpServer } from './dpop-mcp-server.mjs'
 import { createMcpServer } from './mcp-server.mjs'
-import { listen } from './net.mjs'
+import { listen as listenOn } from './net.mjs'
 import { allowlistedClientNames, localhostRedirectsOnly } from './registration-policies.mjs'
 
 export { headlessDriver } from './headless-driver.mjs'
@@ -11,11 +11,14 @@ export { headlessDriver } from './headless-driver.mjs'
 /**
  * The loopback demo stack: a real authorization server, others without registration, refusing
  * it, or taking client ID metadata documents, and real MCP servers, each on 127.0.0.1 and a
- * free port.
+ * free port, or on consecutive ports from `basePort` in the order they start.
  * @param {import('./index.mjs').StackOptions} [options]
  * @returns {Promise<import('./index.mjs').Stack>}
  */
 export async function startStack(options = {}) {
+  let nextPort = options.basePort
+  /** Every server of the stack starts here: the next fixed port, or a free one. */
+  const listen = (handler) => listenOn(handler, nextPort === undefined ? 0 : nextPort++)
   const accessTokenTtl = options.accessTokenTtl ?? 300
   const redirectUris = options.redirectUris ?? []
   let coop = false
@@ -38,9 +41,21 @@ export async function startStack(options = {}) {
       http.setHandler(corsSwitch(server.app, corsOff))
       return { issuer: http.origin, ...server }
     }
-    const main = await startAs({ registration: true })
+    /** @type {Record<string, string>} */
+    const servers = {}
+    /** MCP servers of the demo variants, each on its own port, by key. */
+    const startMcpServers = async (variants) => {
+      for (const [key, config] of Object.entries(variants)) {
+        const http = await listen()
+        closers.push(http.close)
+        http.setHandler(corsSwitch(createMcpServer({ ...config, origin: http.origin }), corsOff))
+        servers[key] = `${http.origin}/mcp`
+      }
+    }
 
-    // The "type a client ID" cases: each server knows one public client, given to its users.
+    const main = await startAs({ registration: true })
+    // The "type a client ID" cases: each of these servers knows one public client, which its
+    // owner gives to users.
     const clientId = 'mcp-oauth-demo-client'
     const clients = [
       {
@@ -55,20 +70,6 @@ export async function startStack(options = {}) {
     ]
     // No registration endpoint at all.
     const second = await startAs({ registration: false, clients })
-    // Registration refused (RFC 7591 §3.2.2): 403 unless the app's name is on the owner's list,
-    // or 400 invalid_redirect_uri for any redirect URI but a localhost one.
-    const refusing = await startAs({
-      registration: true,
-      clients,
-      registrationPolicy: allowlistedClientNames(['Approved MCP client']),
-    })
-    const loopbackOnly = await startAs({
-      registration: true,
-      clients,
-      registrationPolicy: localhostRedirectsOnly(),
-    })
-    // No registration either, but client ID metadata documents: the app's URL is its client ID.
-    const documents = await startAs({ registration: false, metadataDocuments: true })
 
     const staticToken = `demo-${randomBytes(12).toString('hex')}`
     const variants = {
@@ -82,6 +83,37 @@ export async function startStack(options = {}) {
         name: 'Hidden-challenge tools',
       },
       noRegistration: { variant: 'oauth', issuer: second.issuer, name: 'Typed client ID tools' },
+    }
+    await startMcpServers(variants)
+
+    // Sender-constrained tokens (RFC 9449): an issuer of its own, so the others stay bearer-only.
+    const dpopAs = await startAs({ registration: true, dpop: true })
+    const dpopHttp = await listen()
+    closers.push(dpopHttp.close)
+    const dpopServer = createDpopMcpServer({
+      origin: dpopHttp.origin,
+      issuer: dpopAs.issuer,
+      name: 'DPoP-bound tools',
+    })
+    dpopHttp.setHandler(corsSwitch(dpopServer.app, corsOff))
+    servers.dpop = `${dpopHttp.origin}/mcp`
+
+    // Registration refused (RFC 7591 §3.2.2): 403 unless the app's name is on the owner's list,
+    // or 400 invalid_redirect_uri for any redirect URI but a localhost one. Started last, so
+    // that the servers above keep their ports.
+    const refusing = await startAs({
+      registration: true,
+      clients,
+      registrationPolicy: allowlistedClientNames(['Approved MCP client']),
+    })
+    const loopbackOnly = await startAs({
+      registration: true,
+      clients,
+      registrationPolicy: localhostRedirectsOnly(),
+    })
+    // No registration either, but client ID metadata documents: the app's URL is its client ID.
+    const documents = await startAs({ registration: false, metadataDocuments: true })
+    await startMcpServers({
       registrationRefused: {
         variant: 'oauth',
         issuer: refusing.issuer,
@@ -97,27 +129,7 @@ export async function startStack(options = {}) {
         issuer: documents.issuer,
         name: 'Client ID metadata documents only',
       },
-    }
-    /** @type {Record<string, string>} */
-    const servers = {}
-    for (const [key, config] of Object.entries(variants)) {
-      const http = await listen()
-      closers.push(http.close)
-      http.setHandler(corsSwitch(createMcpServer({ ...config, origin: http.origin }), corsOff))
-      servers[key] = `${http.origin}/mcp`
-    }
-
-    // Sender-constrained tokens (RFC 9449): an issuer of its own, so the others stay bearer-only.
-    const dpopAs = await startAs({ registration: true, dpop: true })
-    const dpopHttp = await listen()
-    closers.push(dpopHttp.close)
-    const dpopServer = createDpopMcpServer({
-      origin: dpopHttp.origin,
-      issuer: dpopAs.issuer,
-      name: 'DPoP-bound tools',
     })
-    dpopHttp.setHandler(corsSwitch(dpopServer.app, corsOff))
-    servers.dpop = `${dpopHttp.origin}/mcp`
 
     return {
       issuer: main.issuer,

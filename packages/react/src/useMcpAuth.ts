@@ -26,7 +26,10 @@ export interface McpServerActions {
   cancel(): void
   /** Revokes and forgets the tokens of this server. */
   disconnect(): Promise<McpServerSnapshot>
-  /** Clears the last error and probes again (through the probe query). */
+  /**
+   * Clears the last error and probes again (through the probe query). A failure of the server
+   * does not reject: it is in the snapshot it resolves with, as with `server.retry()`.
+   */
   retry(): Promise<McpServerSnapshot>
   /** A client ID (and secret) for `needs-client-id`. */
   submitClientId(credentials: PreRegisteredClient): Promise<McpServerSnapshot>

@@ -32,15 +32,20 @@ export async function packPackages(): Promise<{ dir: string; tarballs: Record<st
   return { dir, tarballs }
 }
 
+/** The Node that builds what needs Node 22 (the Angular CLI), as the conformance runner uses. */
+export const NODE_22 = 'node@22.23.3'
+
 /**
  * Copies the app into `into`, points its `@mcp-oauth/*` dependencies at the tarballs, installs
  * (exact versions from its package.json; the npm cache first, so a warm machine needs no
- * network) and builds it with its own `build` script. Returns the app's directory.
+ * network) and builds it with its own `build` script, or with `build` (a command and its
+ * arguments, run in the app's directory) when given. Returns the app's directory.
  */
 export async function installAndBuild(
   app: string,
   into: string,
   tarballs: Record<string, string>,
+  build: readonly string[] = [npm, 'run', 'build'],
 ): Promise<string> {
   const dir = join(into, app)
   await mkdir(dir, { recursive: true })
@@ -78,7 +83,8 @@ export async function installAndBuild(
       ],
       options,
     )
-    await exec(npm, ['run', 'build'], options)
+    const [command = npm, ...args] = build
+    await exec(command, args, options)
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string }
     throw new Error(`${app}: ${String(error)}\n${stdout ?? ''}\n${stderr ?? ''}`)

@@ -65,3 +65,14 @@ export interface PendingRecord {
   /** The token generation when the flow started: a later disconnect makes the flow lose. */
   generation?: number
 }
+
+/**
+ * What an authorization server said it cannot revoke (RFC 7009 §2.2.1 `unsupported_token_type`
+ * for an access token), so that later disconnects do not ask again until `until`.
+ */
+export interface RevocationRecord {
+  v: typeof RECORD_VERSION
+  issuer: string
+  /** Epoch milliseconds after which the server is asked again. */
+  until: number
+}

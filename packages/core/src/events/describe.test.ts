@@ -236,21 +236,14 @@ describe('each event in words', () => {
     ).toBe('Status: authorizing → error — iss_mismatch: The callback came from another issuer')
   })
 
-  test('every step has its label', () => {
-    expect(EVENT_TEXT.labels).toEqual({
-      probe: 'Probe',
-      challenge: 'Challenge',
-      'resource-metadata': 'Resource metadata',
-      'authorization-server-metadata': 'AS metadata',
-      registration: 'Registration',
-      authorization: 'Authorization',
-      token: 'Token',
-      refresh: 'Refresh',
-      'step-up': 'Step-up',
-      revocation: 'Revocation',
-      fetch: 'MCP',
-      status: 'Status',
-    })
+  test('every event type opens with its own label', () => {
+    const types = Object.keys(EVENT_TEXT.labels) as (keyof typeof EVENT_TEXT.labels)[]
+    expect(types).toHaveLength(12)
+    for (const type of types) {
+      const event = { ...base, type, scopes: [] } as Parameters<typeof describeEvent>[0]
+      const text = describeEvent(event)
+      expect(text.startsWith(`${EVENT_TEXT.labels[type]}:`), type).toBe(true)
+    }
   })
 })
 

@@ -122,11 +122,16 @@ function observe(
   if (challenge?.params.error === 'use_dpop_nonce') return
   if (response.status === 401) {
     const tokens = host.session.tokens
-    if (tokens && !tokens.as && !challenge?.params.resource_metadata) {
-      // A token-only server refused the token it was given: ask for another, never for OAuth.
-      host.update('needs-token', {
-        error: new TokenError('invalid_token', `${host.url} refused the token it was given`),
-      })
+    const tokenOnly = tokens ? !tokens.as : host.discovery.tokenOnly
+    if (tokenOnly && !challenge?.params.resource_metadata) {
+      // A token-only server asks for a token, never for OAuth: for another one if it refused
+      // the one it was given.
+      host.update(
+        'needs-token',
+        tokens
+          ? { error: new TokenError('invalid_token', `${host.url} refused the token it was given`) }
+          : {},
+      )
       return
     }
     host.discovery.refused(challenge)

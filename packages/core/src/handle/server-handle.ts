@@ -132,9 +132,17 @@ export class ServerHandle implements McpServerHandle {
     return this.#update(status, patch)
   }
 
-  #fail(error: unknown, status: McpServerStatus = 'error'): never {
+  /**
+   * Reports a failure in the snapshot: a transient one keeps stored tokens usable
+   * (`authorized`), anything else sets `status`.
+   */
+  #report(error: McpAuthError, status: McpServerStatus = 'error'): McpServerSnapshot {
+    return this.#update(error.transient && this.#session.tokens ? 'authorized' : status, { error })
+  }
+
+  #fail(error: unknown, status?: McpServerStatus): never {
     const err = asMcpAuthError(error)
-    this.#update(err.transient && this.#session.tokens ? 'authorized' : status, { error: err })
+    this.#report(err, status)
     throw err
   }
 
@@ -158,8 +166,14 @@ export class ServerHandle implements McpServerHandle {
 
   /**
    * Finds out what the server needs, without user interaction: stored tokens → `authorized`;
-   * otherwise an unauthenticated request, then discovery and client resolution →
-   * `open`, `needs-authorization`, `needs-client-id`, `needs-token` or `error`.
+   * otherwise an unauthenticated request (MCP authorization, "Authorization Server
+   * Discovery"), then discovery and client resolution → `open`, `needs-authorization`,
+   * `needs-client-id`, `needs-token` or `error`.
+   *
+   * Never rejects: a protocol, network or server failure is state, not an exception. The
+   * snapshot it resolves with has `status: 'error'` and the typed failure in `error` (a
+   * transient one with stored tokens keeps `authorized`), the way a query library keeps a
+   * failed query's error in its state. So `void server.probe()` is safe anywhere.
    */
   probe = async (): Promise<McpServerSnapshot> => {
     // Only the newest probe or authorization sets the status; an older answer is dropped.
@@ -170,7 +184,7 @@ export class ServerHandle implements McpServerHandle {
       const [status, patch] = await this.#probe()
       return current() ? this.#update(status, patch) : this.getSnapshot()
     } catch (error) {
-      return current() ? this.#fail(error) : this.getSnapshot()
+      return current() ? this.#report(asMcpAuthError(error)) : this.getSnapshot()
     }
   }
 
@@ -327,7 +341,8 @@ export class ServerHandle implements McpServerHandle {
 
   /**
    * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
-   * revocation endpoint, then clears the tokens whatever the AS answered.
+   * revocation endpoint, then clears the tokens whatever the AS answered. An AS that answered
+   * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
     const tokens = await this.#session.clear()
@@ -344,7 +359,10 @@ export class ServerHandle implements McpServerHandle {
     return this.#update('disconnected', { revocation })
   }
 
-  /** Clears the last error and probes again. */
+  /**
+   * Clears the last error and probes again. Like `probe()`, never rejects: the snapshot it
+   * resolves with carries any failure.
+   */
   retry = (): Promise<McpServerSnapshot> => {
     return this.probe()
   }

@@ -157,6 +157,33 @@ describe('refresh', () => {
     })
   })
 
+  test('a refreshed access token that cannot go in a header is refused; the stored tokens stay', async () => {
+    const { storage, handle, record } = await authorized({ accessTokenTtl: 0 })
+    mock.use(
+      http.post(/\/token$/, () =>
+        HttpResponse.json({ access_token: 'at\r\nX-Evil: 1', token_type: 'Bearer' }),
+      ),
+    )
+    await expect(handle.getAccessToken()).rejects.toMatchObject({
+      code: 'token_request_failed',
+      details: { attribute: 'access_token' },
+    })
+    expect(await storage.get(tokensKey)).toEqual(record)
+    expect(handle.getSnapshot().error?.code).toBe('token_request_failed')
+  })
+
+  test('an expires_in of 1e308 stores no expiry, never Infinity', async () => {
+    const { storage, handle } = await authorized({ accessTokenTtl: 0 })
+    mock.use(
+      http.post(/\/token$/, () =>
+        HttpResponse.json({ access_token: 'fresh', token_type: 'Bearer', expires_in: 1e308 }),
+      ),
+    )
+    expect(await handle.getAccessToken()).toBe('fresh')
+    expect(await storage.get(tokensKey)).not.toHaveProperty('expiresAt')
+    expect(handle.getSnapshot()).not.toHaveProperty('expiresAt')
+  })
+
   test('a success clears the last error; an answer without expires_in drops the old expiry', async () => {
     const { storage, handle, w } = await authorized({ accessTokenTtl: 0 })
     handle.reportCorrupt('client:x')

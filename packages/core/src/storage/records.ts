@@ -5,6 +5,7 @@ export const keys = {
   tokens: (resource: string) => `tokens:${resource}`,
   client: (issuer: string, redirectUri: string) => `client:${issuer} ${redirectUri}`,
   pending: (state: string) => `pending:${state}`,
+  revocation: (issuer: string) => `revocation:${issuer}`,
   /** A counter bumped by every new session and every clear of a resource's tokens. */
   generation: (resource: string) => `generation:${resource}`,
   tokensPrefix: 'tokens:',
