@@ -122,7 +122,14 @@ export class McpAuthorizeElement extends McpElement {
         ]
         break
       case 'needs-client-id':
-        said = message(s.clientIdTitle)
+        // After a refused registration, why, in plain words; the form asks for an ID only:
+        // a client that needs a secret keeps it at the app's relay, never in the page.
+        said = message(
+          code === 'registration_refused'
+            ? ((s.refusals as Record<string, string>)[snapshot?.error?.details?.reason as string] ??
+                this.errorMessage(code))
+            : s.clientIdTitle,
+        )
         rest = () => [this.#clientIdForm()]
         break
       case 'needs-token':
@@ -188,20 +195,13 @@ export class McpAuthorizeElement extends McpElement {
   #clientIdForm(): HTMLElement {
     const s = this.strings
     const id = input('client-id', 'text', true)
-    const secret = input('client-secret', 'password', false)
     return this.#form(
-      [
-        h('label', { part: 'label' }, s.clientIdLabel, id),
-        h('label', { part: 'label' }, s.clientSecretLabel, secret),
-      ],
+      [h('label', { part: 'label' }, s.clientIdLabel, id)],
       s.continue,
       (invalid) => {
         const clientId = id.value.trim()
         if (!clientId) return invalid(s.clientIdRequired, id)
-        const clientSecret = secret.value
-        this.handle
-          ?.submitClientId({ clientId, ...(clientSecret ? { clientSecret } : {}) })
-          .catch(() => {})
+        this.handle?.submitClientId({ clientId }).catch(() => {})
       },
     )
   }

@@ -112,7 +112,12 @@ export class ClientIdentity {
       )
     } catch (error) {
       const code = error instanceof McpAuthError && error.code
-      if (code === 'registration_refused') this.#refused.set(as.issuer, error as McpAuthError)
+      if (code === 'registration_refused') {
+        // No client: the flow stops at `needs-client-id` with the refusal, and asks no more.
+        this.#refused.set(as.issuer, error as McpAuthError)
+        this.problem = error as McpAuthError
+        return undefined
+      }
       if (code !== 'invalid_client_id') throw error
       this.#blank('registration response', as.issuer)
       return undefined

@@ -10,17 +10,11 @@ export function flowFailure(error: unknown, signal: AbortSignal): McpAuthError {
   return asMcpAuthError(error)
 }
 
-/**
- * The status a failed flow leaves: `cancelled` for the user's choice; `needs-client-id` when
- * the AS refused to register this app (RFC 7591 §3.2.2), or a client ID was still awaited;
- * else `error`.
- */
+/** The status a failed flow leaves: `cancelled` for the user's choice, else `error`. */
 export function statusAfterFailure(
   reason: McpAuthError,
   current: McpServerStatus,
 ): McpServerStatus {
   if (reason.code === 'access_denied' || reason.code === 'cancelled') return 'cancelled'
-  return current === 'needs-client-id' || reason.code === 'registration_refused'
-    ? 'needs-client-id'
-    : 'error'
+  return current === 'needs-client-id' ? 'needs-client-id' : 'error'
 }
