@@ -1,4 +1,5 @@
 import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
+import { authOptions } from './auth-options.js'
 
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
@@ -22,14 +23,7 @@ export interface StackInfo {
 }
 
 /** One instance for the page; the callback page builds the same one. */
-export const auth: McpAuth = createMcpAuth({
-  redirectUri: `${location.origin}/oauth/callback`,
-  client: {
-    name: 'mcp-oauth playground',
-    uri: location.origin,
-    metadataUrl: `${location.origin}/oauth/client.json`,
-  },
-})
+export const auth: McpAuth = createMcpAuth(authOptions(location.origin))
 
 export async function loadStack(): Promise<StackInfo> {
   const response = await fetch('/stack.json')
