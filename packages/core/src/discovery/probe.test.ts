@@ -23,7 +23,7 @@ describe('probeServer', () => {
     await probe()
     expect(seen?.headers.get('mcp-protocol-version')).toBe('2025-11-25')
     expect(seen?.headers.get('authorization')).toBeNull()
-    expect(seen?.headers.get('accept')).toContain('text/event-stream')
+    expect(seen?.headers.get('accept')).toBe('application/json, text/event-stream')
     expect(JSON.parse(body)).toEqual({ jsonrpc: '2.0', id: 'mcp-oauth-probe', method: 'ping' })
     // Before 2026-07-28 there is no Mcp-Method header: an older server's preflight may refuse it.
     expect(seen?.headers.get('mcp-method')).toBeNull()
