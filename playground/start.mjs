@@ -4,7 +4,7 @@
 import { fileURLToPath } from 'node:url'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { createServer } from 'vite'
-import { startStack } from './stack/index.mjs'
+import { RELAY_PATH, stackRelayHandler, startStack } from './stack/index.mjs'
 
 const root = fileURLToPath(new URL('.', import.meta.url))
 const requestedPort = Number(process.env.PORT ?? 5173)
@@ -12,6 +12,9 @@ const requestedPort = Number(process.env.PORT ?? 5173)
 /** @type {Awaited<ReturnType<typeof startStack>> | undefined} */
 let stack
 let origin = ''
+/** The stack's relay on the page's own origin, once the stack runs. */
+/** @type {import('@mcp-oauth/core/relay').NodeRelayHandler | undefined} */
+let relay
 
 /** Serves what the pages need from the stack, the callback route and the client metadata. */
 function playgroundRoutes() {
@@ -21,6 +24,13 @@ function playgroundRoutes() {
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const path = (req.url ?? '/').split('?')[0]
+        // Before any body parsing: the relay reads the request body itself.
+        if (path === RELAY_PATH) {
+          if (relay) return relay(req, res, next)
+          res.statusCode = 503
+          res.end()
+          return
+        }
         if (path === '/stack.json') {
           res.setHeader('content-type', 'application/json')
           res.end(
@@ -28,6 +38,12 @@ function playgroundRoutes() {
               servers: stack?.servers ?? {},
               issuer: stack?.issuer,
               preRegisteredClient: stack?.preRegisteredClient,
+              // The relay holds the secret; the page knows the client ID only.
+              confidentialClient: stack && {
+                issuer: stack.confidentialIssuer,
+                clientId: stack.confidentialClients.basic.clientId,
+              },
+              relay: RELAY_PATH,
               // Demo credentials, shown beside their presets: without them the "Static token"
               // and "Typed client ID" servers cannot be completed.
               staticToken: stack?.staticToken,
@@ -94,13 +110,19 @@ const address = vite.httpServer?.address()
 if (!address || typeof address === 'string') throw new Error('The playground did not start')
 origin = `http://127.0.0.1:${address.port}`
 stack = await startStack({ redirectUris: [`${origin}/oauth/callback`] })
+// The relay from source, like the rest of the kit here, on the page's own origin.
+relay = await stackRelayHandler(stack, {
+  origins: [origin],
+  relay: await vite.ssrLoadModule(source('core/src/relay.ts')),
+})
 
 console.log(`\n  mcp-oauth playground: ${origin}/\n`)
 for (const [name, url] of Object.entries(stack.servers))
   console.log(`    ${name.padEnd(16)} ${url}`)
 console.log(`    ${'authorization'.padEnd(16)} ${stack.issuer}`)
 console.log(`    ${'demo client ID'.padEnd(16)} ${stack.preRegisteredClient.clientId}`)
-console.log(`    ${'demo token'.padEnd(16)} ${stack.staticToken}\n`)
+console.log(`    ${'demo token'.padEnd(16)} ${stack.staticToken}`)
+console.log(`    ${'relay'.padEnd(16)} ${origin}${RELAY_PATH}\n`)
 
 let stopping = false
 async function stop() {

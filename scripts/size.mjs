@@ -165,6 +165,23 @@ const entries = [
     code: "export * from '@mcp-oauth/core/client-metadata'",
     budget: undefined,
   },
+  {
+    // The relay runs on the app's server (Node, Deno, Workers, edge functions), never in a
+    // page: its own entry and budget, outside the browser core's. Every export, the Node
+    // adapter and Node fetch included; the `node:` modules they load on first use are the
+    // platform's. Most of it is the address rules and the refusal messages.
+    name: '@mcp-oauth/core/relay (server)',
+    code: "export * from '@mcp-oauth/core/relay'",
+    budget: 6.5 * KB,
+    external: ['node:*'],
+  },
+  {
+    // What a Workers or edge app that passes its own resolver ships: the relay alone.
+    name: 'core/relay: createMcpRelay only',
+    code: "export { createMcpRelay } from '@mcp-oauth/core/relay'",
+    budget: undefined,
+    external: ['node:*'],
+  },
 ]
 
 // Entry files live inside the repo so that workspace packages resolve from node_modules.

@@ -13,11 +13,18 @@ export interface StackInfo {
     | 'registrationRefused'
     | 'loopbackOnly'
     | 'metadataDocument'
-    | 'dpop',
+    | 'dpop'
+    | 'tokenWithoutCors'
+    | 'confidential'
+    | 'standardHeaders',
     string
   >
   issuer: string
   preRegisteredClient?: { issuer: string; clientId: string }
+  /** The confidential client's ID: its secret stays in the relay. */
+  confidentialClient?: { issuer: string; clientId: string }
+  /** Where the relay is, on this origin. */
+  relay?: string
   /** The `token` server's bearer token: a throwaway made by the demo stack on each start. */
   staticToken?: string
 }
@@ -42,6 +49,10 @@ export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: st
   { key: 'metadataDocument', label: 'Client ID metadata document' },
   { key: 'token', label: 'Static token' },
   { key: 'open', label: 'Open (no auth)' },
+  // Servers a browser cannot reach alone: through the relay at /mcp-relay.
+  { key: 'tokenWithoutCors', label: 'Token endpoint without CORS (relay)' },
+  { key: 'confidential', label: 'Confidential client, no CORS (relay)' },
+  { key: 'standardHeaders', label: 'Strict MCP headers (relay)' },
 ]
 
 /** What a preset needs the user to type, shown beside it: the demo token, the demo client ID. */
@@ -58,6 +69,8 @@ export function presetCredential(
   ]
   if (typed.includes(url) && stack.preRegisteredClient)
     return { label: 'Demo client ID', value: stack.preRegisteredClient.clientId }
+  if (url === stack.servers.confidential && stack.confidentialClient)
+    return { label: 'Demo client ID', value: stack.confidentialClient.clientId }
   return undefined
 }
 

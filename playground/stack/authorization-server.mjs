@@ -23,6 +23,8 @@ export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
  *   Refuses some registration requests (RFC 7591 §3.2.2), as real servers do.
  * @property {boolean} [metadataDocuments]  Accept clients by their client ID metadata document
  *   (draft-ietf-oauth-client-id-metadata-document), fetched from loopback URLs.
+ * @property {boolean} [cors]         Answer browsers with CORS headers (default true).
+ * @property {string[]} [clientAuthMethods]  Token endpoint client authentication methods it accepts.
  */
 
 /** Counters that tests and benchmarks read. */
@@ -38,6 +40,8 @@ export function emptyStats() {
     /** Client ID metadata documents fetched. */
     documentFetches: 0,
     revocations: 0,
+    /** Token and revocation requests by the client authentication they carried. */
+    clientAuthentications: { client_secret_basic: 0, client_secret_post: 0 },
     /** Metadata requests by path. */
     metadata: /** @type {Record<string, number>} */ ({}),
   }
@@ -70,7 +74,8 @@ export async function createAuthorizationServer(options) {
     claims: { openid: ['sub'] },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     pkce: { required: () => true },
-    clientBasedCORS: () => true,
+    clientBasedCORS: () => options.cors !== false,
+    ...(options.clientAuthMethods ? { clientAuthMethods: options.clientAuthMethods } : {}),
     // Public browser clients get refresh tokens whether or not they ask for offline_access.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Every refresh rotates; a reused refresh token is `invalid_grant` (OAuth 2.1 §4.3.1).
@@ -120,6 +125,11 @@ export async function createAuthorizationServer(options) {
   provider.use(async (ctx, next) => {
     await next()
     const route = ctx.oidc?.route
+    if ((route === 'token' || route === 'revocation') && ctx.method === 'POST') {
+      if (/^basic /i.test(ctx.get('authorization')))
+        stats.clientAuthentications.client_secret_basic += 1
+      else if (ctx.oidc.body?.client_secret) stats.clientAuthentications.client_secret_post += 1
+    }
     if (ctx.path.startsWith('/.well-known/')) {
       stats.metadata[ctx.path] = (stats.metadata[ctx.path] ?? 0) + 1
     } else if (route === 'token') {
@@ -141,16 +151,17 @@ export async function createAuthorizationServer(options) {
     next()
   })
   // Browser clients on loopback call metadata, registration, token and revocation directly.
-  app.use(
-    cors({
-      origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
-      allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
-      // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
-      exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
-      methods: ['GET', 'POST', 'OPTIONS'],
-      maxAge: 600,
-    }),
-  )
+  if (options.cors !== false)
+    app.use(
+      cors({
+        origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
+        allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
+        // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
+        exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
+        methods: ['GET', 'POST', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    )
   // RFC 8414 metadata at its own well-known URL, from the same document as OIDC discovery.
   app.get('/.well-known/oauth-authorization-server', (req, _res, next) => {
     req.url = '/.well-known/openid-configuration'

@@ -5,9 +5,10 @@
 //
 // --auto-consent  the authorization servers skip their login and consent pages
 // --port <base>   fixed ports: base, base+1, … in the order the servers start, the same every run
-// redirect URIs   registered for the pre-registered client of the second authorization server
+// redirect URIs   registered for the pre-registered clients of the authorization servers without
+//                 registration; a relay for their pages' origins starts too (on a free port)
 import { parseArgs } from 'node:util'
-import { startStack } from './index.mjs'
+import { startRelayHost, startStack } from './index.mjs'
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -33,12 +34,29 @@ const stack = await startStack({
 console.log(`authorization server      ${stack.issuer}`)
 console.log(`AS without registration   ${stack.secondIssuer}`)
 console.log(`  pre-registered client   ${stack.preRegisteredClient.clientId}`)
+console.log(`AS, token without CORS    ${stack.tokenWithoutCorsIssuer}`)
+console.log(`AS, confidential, no CORS ${stack.confidentialIssuer}`)
+console.log(`  confidential clients    ${stack.confidentialClients.basic.clientId} (Basic)`)
+console.log(`                          ${stack.confidentialClients.post.clientId} (form)`)
 for (const [name, url] of Object.entries(stack.servers)) {
   console.log(`MCP ${name.padEnd(22)}${url}`)
 }
 console.log(`static token (token server) ${stack.staticToken}`)
 if (values['auto-consent']) console.log('login and consent: automatic (user "demo")')
+
+/** @type {{ close(): Promise<void> } | undefined} */
+let relayHost
+const origins = [...new Set(positionals.map((uri) => new URL(uri).origin))]
+if (origins.length > 0) {
+  try {
+    relayHost = await startRelayHost(stack, { origins })
+    console.log(`relay (for ${origins.join(', ')}) ${relayHost.url}`)
+  } catch {
+    console.log('relay                     not started: build the core first (npm run build)')
+  }
+}
 const stop = async () => {
+  await relayHost?.close()
   await stack.close()
   process.exit(0)
 }

@@ -172,6 +172,8 @@ async function serve(app: AppSpec): Promise<string> {
       : await serveNode(join(dir, app.serve.entry), connectSrc, {
           cwd: dir,
           args: app.serve.args,
+          // An app with a relay route (SvelteKit) may reach the demo stack's hosts.
+          env: { RELAY_ALLOW: stack.relayOptions.allow.join(','), RELAY_ALLOW_LOOPBACK: 'true' },
         })
   servers.push(server)
   return server.origin
@@ -257,6 +259,48 @@ async function journey(context: BrowserContext, origin: string, app: AppSpec) {
   await page.reload()
   await expect.poll(() => status(page), { timeout: 15_000 }).toBe('needs-authorization')
 }
+
+describe('a relay route in an app, from the packed packages', () => {
+  test.runIf(selected.some((app) => app.name === 'sveltekit'))(
+    'SvelteKit: /mcp-relay (+server.ts) forwards to the stack for its own pages only',
+    async () => {
+      const origin = await serve(APPS.find((app) => app.name === 'sveltekit')!)
+      const relayUrl = (target: string) => `${origin}/mcp-relay?url=${encodeURIComponent(target)}`
+      const probe = {
+        method: 'POST',
+        headers: {
+          origin,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          cookie: 'session=app',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      }
+      const challenged = await fetch(relayUrl(stack.servers.oauth), probe)
+      expect(challenged.status).toBe(401)
+      expect(challenged.headers.get('www-authenticate')).toContain('resource_metadata=')
+      expect(challenged.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+
+      const stranger = await fetch(relayUrl(stack.servers.oauth), {
+        ...probe,
+        headers: { ...probe.headers, origin: 'http://127.0.0.1:1' },
+      })
+      expect(stranger.status).toBe(403)
+      expect(stranger.headers.get('mcp-relay-error')).toBe('origin_not_allowed')
+
+      const elsewhere = await fetch(relayUrl('http://127.0.0.1:9/mcp'), probe)
+      expect(elsewhere.headers.get('mcp-relay-error')).toBe('target_not_allowed')
+
+      // A same-origin GET without Origin, as a browser sends it, reaches the metadata.
+      const metadata = await fetch(
+        relayUrl(`${stack.issuer}/.well-known/oauth-authorization-server`),
+        { headers: { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' } },
+      )
+      expect(metadata.status).toBe(200)
+      expect((await metadata.json()).issuer).toBe(stack.issuer)
+    },
+  )
+})
 
 describe('real apps from the packed packages, under a strict CSP', () => {
   for (const app of selected) {
