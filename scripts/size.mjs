@@ -98,6 +98,14 @@ const entries = [
     budget: 18 * KB,
   },
   {
+    // What <mcp-authorize> loads the first time a server needs a client ID or a token.
+    // Printed for information.
+    name: '@mcp-oauth/web-components forms chunk (on demand)',
+    code: "export * from '@mcp-oauth/web-components'\nexport * from '@mcp-oauth/core'",
+    budget: undefined,
+    loads: { lazy: 'forms' },
+  },
+  {
     name: '@mcp-oauth/react (on top of core and elements)',
     code: "export * from '@mcp-oauth/react'",
     budget: 4 * KB,

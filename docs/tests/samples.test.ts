@@ -219,6 +219,7 @@ test('every code sample in the docs and READMEs type-checks and handles its prom
       '@mcp-oauth/core/events': src('core/src/events.ts'),
       '@mcp-oauth/core/client-metadata': src('core/src/client-metadata.ts'),
       '@mcp-oauth/core/relay': src('core/src/relay.ts'),
+      '@mcp-oauth/core/rules': src('core/src/rules.ts'),
       '@mcp-oauth/web-components': src('web-components/src/index.ts'),
       '@mcp-oauth/web-components/timeline': src('web-components/src/timeline.ts'),
       '@mcp-oauth/react': src('react/src/index.ts'),

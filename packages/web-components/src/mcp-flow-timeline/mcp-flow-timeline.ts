@@ -6,9 +6,11 @@ import {
   serverName,
   subscribeEvents,
 } from '@mcp-oauth/core/events'
-import { button, h, setText } from './dom.js'
-import { Base, defaultMcpAuth, live } from './page-default.js'
-import { format } from './strings.js'
+import { button, h, setText } from '../host/dom.js'
+import { format } from '../host/format.js'
+import { McpHost } from '../host/host.js'
+import { Subscription } from '../host/subscription.js'
+import { Timer } from '../host/timer.js'
 import { failed, timelineRow } from './timeline-row.js'
 import {
   type McpTimelineStringOverrides,
@@ -91,85 +93,56 @@ interface Nodes {
  * @cssprop --mcp-font - Font family.
  * @cssprop --mcp-timeline-height - The list's maximum height before it scrolls. Default 420px.
  */
-export class McpFlowTimelineElement extends Base {
-  #auth: McpAuth | undefined
-  #bound: McpAuth | undefined
-  #unsubscribe: (() => void) | undefined
-  #strings: McpTimelineStrings = mergeTimelineStrings(undefined)
+export class McpFlowTimelineElement extends McpHost<
+  McpTimelineStrings,
+  McpTimelineStringOverrides
+> {
   #events: McpAuthEvent[] = []
   #rows = new Map<McpAuthEvent, HTMLElement>()
   /** When each row's step started, to keep the rows in time order. */
   #started = new WeakMap<Element, number>()
   #groups = new Map<string, HTMLElement>()
   #nodes: Nodes | undefined
-  #announce: ReturnType<typeof setTimeout> | undefined
-  readonly #root: ShadowRoot
-  readonly #style: HTMLStyleElement | undefined
+  /** The strings the rows were built in. */
+  #built = -1
+  /** The summary is read out at most once a second, never once per step. */
+  readonly #announce = new Timer(this, ANNOUNCE_MS, () => {
+    if (this.#nodes) setText(this.#nodes.live, this.#summary())
+  })
 
   constructor() {
-    super()
-    this.#root = this.attachShadow({ mode: 'open' })
-    this.#style = adoptTimelineStyles(this.#root)
+    super(adoptTimelineStyles, mergeTimelineStrings)
+    // The instance's event stream, while connected; one that createMcpAuth() did not make has
+    // none, and shows nothing.
+    new Subscription(
+      this,
+      () => this.auth,
+      (auth: McpAuth) => {
+        try {
+          return subscribeEvents(auth, (event) => this.addEvents(event))
+        } catch {
+          return undefined
+        }
+      },
+    )
+    this.render()
   }
 
-  /** The core instance; defaults to the one given to `setDefaultMcpAuth()`. */
-  get auth(): McpAuth | undefined {
-    return this.#auth ?? defaultMcpAuth()
-  }
-  set auth(value: McpAuth | undefined) {
-    this.#auth = value
-    this.refresh()
-  }
-
-  /** Overrides for any user-facing string; the rows are rebuilt in the new words. */
-  get strings(): McpTimelineStrings {
-    return this.#strings
-  }
-  set strings(value: McpTimelineStringOverrides | undefined) {
-    this.#strings = mergeTimelineStrings(value)
-    if (!this.#nodes) return
-    const focused = this.#root.activeElement
+  /** Built once, and again only in new words (`strings`), with the same events. */
+  protected render(): void {
+    if (this.#built === this.stringsVersion) return
+    this.#built = this.stringsVersion
+    const focused = this.root.activeElement
     this.#build()
     const events = this.#events
     this.#events = []
     this.addEvents(...events)
-    if (focused) this.#nodes.log.focus()
+    if (focused) this.#nodes?.log.focus()
   }
 
   /** The events shown, oldest first. */
   get events(): readonly McpAuthEvent[] {
     return this.#events
-  }
-
-  connectedCallback(): void {
-    live.add(this)
-    if (!this.#nodes) this.#build()
-    this.refresh()
-  }
-
-  disconnectedCallback(): void {
-    live.delete(this)
-    clearTimeout(this.#announce)
-    this.#announce = undefined
-    this.#listen(undefined)
-  }
-
-  /** Follows `auth` (or the page default): listens to the instance's event stream. */
-  refresh(): void {
-    const auth = this.isConnected ? this.auth : undefined
-    if (auth !== this.#bound) this.#listen(auth)
-  }
-
-  #listen(auth: McpAuth | undefined): void {
-    this.#unsubscribe?.()
-    this.#unsubscribe = undefined
-    this.#bound = auth
-    if (!auth) return
-    try {
-      this.#unsubscribe = subscribeEvents(auth, (event) => this.addEvents(event))
-    } catch {
-      // Not an instance made by createMcpAuth(): nothing to show.
-    }
   }
 
   /** Shows more events, such as those of a saved trace; the element's own come by themselves. */
@@ -180,7 +153,7 @@ export class McpFlowTimelineElement extends Base {
     const following = log.scrollTop + log.clientHeight >= log.scrollHeight - 8
     for (const event of events) {
       this.#events.push(event)
-      const row = timelineRow(event, this.#strings)
+      const row = timelineRow(event, this.strings)
       if (row) this.#insert(event, row)
     }
     while (this.#events.length > MAX_EVENTS) {
@@ -191,10 +164,7 @@ export class McpFlowTimelineElement extends Base {
     nodes.empty.hidden = this.#events.length > 0
     setText(nodes.summary, this.#summary())
     if (following) log.scrollTop = log.scrollHeight
-    this.#announce ??= setTimeout(() => {
-      this.#announce = undefined
-      if (this.#nodes) setText(this.#nodes.live, this.#summary())
-    }, ANNOUNCE_MS)
+    this.#announce.start()
   }
 
   /** Forgets every event shown. */
@@ -210,7 +180,7 @@ export class McpFlowTimelineElement extends Base {
 
   /** The events as text, one line each, for a bug report. */
   toText(): string {
-    return formatTrace(this.#events, this.#strings)
+    return formatTrace(this.#events, this.strings)
   }
 
   /** The events as a JSON document, for a bug report. */
@@ -219,7 +189,7 @@ export class McpFlowTimelineElement extends Base {
   }
 
   #summary(): string {
-    return format(this.#strings.summary, {
+    return format(this.strings.summary, {
       count: String(this.#events.length),
       failed: String(this.#events.filter(failed).length),
     })
@@ -257,7 +227,7 @@ export class McpFlowTimelineElement extends Base {
   }
 
   #build(): void {
-    const s = this.#strings
+    const s = this.strings
     const text = () => document.createTextNode('')
     const nodes = { title: text(), summary: text(), live: text() } as Nodes
     setText(nodes.title, s.title)
@@ -288,7 +258,7 @@ export class McpFlowTimelineElement extends Base {
     this.#groups.clear()
     this.#nodes = nodes
     setText(nodes.summary, this.#summary())
-    this.#root.replaceChildren(...(this.#style ? [this.#style] : []), nodes.container)
+    this.frame(nodes.container)
   }
 
   #say(message: string): void {
@@ -298,9 +268,9 @@ export class McpFlowTimelineElement extends Base {
   async #copy(): Promise<void> {
     try {
       await navigator.clipboard.writeText(this.toText())
-      this.#say(this.#strings.copied)
+      this.#say(this.strings.copied)
     } catch {
-      this.#say(this.#strings.copyFailed)
+      this.#say(this.strings.copyFailed)
     }
   }
 
@@ -308,7 +278,7 @@ export class McpFlowTimelineElement extends Base {
     const url = URL.createObjectURL(new Blob([this.toJSON()], { type: 'application/json' }))
     const stamp = new Date().toISOString().replace(/[:.]/g, '-')
     const link = h('a', { href: url, download: `mcp-oauth-trace-${stamp}.json`, hidden: true })
-    this.#root.append(link)
+    this.root.append(link)
     link.click()
     link.remove()
     setTimeout(() => URL.revokeObjectURL(url), 1000)

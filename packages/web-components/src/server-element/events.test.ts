@@ -1,7 +1,7 @@
 import type { McpServerStatus } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test } from 'vitest'
-import { defineMcpElements } from './index.js'
-import { fakeHandle, mount } from './test-support/fake.js'
+import { defineMcpElements } from '../index.js'
+import { fakeHandle, mount } from '../test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => document.body.replaceChildren())
@@ -47,8 +47,30 @@ describe.each(['mcp-authorize', 'mcp-server-card'] as const)(
       ],
       ['a step-up granted', ['needs-step-up', 'authorizing', 'authorized'], ['mcp-authorized']],
       ['denied', ['needs-authorization', 'authorizing', 'cancelled'], []],
+      ['another tab authorized', ['needs-authorization', 'authorized'], ['mcp-restored']],
+      [
+        'signed in again in another tab after a disconnect',
+        ['authorized', 'disconnected', 'authorized'],
+        ['mcp-restored', 'mcp-restored'],
+      ],
+      ['a failed probe, then another tab authorized', ['error', 'authorized'], ['mcp-restored']],
+      ['a step-up granted in another tab', ['needs-step-up', 'authorized'], []],
     ])('%s', (_, path, expected) => {
       expect(story(tag, path)).toEqual(expected)
     })
+  },
+)
+
+test.each(['mcp-authorize', 'mcp-server-card'] as const)(
+  '%s: a recovery from an error while the tokens were kept is neither authorized nor restored',
+  (tag) => {
+    const seen: string[] = []
+    const record = (event: Event) => seen.push(event.type)
+    const fake = fakeHandle({ status: 'error', tokenType: 'Bearer' })
+    const element = mount(tag, fake)
+    element.addEventListener('mcp-authorized', record)
+    element.addEventListener('mcp-restored', record)
+    fake.set({ status: 'authorized' })
+    expect(seen).toEqual([])
   },
 )

@@ -1,6 +1,6 @@
 import { eventSummary, type McpAuthEvent } from '@mcp-oauth/core/events'
-import { h } from './dom.js'
-import { format } from './strings.js'
+import { h } from '../host/dom.js'
+import { format } from '../host/format.js'
 import type { McpTimelineStrings } from './timeline-strings.js'
 
 /**

@@ -1,8 +1,7 @@
-import { McpAuthError } from '@mcp-oauth/core'
+import { McpAuthError, type RevocationReport } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { defineMcpElements } from './index.js'
-import type { RevocationReport } from './revocation.js'
-import { fakeHandle, mount, part } from './test-support/fake.js'
+import { defineMcpElements } from '../index.js'
+import { fakeHandle, mount, part } from '../test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
@@ -28,7 +27,7 @@ describe('<mcp-server-card> says what the server did on disconnect', () => {
     const { card } = signedOut({ accessToken: 'revoked', refreshToken: 'revoked' })
     expect(note(card).textContent).toBe('Signed out. Access was revoked.')
     expect(note(card).hidden).toBe(false)
-    expect(live(card)).toBe('Needs authorization. Signed out. Access was revoked.')
+    expect(live(card)).toBe('Disconnected. Signed out. Access was revoked.')
   })
 
   test('not supported: the access token ends in 12 min, counted down live', () => {
@@ -40,7 +39,7 @@ describe('<mcp-server-card> says what the server did on disconnect', () => {
     )
     const said = live(card)
     expect(said).toBe(
-      'Needs authorization. Signed out here. This server does not support revoking access.',
+      'Disconnected. Signed out here. This server does not support revoking access.',
     )
     vi.advanceTimersByTime(11.5 * 60_000)
     expect(note(card).textContent).toBe(

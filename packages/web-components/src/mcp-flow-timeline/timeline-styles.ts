@@ -1,4 +1,4 @@
-import { STYLES, styler } from './styles.js'
+import { STYLES, styler } from '../host/styles.js'
 
 /**
  * `<mcp-flow-timeline>`'s styles, on top of the shared ones: the same custom properties

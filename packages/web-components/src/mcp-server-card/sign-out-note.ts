@@ -1,16 +1,6 @@
 import type { McpServerSnapshot } from '@mcp-oauth/core'
-import { format, type McpStrings, timeLeft } from './strings.js'
-
-/** What the authorization server did with a token on disconnect (RFC 7009). */
-export type RevocationOutcome = 'revoked' | 'unsupported' | 'failed'
-
-/** The core's account of a disconnect, per token; read defensively from the snapshot. */
-export interface RevocationReport {
-  readonly accessToken: RevocationOutcome
-  readonly refreshToken?: RevocationOutcome
-  /** When the access token that was not revoked stops working, in epoch milliseconds. */
-  readonly accessTokenExpiresAt?: number
-}
+import { format } from '../host/format.js'
+import { type McpStrings, timeLeft } from '../server-element/strings.js'
 
 /**
  * What the card says after a disconnect, in plain words: revoked, or signed out only here
@@ -22,7 +12,7 @@ export function signedOutNote(
   s: McpStrings,
   now: number,
 ): string | undefined {
-  const report = (snapshot as { revocation?: RevocationReport } | undefined)?.revocation
+  const report = snapshot?.revocation
   if (!report) return undefined
   const outcomes = [report.accessToken, report.refreshToken]
   if (outcomes.every((outcome) => outcome === undefined || outcome === 'revoked')) return s.revoked

@@ -5,8 +5,8 @@ import { formatTrace, type McpAuthEvent } from '@mcp-oauth/core/events'
 import { createWorld } from '@mcp-oauth/test-world'
 import { getResponse } from 'msw'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { setDefaultMcpAuth } from './index.js'
-import { defineMcpFlowTimeline, McpFlowTimelineElement } from './timeline.js'
+import { setDefaultMcpAuth } from '../index.js'
+import { defineMcpFlowTimeline, McpFlowTimelineElement } from '../timeline.js'
 
 beforeAll(() => defineMcpFlowTimeline())
 afterEach(() => {
@@ -281,7 +281,7 @@ describe('<mcp-flow-timeline>', () => {
 
 test('every part it renders is in the manifest, and every declared part is rendered', () => {
   const manifest = JSON.parse(
-    readFileSync(join(import.meta.dirname, '../custom-elements.json'), 'utf8'),
+    readFileSync(join(import.meta.dirname, '../../custom-elements.json'), 'utf8'),
   ) as { modules: { declarations: { tagName?: string; cssParts?: { name: string }[] }[] }[] }
   const declared = manifest.modules
     .flatMap((m) => m.declarations)

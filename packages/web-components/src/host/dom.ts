@@ -31,19 +31,27 @@ export function setAttr(element: Element, name: string, value: string | boolean)
   else element.setAttribute(name, next)
 }
 
+/** What each slot shows, as the `key` it was last filled for. */
+const shown = new WeakMap<Element, string>()
+
 /**
- * Replaces what `slot` holds. Focus inside the old content moves to the control with the same
- * `data-key` in the new content, else to its first control, else to `fallback`: never to
- * `<body>`, so keyboard and screen-reader users keep their place.
+ * Fills `slot` with `content()`, unless `key` (what the content depends on) is the one it was
+ * last filled for: then nothing changes, and focus and typed input survive. Focus inside the
+ * old content moves to the control with the same `data-key` in the new content, else to its
+ * first control, else to `fallback`: never to `<body>`, so keyboard and screen-reader users
+ * keep their place.
  */
-export function swap(root: ShadowRoot, slot: Element, fallback: HTMLElement, ...nodes: Child[]) {
-  const active = root.activeElement as HTMLElement | null
+export function swap(slot: Element, fallback: HTMLElement, key: unknown[], content: () => Child[]) {
+  const id = JSON.stringify(key)
+  if (shown.get(slot) === id) return
+  shown.set(slot, id)
+  const active = (slot.getRootNode() as ShadowRoot).activeElement as HTMLElement | null
   const inside = !!active && slot.contains(active)
-  const key = active?.dataset.key
-  slot.replaceChildren(...nodes.filter((node): node is Node | string => !!node))
+  const focused = active?.dataset.key
+  slot.replaceChildren(...content().filter((node): node is Node | string => !!node))
   if (!inside) return
   const target =
-    (key && slot.querySelector<HTMLElement>(`[data-key="${key}"]`)) ||
+    (focused && slot.querySelector<HTMLElement>(`[data-key="${focused}"]`)) ||
     slot.querySelector<HTMLElement>('button, input') ||
     fallback
   target.focus()

@@ -1,5 +1,5 @@
 import { EVENT_TEXT, type McpEventText } from '@mcp-oauth/core/events'
-import { DEFAULT_STRINGS, type McpStrings } from './strings.js'
+import { DEFAULT_STRINGS, type McpStrings } from '../server-element/strings.js'
 
 /**
  * Every user-facing string of `<mcp-flow-timeline>`. The step labels and explanations start

@@ -1,4 +1,5 @@
-import type { McpAuthErrorCode, RegistrationRefusal } from '@mcp-oauth/core'
+import type { McpAuthErrorCode, McpServerSnapshot, RegistrationRefusal } from '@mcp-oauth/core'
+import { format } from '../host/format.js'
 
 /**
  * Every user-facing string of the elements. Override any of them through the `strings`
@@ -48,6 +49,9 @@ export interface McpStrings {
   pillRefreshing: string
   pillExpired: string
   pillNeedsAuthorization: string
+  pillCancelled: string
+  pillDenied: string
+  pillDisconnected: string
   pillStepUp: string
   pillError: string
   pillOpen: string
@@ -119,6 +123,9 @@ export const DEFAULT_STRINGS: McpStrings = {
   pillRefreshing: 'Refreshing…',
   pillExpired: 'Expired',
   pillNeedsAuthorization: 'Needs authorization',
+  pillCancelled: 'Cancelled',
+  pillDenied: 'Access denied',
+  pillDisconnected: 'Disconnected',
   pillStepUp: 'Needs more permissions',
   pillError: 'Error',
   pillOpen: 'Open',
@@ -177,9 +184,21 @@ export const DEFAULT_STRINGS: McpStrings = {
   },
 }
 
-/** Fills `{key}` placeholders with `values`; unknown placeholders stay as they are. */
-export function format(template: string, values: Record<string, string>): string {
-  return template.replace(/\{(\w+)\}/g, (match, key: string) => values[key] ?? match)
+/** The element's message for an error code; the server's own text is never shown. */
+export function errorMessage(s: McpStrings, code: string | undefined): string {
+  return (s.errors as Record<string, string | undefined>)[code ?? ''] ?? s.errors.default
+}
+
+/**
+ * Why the authorization server refused to register the app, in plain words: the text for its
+ * `details.reason`, else the one for `registration_refused`.
+ */
+export function refusalMessage(s: McpStrings, error: McpServerSnapshot['error']): string {
+  const reason = error?.details?.reason
+  return (
+    (s.refusals as Record<string, string | undefined>)[String(reason)] ??
+    errorMessage(s, error?.code)
+  )
 }
 
 /** Strings with the app's overrides applied (one level deep, and inside `errors` and `refusals`). */

@@ -1,8 +1,10 @@
 import type { McpServerSnapshot } from '@mcp-oauth/core'
-import { McpElement } from './base.js'
-import { button, h, setAttr, setText, swap } from './dom.js'
-import { signedOutNote } from './revocation.js'
-import { format, timeLeft } from './strings.js'
+import { button, h, setAttr, setText, swap } from '../host/dom.js'
+import { format } from '../host/format.js'
+import { Timer } from '../host/timer.js'
+import { McpElement } from '../server-element/mcp-element.js'
+import { timeLeft } from '../server-element/strings.js'
+import { signedOutNote } from './sign-out-note.js'
 
 /** The nodes built once; updates change their text or swap one slot. */
 interface CardNodes {
@@ -38,8 +40,8 @@ interface CardNodes {
  * @attr {McpServerStatus} status - Reflected, read-only: the server's status, for styling with `:host([status=…])`.
  *
  * @fires {CustomEvent<McpServerSnapshot>} mcp-status-change - The snapshot, on every status change.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - An authorization (or a typed token) finished. Not fired for a session restored from storage, nor after a refresh.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The element found the server already authorized: a session restored from storage.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - The user just authorized: an authorization finished, or a typed token was accepted. Not fired for a session found in storage, nor after a refresh.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The server turned out to be authorized without that: tokens found in storage, or stored by another tab.
  * @fires {CustomEvent<McpErrorDetail>} mcp-error - `{ code, message }`: a stable code and the element's own message, never the server's.
  * @fires {CustomEvent<McpServerSnapshot>} mcp-authorize-request - Cancelable; dispatched in the click before the authorization starts.
  *
@@ -72,16 +74,9 @@ interface CardNodes {
  */
 export class McpServerCardElement extends McpElement {
   #confirming = false
-  #timer: ReturnType<typeof setInterval> | undefined
+  /** Ticks only while a time is counted down (the pill or the sign-out note). */
+  readonly #countdown = new Timer(this, 1000, () => this.render(), true)
   #nodes: CardNodes | undefined
-  #actionsKey = ''
-  #detailsKey = ''
-  #moreKey = ''
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback()
-    this.#tick(false)
-  }
 
   /** The pill text, e.g. "Authorized · expires in 12 min". */
   get pill(): string {
@@ -91,53 +86,22 @@ export class McpServerCardElement extends McpElement {
   #pill(countdown: boolean): string {
     const s = this.strings
     const snapshot = this.snapshot
-    switch (snapshot?.status) {
-      case 'authorized': {
-        if (snapshot.expiresAt === undefined) return s.pillAuthorized
-        const left = snapshot.expiresAt - Date.now()
-        if (left <= 0) return s.pillExpired
-        return countdown ? format(s.pillExpiresIn, { time: timeLeft(left, s) }) : s.pillAuthorized
-      }
-      // A background refresh is not news for the live region.
-      case 'refreshing':
-        return countdown ? s.pillRefreshing : s.pillAuthorized
-      case 'open':
-        return s.pillOpen
-      case 'needs-step-up':
-        return s.pillStepUp
-      case 'needs-token':
-        return s.pillNeedsToken
-      case 'needs-client-id':
-        return s.pillNeedsClientId
-      case 'authorizing':
-        return s.pillAuthorizing
-      case 'error':
-        return s.pillError
-      case 'needs-authorization':
-      case 'cancelled':
-      case 'disconnected':
-        return s.pillNeedsAuthorization
-      case 'unknown':
-        if (this.probe === 'manual') return s.pillNotChecked
-    }
-    return s.pillChecking
+    const [pill] = this.words()
+    // A background refresh is not news for the live region.
+    if (snapshot?.status === 'refreshing' && countdown) return s.pillRefreshing
+    if (snapshot?.status !== 'authorized' || snapshot.expiresAt === undefined) return pill
+    const left = snapshot.expiresAt - Date.now()
+    if (left <= 0) return s.pillExpired
+    return countdown ? format(s.pillExpiresIn, { time: timeLeft(left, s) }) : pill
   }
 
   /** What happened last, in words: step-up, denied or cancelled, an error, or the sign-out. */
-  #note(snapshot: McpServerSnapshot | undefined, now: number): string {
-    const s = this.strings
-    const code = snapshot?.error?.code
-    switch (snapshot?.status) {
-      case 'needs-step-up':
-        return format(s.stepUp, { name: this.displayName, scopes: this.extraScopes })
-      case 'cancelled':
-        return code === 'access_denied' ? s.denied : s.cancelled
-      case 'disconnected':
-        return signedOutNote(snapshot, s, now) ?? ''
-      case 'error':
-        return this.errorMessage(code ?? '')
-    }
-    return ''
+  #note(snapshot: McpServerSnapshot, now: number): string {
+    const { status } = snapshot
+    if (status === 'disconnected') return signedOutNote(snapshot, this.strings, now) ?? ''
+    // In the words the authorize step says them.
+    const said = status === 'needs-step-up' || status === 'cancelled' || status === 'error'
+    return said ? format(this.words()[1], this.values()) : ''
   }
 
   #build(): CardNodes {
@@ -170,7 +134,6 @@ export class McpServerCardElement extends McpElement {
       nodes.more,
       nodes.actions,
     )
-    this.#actionsKey = this.#detailsKey = this.#moreKey = ''
     this.frame(nodes.container)
     return nodes
   }
@@ -178,7 +141,7 @@ export class McpServerCardElement extends McpElement {
   protected render(): void {
     if (!this.handle) {
       // Nothing to show until both `auth` and a usable `server-url` are known.
-      this.#tick(false)
+      this.#countdown.stop()
       this.#nodes = undefined
       this.frame(undefined)
       return
@@ -186,8 +149,8 @@ export class McpServerCardElement extends McpElement {
     this.#nodes ??= this.#build()
     const nodes = this.#nodes
     const s = this.strings
-    const snapshot = this.snapshot
-    const status = snapshot?.status ?? 'unknown'
+    const snapshot = this.handle.getSnapshot()
+    const status = snapshot.status
     const name = this.displayName
     const now = Date.now()
     const pill = this.pill
@@ -206,55 +169,37 @@ export class McpServerCardElement extends McpElement {
     setAttr(nodes.note, 'hidden', !note)
     setAttr(nodes.note, 'part', status === 'error' ? 'error' : 'message')
 
-    const bound = snapshot?.tokenType === 'DPoP'
-    const detailsKey = JSON.stringify([
-      snapshot?.issuer,
-      snapshot?.scopes,
-      bound,
-      this.stringsVersion,
+    const bound = snapshot.tokenType === 'DPoP'
+    const strings = this.stringsVersion
+    swap(nodes.details, nodes.container, [snapshot.issuer, snapshot.scopes, bound, strings], () => [
+      !!snapshot.issuer &&
+        h(
+          'dl',
+          { part: 'details' },
+          h('dt', {}, s.issuerLabel),
+          h('dd', { part: 'issuer' }, snapshot.issuer),
+          h('dt', {}, s.scopesLabel),
+          h('dd', { part: 'scopes' }, snapshot.scopes.join(' ') || s.none),
+          ...(bound
+            ? [h('dt', {}, s.protectionLabel), h('dd', { part: 'protection' }, s.senderConstrained)]
+            : []),
+        ),
     ])
-    if (detailsKey !== this.#detailsKey) {
-      this.#detailsKey = detailsKey
-      swap(
-        this.root,
-        nodes.details,
-        nodes.container,
-        !!snapshot?.issuer &&
-          h(
-            'dl',
-            { part: 'details' },
-            h('dt', {}, s.issuerLabel),
-            h('dd', { part: 'issuer' }, snapshot.issuer),
-            h('dt', {}, s.scopesLabel),
-            h('dd', { part: 'scopes' }, snapshot.scopes.join(' ') || s.none),
-            ...(bound
-              ? [
-                  h('dt', {}, s.protectionLabel),
-                  h('dd', { part: 'protection' }, s.senderConstrained),
-                ]
-              : []),
-          ),
-      )
-    }
 
-    const error = status === 'error' ? snapshot?.error : undefined
-    const moreKey = JSON.stringify([error?.code, error?.message, this.stringsVersion])
-    if (moreKey !== this.#moreKey) {
-      this.#moreKey = moreKey
-      swap(this.root, nodes.more, nodes.container, this.errorDetails(error))
-    }
+    const error = status === 'error' ? snapshot.error : undefined
+    swap(nodes.more, nodes.container, [error?.code, error?.message, strings], () => [
+      this.errorDetails(error),
+    ])
 
     const authorized = status === 'authorized' || status === 'refreshing'
     if (!authorized) this.#confirming = false
     const confirming = this.#confirming
     // The same buttons while a refresh runs: a background refresh must not move focus.
-    const actionsKey = JSON.stringify([authorized || status, confirming, this.stringsVersion])
-    if (actionsKey !== this.#actionsKey) {
-      this.#actionsKey = actionsKey
-      swap(this.root, nodes.actions, nodes.container, ...this.#actions(status, confirming))
-    }
-    // Ticks only while a time is counted down (the pill or the sign-out note).
-    this.#tick(pill !== this.#pill(false) || note !== quiet)
+    swap(nodes.actions, nodes.container, [authorized || status, confirming, strings], () =>
+      this.#actions(status, confirming),
+    )
+    if (pill !== this.#pill(false) || note !== quiet) this.#countdown.start()
+    else this.#countdown.stop()
   }
 
   #actions(status: string, confirming: boolean): HTMLElement[] {
@@ -276,15 +221,6 @@ export class McpServerCardElement extends McpElement {
       status === 'error' && button('retry', s.retry, () => this.handle?.retry().catch(() => {})),
       authorized && button('disconnect', s.disconnect, () => this.#confirm(true), 'danger'),
     ].filter((b): b is HTMLElement => !!b)
-  }
-
-  /** The countdown: a timer runs only while there is a time to count down. */
-  #tick(on: boolean): void {
-    if (on && !this.#timer) this.#timer = setInterval(() => this.render(), 1000)
-    if (!on && this.#timer) {
-      clearInterval(this.#timer)
-      this.#timer = undefined
-    }
   }
 
   #confirm(on: boolean): void {

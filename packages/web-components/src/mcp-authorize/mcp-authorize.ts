@@ -1,13 +1,19 @@
-import { McpElement } from './base.js'
-import { button, type Child, h, setAttr, swap } from './dom.js'
-import { format } from './strings.js'
+import { button, type Child, h, setAttr, swap } from '../host/dom.js'
+import { format } from '../host/format.js'
+import { McpElement } from '../server-element/mcp-element.js'
 
-const hostOf = (url: string | undefined) => {
-  try {
-    return url ? new URL(url).host : ''
-  } catch {
-    return url ?? ''
-  }
+/** The client ID and token forms, once loaded: most servers need neither. */
+let forms: typeof import('./forms.js') | undefined
+
+/** Loads the forms, then renders `element` again; a failed load is tried again next time. */
+function loadForms(element: McpAuthorizeElement): void {
+  import('./forms.js').then(
+    (module) => {
+      forms = module
+      element.refresh()
+    },
+    () => {},
+  )
 }
 
 /**
@@ -29,8 +35,8 @@ const hostOf = (url: string | undefined) => {
  * @attr {McpServerStatus} status - Reflected, read-only: the server's status, for styling with `:host([status=…])`.
  *
  * @fires {CustomEvent<McpServerSnapshot>} mcp-status-change - The snapshot, on every status change.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - An authorization (or a typed token) finished. Not fired for a session restored from storage, nor after a refresh.
- * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The element found the server already authorized: a session restored from storage.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-authorized - The user just authorized: an authorization finished, or a typed token was accepted. Not fired for a session found in storage, nor after a refresh.
+ * @fires {CustomEvent<McpServerSnapshot>} mcp-restored - The server turned out to be authorized without that: tokens found in storage, or stored by another tab.
  * @fires {CustomEvent<McpErrorDetail>} mcp-error - `{ code, message }`: a stable code and the element's own message, never the server's.
  * @fires {CustomEvent<McpServerSnapshot>} mcp-authorize-request - Cancelable; dispatched in the click before the authorization starts.
  *
@@ -60,7 +66,6 @@ const hostOf = (url: string | undefined) => {
  */
 export class McpAuthorizeElement extends McpElement {
   #nodes: { container: HTMLElement; live: HTMLElement; rest: HTMLElement } | undefined
-  #view = ''
 
   protected render(): void {
     if (!this.handle) {
@@ -69,16 +74,11 @@ export class McpAuthorizeElement extends McpElement {
       this.frame(undefined)
       return
     }
-    const snapshot = this.snapshot
+    const snapshot = this.handle.getSnapshot()
     const s = this.strings
-    const name = this.displayName
-    const values = {
-      name,
-      issuer: hostOf(snapshot?.issuer) || s.none,
-      scopes: this.extraScopes,
-    }
-    const status = snapshot?.status ?? 'unknown'
-    const code = snapshot?.error?.code
+    const values = this.values()
+    const status = snapshot.status
+    const code = snapshot.error?.code
 
     const message = (text: string, spinner = false) =>
       h(
@@ -91,29 +91,21 @@ export class McpAuthorizeElement extends McpElement {
     const authorize = (label = s.authorize) =>
       button('authorize', label, () => this.startAuthorize(), 'primary')
 
-    // What the live region says, and the controls that follow it.
-    let said: HTMLElement
+    // What the live region says (the status's name, as the card's pill says it), and the
+    // controls that follow it.
+    const [, sentence] = this.words()
+    const said = message(sentence, sentence === s.checking || sentence === s.waiting)
     let rest: () => Child[] = () => []
+    let form: ((host: McpAuthorizeElement) => HTMLElement) | undefined
     switch (status) {
-      case 'unknown':
-        said = this.probe === 'manual' ? message(s.notChecked) : message(s.checking, true)
-        break
-      case 'probing':
-        said = message(s.checking, true)
-        break
-      case 'open':
-        said = message(s.open)
-        break
       case 'needs-authorization':
-        said = message(s.needsAuthorization)
         rest = () => [
-          !!snapshot?.issuer && h('p', { part: 'hint' }, format(s.signInAt, values)),
+          !!snapshot.issuer && h('p', { part: 'hint' }, format(s.signInAt, values)),
           actions(authorize()),
         ]
         break
       case 'authorizing':
         // A closed window may still deliver (COOP): keep listening, offer both ways out.
-        said = snapshot?.popup === 'closed' ? message(s.popupClosed) : message(s.waiting, true)
         rest = () => [
           actions(
             button('cancel', s.cancel, () => this.handle?.cancel()),
@@ -122,41 +114,21 @@ export class McpAuthorizeElement extends McpElement {
         ]
         break
       case 'needs-client-id':
-        // After a refused registration, why, in plain words; the form asks for an ID only:
-        // a client that needs a secret keeps it at the app's relay, never in the page.
-        said = message(
-          code === 'registration_refused'
-            ? ((s.refusals as Record<string, string>)[snapshot?.error?.details?.reason as string] ??
-                this.errorMessage(code))
-            : s.clientIdTitle,
-        )
-        rest = () => [this.#clientIdForm()]
-        break
       case 'needs-token':
-        // A refused token says so; the form stays for another one.
-        said = message(code === 'invalid_token' ? this.errorMessage(code) : s.tokenTitle)
-        rest = () => [this.#tokenForm()]
+        form = forms?.[status === 'needs-token' ? 'tokenForm' : 'clientIdForm']
+        if (form) rest = () => [form!(this)]
+        else loadForms(this)
         break
       case 'needs-step-up':
-        said = message(s.stepUp)
+      case 'disconnected':
         rest = () => [actions(authorize())]
         break
       case 'cancelled':
-        said = message(code === 'access_denied' ? s.denied : s.cancelled)
         rest = () => [actions(authorize(s.tryAgain))]
         break
-      case 'disconnected':
-        said = message(s.disconnected)
-        rest = () => [actions(authorize())]
-        break
-      case 'authorized':
-      case 'refreshing':
-        said = message(s.authorized)
-        break
-      default:
-        said = h('p', { part: 'message' }, this.errorMessage(code ?? ''))
+      case 'error':
         rest = () => [
-          this.errorDetails(snapshot?.error),
+          this.errorDetails(snapshot.error),
           actions(button('retry', s.retry, () => this.handle?.retry().catch(() => {}))),
         ]
     }
@@ -171,99 +143,16 @@ export class McpAuthorizeElement extends McpElement {
         container: h('section', { part: 'container', tabindex: '-1' }, live, rest),
       }
       this.#nodes = nodes
-      this.#view = ''
       this.frame(nodes.container)
     }
-    setAttr(nodes.container, 'aria-label', name)
+    setAttr(nodes.container, 'aria-label', values.name)
     setAttr(nodes.live, 'part', status === 'error' ? 'status error' : 'status')
     // Written only when the words change, so a screen reader hears each change once.
     if (nodes.live.textContent !== said.textContent) nodes.live.replaceChildren(said)
     // The controls are rebuilt only when the view changes: focus and typed input survive.
     const shown = status === 'refreshing' ? 'authorized' : status
-    const view = JSON.stringify([
-      shown,
-      code,
-      code === 'cors_blocked' && snapshot?.error?.message,
-      values,
-    ])
-    if (view + this.stringsVersion !== this.#view) {
-      this.#view = view + this.stringsVersion
-      swap(this.root, nodes.rest, nodes.container, ...rest())
-    }
+    const cors = code === 'cors_blocked' && snapshot.error?.message
+    const key = [shown, code, cors, values, !!form, this.stringsVersion]
+    swap(nodes.rest, nodes.container, key, rest)
   }
-
-  #clientIdForm(): HTMLElement {
-    const s = this.strings
-    const id = input('client-id', 'text', true)
-    return this.#form(
-      [h('label', { part: 'label' }, s.clientIdLabel, id)],
-      s.continue,
-      (invalid) => {
-        const clientId = id.value.trim()
-        if (!clientId) return invalid(s.clientIdRequired, id)
-        this.handle?.submitClientId({ clientId }).catch(() => {})
-      },
-    )
-  }
-
-  #tokenForm(): HTMLElement {
-    const s = this.strings
-    const token = input('token', 'password', true)
-    return this.#form(
-      [h('label', { part: 'label' }, s.tokenLabel, token)],
-      s.connect,
-      (invalid) => {
-        const value = token.value.trim()
-        if (!value) return invalid(s.tokenRequired, token)
-        token.value = ''
-        this.handle?.submitToken(value).catch(() => {})
-      },
-    )
-  }
-
-  /** A form whose inline message is shown in place, so what else was typed stays. */
-  #form(
-    fields: HTMLElement[],
-    submit: string,
-    onSubmit: (invalid: (message: string, field: HTMLInputElement) => void) => void,
-  ): HTMLElement {
-    const error = h('p', { part: 'error', id: 'form-error', role: 'alert', hidden: true })
-    const invalid = (message: string, field: HTMLInputElement) => {
-      error.textContent = message
-      error.hidden = false
-      field.setAttribute('aria-invalid', 'true')
-      field.setAttribute('aria-describedby', 'form-error')
-      field.focus()
-    }
-    return h(
-      'form',
-      {
-        part: 'form',
-        novalidate: true,
-        onsubmit: (event: Event) => {
-          event.preventDefault()
-          error.hidden = true
-          onSubmit(invalid)
-        },
-      },
-      ...fields,
-      error,
-      h(
-        'div',
-        { part: 'actions' },
-        h('button', { type: 'submit', part: 'button primary', 'data-key': 'submit' }, submit),
-      ),
-    )
-  }
-}
-
-function input(name: string, type: string, required: boolean): HTMLInputElement {
-  return h('input', {
-    name,
-    type,
-    part: 'input',
-    autocomplete: 'off',
-    spellcheck: 'false',
-    required,
-  }) as HTMLInputElement
 }

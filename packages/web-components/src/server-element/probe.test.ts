@@ -1,7 +1,7 @@
 import type { McpAuth, McpServerHandle } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
-import { defineMcpElements, PROBE_DEBOUNCE_MS } from './index.js'
-import { fakeHandle, text } from './test-support/fake.js'
+import { defineMcpElements, PROBE_DEBOUNCE_MS } from '../index.js'
+import { fakeHandle, text } from '../test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
@@ -57,6 +57,8 @@ describe.each(['mcp-authorize', 'mcp-server-card'] as const)('%s probe control',
     'http://mcp.example.com/mcp',
     'javascript:alert(1)',
     'ftp://127.0.0.1/mcp',
+    'https://user:secret@mcp.example.com/mcp',
+    'http://128.0.0.1/mcp',
   ])('an invalid or insecure URL is never probed: %s', (url) => {
     vi.useFakeTimers()
     const { auth, probes } = countingAuth()
@@ -78,6 +80,20 @@ describe.each(['mcp-authorize', 'mcp-server-card'] as const)('%s probe control',
     el.setAttribute('server-url', 'http://127.0.0.1:3000/mcp')
     document.body.append(el)
     expect(probes()).toEqual(['http://127.0.0.1:3000/mcp'])
+  })
+
+  test.each([
+    'http://localhost:3000/mcp',
+    'http://127.0.0.2:3000/mcp',
+    'http://127.255.255.254/mcp',
+    'http://[::1]:3000/mcp',
+  ])('loopback http is probed as the core accepts it: %s', (url) => {
+    const { auth, probes } = countingAuth()
+    const el = document.createElement(tag)
+    el.auth = auth
+    el.setAttribute('server-url', url)
+    document.body.append(el)
+    expect(probes()).toEqual([url])
   })
 
   test('probe="manual": never probes; the app probes through the handle', () => {
