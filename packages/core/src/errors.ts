@@ -47,6 +47,11 @@ export type McpAuthErrorCode =
   /** The resource refused the token it was given (RFC 6750 §3.1): type another one. */
   | 'invalid_token'
   | 'storage_corrupt'
+  /**
+   * The storage refused a write (quota, a closed database, a value it cannot keep): that
+   * operation failed, the storage stays in use. `details.persisted` is `false`.
+   */
+  | 'storage_failed'
   // sender-constrained tokens (RFC 9449)
   | 'dpop_unsupported'
   /** The key a stored DPoP token is bound to is gone (deleted, or memory-only and reloaded). */
@@ -90,6 +95,18 @@ export class AuthorizationError extends McpAuthError {}
 
 /** A token, refresh or revocation request failed. */
 export class TokenError extends McpAuthError {}
+
+/** The storage refused a read or a write; see the `storage_failed` code. */
+export class StorageError extends McpAuthError {}
+
+/** `cause` as a `storage_failed` error (a `StorageError` passes as it is). */
+export const storageFailed = (cause: unknown): StorageError =>
+  cause instanceof StorageError
+    ? cause
+    : new StorageError('storage_failed', `Storage failed: ${cause}`, {
+        cause,
+        details: { persisted: false },
+      })
 
 /** Wraps anything thrown by `fetch` itself (offline, DNS, CORS outside a browser) as a transient network error. */
 export function networkError(url: string, cause: unknown): McpAuthError {

@@ -4,6 +4,7 @@ import type { McpAuthOptions } from '../contracts/options.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError, RegistrationError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
+import { readJsonObject } from '../http/json-document.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { chooseAuthMethod } from './client-auth.js'
@@ -99,12 +100,11 @@ export async function registerDynamicClient(
 
 /**
  * The client information response (RFC 7591 §3.2.1): `201 Created` (or `200`) with a JSON object
- * carrying a `client_id`. Anything else, including an error response (§3.2.2), is `undefined`.
+ * (within the document limits) carrying a `client_id`. Anything else, including an error
+ * response (§3.2.2), is `undefined`. Only the fields the kit uses are kept of it.
  */
 async function readRegistration(response: Response): Promise<Record<string, unknown> | undefined> {
   if (response.status !== 201 && response.status !== 200) return undefined
-  const body: unknown = await response.json().catch(() => undefined)
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined
-  const record = body as Record<string, unknown>
-  return typeof record.client_id === 'string' ? record : undefined
+  const body = await readJsonObject(response)
+  return typeof body?.client_id === 'string' ? body : undefined
 }
