@@ -1,9 +1,11 @@
+import 'fake-indexeddb/auto'
 import { createWorld, useMockServer, type World } from '@mcp-oauth/test-world'
 import { afterEach, describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
 import type { McpServerHandle } from '../contracts/handle.js'
+import type { TokenStorage } from '../contracts/storage.js'
 import { TAB_CHANNEL } from '../coordination/tab-messages.js'
-import { memoryStorage } from '../storage/memory.js'
+import { indexedDbStorage } from '../storage/indexeddb.js'
 import { instrumented, mcpCall, REDIRECT, setupWorld } from '../test-support/harness.js'
 
 const mock = useMockServer()
@@ -23,10 +25,15 @@ const until = async (condition: () => boolean) => {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2))
 }
 
-/** Tab 1 authorized; tab 2 (another instance on the same storage, instrumented) loaded. */
-async function twoTabs(world: Partial<Parameters<typeof createWorld>[0]> = {}) {
-  const w = createWorld(world)
-  const { storage, handle } = setupWorld(mock, w, { storage: memoryStorage() })
+let databases = 0
+
+/**
+ * Tab 1 authorized; tab 2 (another instance on the same storage, instrumented) loaded. Both
+ * on IndexedDB, as in a browser, unless `storage` says otherwise.
+ */
+async function twoTabs(storage: TokenStorage = indexedDbStorage(`tabs-${++databases}`)) {
+  const w = createWorld()
+  const { handle } = setupWorld(mock, w, { storage })
   await handle.authorize()
   const tab2 = instrumented(storage)
   const other = createMcpAuth({ redirectUri: REDIRECT, storage: tab2.storage, driver: w.driver() })
@@ -166,7 +173,7 @@ describe('a burst of tab messages costs almost nothing', () => {
       issuer: 'https://auth2.example.com',
     })
     mock.use(...a.handlers, ...b.handlers)
-    const storage = memoryStorage()
+    const storage = indexedDbStorage(`tabs-${++databases}`)
     const first = createMcpAuth({ redirectUri: REDIRECT, storage, driver: a.driver() })
     await first.server(a.options.resource).authorize()
     const firstB = createMcpAuth({ redirectUri: REDIRECT, storage, driver: b.driver() })

@@ -3,7 +3,6 @@ import { type ClientRecord, RECORD_VERSION, type TokenRecord } from '../contract
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import type { TabMessage } from '../contracts/tabs.js'
 import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
-import { nextTask } from '../coordination/next-task.js'
 import { SingleFlight } from '../coordination/single-flight.js'
 import { newRevision } from '../coordination/tab-messages.js'
 import { AuthorizationError, McpAuthError, type StorageError, storageFailed } from '../errors.js'
@@ -37,7 +36,8 @@ export interface TokenSessionHost {
  *
  * Other tabs hear of each write and re-read the store. A message never empties memory by
  * itself: the tokens stay until the re-read says otherwise, and a call made meanwhile waits
- * for it. A burst of messages costs one re-read, and one more for those heard during it.
+ * for it. A burst of messages costs one re-read, and one more for those heard during it (a
+ * store read takes at least a task, as IndexedDB's do).
  *
  * A write the storage refuses leaves memory as the write would have (a sign-out drops the
  * tokens, a refresh keeps its rotated tokens) and is owed: a re-read does not undo it, and it
@@ -428,9 +428,9 @@ export class TokenSession {
 
   async #catchUp(): Promise<void> {
     try {
+      // Messages heard during a read (a burst arrives while the first read waits for the
+      // store) cost one more read, not one each.
       while (this.#stale) {
-        // The messages already queued arrive first: a burst is read once.
-        await nextTask()
         this.#stale = false
         await this.#sync()
         this.#host.changed(this.#tokens)
