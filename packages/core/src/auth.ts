@@ -102,20 +102,17 @@ export function createMcpAuth(
       // Listening first: a change heard while reading makes what was read suspect.
       tabs.open()
       const heard = tabs.heard
-      const { tokensPrefix, generationPrefix } = keys
-      // One read of every record and generation where the storage can, else a list of keys.
-      const found = new Map(
-        storage.entries
-          ? await storage.entries([tokensPrefix, generationPrefix])
-          : (await storage.keys(tokensPrefix)).map((key) => [key, undefined]),
-      )
-      for (const [key, value] of found) {
+      const { tokensPrefix } = keys
+      // Where the storage can, one read of every record and generation; else a list of keys.
+      const found =
+        storage.entries && new Map(await storage.entries([tokensPrefix, keys.generationPrefix]))
+      for (const key of found ? found.keys() : await storage.keys(tokensPrefix)) {
         if (!key.startsWith(tokensPrefix)) continue
         const url = key.slice(tokensPrefix.length)
         try {
           const handle = auth.server(url) as ServerHandle
-          if (storage.entries && tabs.heard === heard) {
-            handle.seed([found.get(keys.generation(url)), value])
+          if (found && tabs.heard === heard) {
+            handle.seed([found.get(keys.generation(url)), found.get(key)])
           }
         } catch {
           // A key that is not a server URL: nothing to restore.

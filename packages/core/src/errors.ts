@@ -48,8 +48,8 @@ export type McpAuthErrorCode =
   | 'invalid_token'
   | 'storage_corrupt'
   /**
-   * The storage refused a write (quota, a closed database, a value it cannot keep): that
-   * operation failed, the storage stays in use. `details.persisted` is `false`.
+   * The storage refused a read or a write (quota, a closed database, a value it cannot keep):
+   * what that operation was to store is not stored; the storage stays in use.
    */
   | 'storage_failed'
   // sender-constrained tokens (RFC 9449)
@@ -103,10 +103,7 @@ export class StorageError extends McpAuthError {}
 export const storageFailed = (cause: unknown): StorageError =>
   cause instanceof StorageError
     ? cause
-    : new StorageError('storage_failed', `Storage failed: ${cause}`, {
-        cause,
-        details: { persisted: false },
-      })
+    : new StorageError('storage_failed', `Storage failed: ${cause}`, { cause })
 
 /** Wraps anything thrown by `fetch` itself (offline, DNS, CORS outside a browser) as a transient network error. */
 export function networkError(url: string, cause: unknown): McpAuthError {

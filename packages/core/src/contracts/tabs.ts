@@ -1,7 +1,9 @@
 /**
  * What one tab tells the others of the same origin when a server's stored session changed.
  * Only the server's resource URI, the kind of change, the generation and a random revision
- * cross: never a token, code, verifier, state or secret. Each receiving tab re-reads the store.
+ * cross: never a token, code, verifier, state or secret. Each receiving tab re-reads the store,
+ * so a message is trusted for nothing: a receiver reads only the server and the kind (the
+ * generation and the revision are still sent, for tabs that run an earlier version).
  */
 export interface TabMessage {
   readonly resource: string
@@ -12,6 +14,9 @@ export interface TabMessage {
   /** Random per write, so that two writes of one generation (a refresh) differ too. */
   readonly revision: string
 }
+
+/** What a receiving tab reads of a message: which server, and what changed. */
+export type HeardMessage = Pick<TabMessage, 'resource' | 'change'>
 
 /**
  * The one channel of an auth instance to the other tabs and instances of its origin. Messages
@@ -24,7 +29,7 @@ export interface TabLink {
   /** How many messages were heard so far, to tell whether a read may have missed one. */
   readonly heard: number
   /** Routes the messages about `resource` to `listener`, opening the channel. */
-  listen(resource: string, listener: (message: TabMessage | undefined) => void): void
+  listen(resource: string, listener: (message: HeardMessage | undefined) => void): void
   post(message: TabMessage): void
   /** Closes the channel for good; later posts still reach the other tabs. */
   dispose(): void

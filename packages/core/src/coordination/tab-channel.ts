@@ -1,4 +1,4 @@
-import type { TabLink, TabMessage } from '../contracts/tabs.js'
+import type { HeardMessage, TabLink } from '../contracts/tabs.js'
 import { readTabMessage, TAB_CHANNEL } from './tab-messages.js'
 
 /**
@@ -7,7 +7,7 @@ import { readTabMessage, TAB_CHANNEL } from './tab-messages.js'
  * every server: another tab may have written meanwhile.
  */
 export function tabChannel(): TabLink {
-  const listeners = new Map<string, (message: TabMessage | undefined) => void>()
+  const listeners = new Map<string, (message: HeardMessage | undefined) => void>()
   const page = (globalThis as { document?: Document }).document
   let channel: BroadcastChannel | undefined
   /** Opened once: never again after `dispose()`. */

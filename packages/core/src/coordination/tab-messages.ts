@@ -1,4 +1,4 @@
-import type { TabMessage } from '../contracts/tabs.js'
+import type { HeardMessage } from '../contracts/tabs.js'
 
 /** The `BroadcastChannel` (same-origin by construction) the announcements travel on. */
 export const TAB_CHANNEL = 'mcp-oauth:tokens'
@@ -9,19 +9,12 @@ export function newRevision(): string {
 }
 
 /**
- * The message if `data` is a well-formed announcement (see {@link TabMessage}); anything else
- * (another shape, an absurd generation) is `undefined` and must be ignored.
+ * The server and the kind of change `data` announces, or `undefined` for anything else (which
+ * must be ignored). Nothing else of a message is read: it only ever makes a tab re-read.
  */
-export function readTabMessage(data: unknown): TabMessage | undefined {
-  if (typeof data !== 'object' || data === null) return undefined
-  const { resource, change, generation, revision } = data as Record<string, unknown>
-  if (typeof resource !== 'string') return undefined
-  if (change !== 'tokens' && change !== 'client') return undefined
-  if (typeof generation !== 'number' || !Number.isSafeInteger(generation) || generation < 0) {
-    return undefined
-  }
-  if (typeof revision !== 'string' || revision.length === 0 || revision.length > 64) {
-    return undefined
-  }
-  return { resource, change, generation, revision }
+export function readTabMessage(data: unknown): HeardMessage | undefined {
+  const { resource, change } = (data ?? {}) as Record<string, unknown>
+  return typeof resource === 'string' && (change === 'tokens' || change === 'client')
+    ? { resource, change }
+    : undefined
 }

@@ -59,11 +59,6 @@ export class ServerHandle implements McpServerHandle {
       clientFor: (tokens) => clientForTokens(ctx, tokens, (key) => this.reportCorrupt(key)),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
-      // An owed write was made after all: its `storage_failed` no longer applies.
-      saved: () => {
-        const { status, error } = this.getSnapshot()
-        if (error?.code === 'storage_failed') this.#update(status, { error: undefined })
-      },
       // Another tab stored a client ID: a server waiting for one may now be authorized.
       clientChanged: () => {
         if (this.getSnapshot().status === 'needs-client-id') {
@@ -350,7 +345,7 @@ export class ServerHandle implements McpServerHandle {
    * the AS has a revocation endpoint, whatever it answers. An AS that answered
    * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
    * When the storage refuses the clear, the status is `disconnected` with a `storage_failed`
-   * error: signed out here and revoked, but not saved yet (retried at the next use of the server).
+   * error: signed out here and revoked, but not saved (the next `disconnect()` tries again).
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
     const [tokens, error] = await this.#session.clear()

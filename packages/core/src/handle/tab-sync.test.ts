@@ -81,8 +81,6 @@ describe('tabs of one origin stay in step', () => {
       'tokens',
       { resource: handle.url },
       { resource: handle.url, generation: 99 },
-      { resource: handle.url, change: 'tokens', generation: -1, revision: 'r1' },
-      { resource: handle.url, change: 'tokens', generation: 99, revision: 7 },
       { resource: handle.url, change: 'other', generation: 99, revision: 'r2' },
       { resource: 'https://unknown.example/mcp', change: 'tokens', generation: 99, revision: 'r3' },
     ]) {

@@ -23,8 +23,6 @@ export interface TokenSessionHost {
   changed(tokens: TokenRecord | undefined): void
   /** Another tab stored a client ID, or the tab came back into view: re-read the client. */
   clientChanged(): void
-  /** A write that had failed (`storage_failed`) was made after all. */
-  saved(): void
 }
 
 /**
@@ -40,8 +38,9 @@ export interface TokenSessionHost {
  * store read takes at least a task, as IndexedDB's do).
  *
  * A write the storage refuses leaves memory as the write would have (a sign-out drops the
- * tokens, a refresh keeps its rotated tokens) and is owed: a re-read does not undo it, and it
- * is written again at the next use, unless another tab wrote a newer generation meanwhile.
+ * tokens, a refresh keeps its rotated tokens) and is owed: a re-read of the generation it was
+ * to replace does not undo it, and the next write of this server (a refresh, an authorization,
+ * a disconnect) stores what memory holds. A newer generation written by another tab wins.
  */
 export class TokenSession {
   readonly #ctx: AuthContext
@@ -62,9 +61,8 @@ export class TokenSession {
   #stale = false
   /** What `restore()` read for this server, used by the first load instead of a read. */
   #seed: StoredSession | undefined
-  /** The stored generation an owed write (one the storage refused) is to replace. */
+  /** The stored generation an owed write (one the storage refused) was to replace. */
   #owed: number | undefined
-  #retrying: Promise<void> | undefined
 
   constructor(ctx: AuthContext, url: string, host: TokenSessionHost) {
     this.#ctx = ctx
@@ -94,7 +92,6 @@ export class TokenSession {
   async current(): Promise<TokenRecord | undefined> {
     await this.load()
     await this.#pending
-    this.#retry()
     return this.#tokens
   }
 
@@ -149,7 +146,7 @@ export class TokenSession {
   /**
    * Removes the tokens for good (disconnect); resolves with what was stored (to revoke) and,
    * when the storage refused the clear, the `storage_failed` error. The tokens leave memory
-   * whatever the storage says, and the clear is owed: retried at the next use.
+   * whatever the storage says; a refused clear is owed, and made by the next disconnect.
    */
   clear(): Promise<[TokenRecord | undefined, StorageError?]> {
     return this.#locked(async () => {
@@ -195,8 +192,8 @@ export class TokenSession {
     const host = this.#host
     return this.#refreshFlight.run(this.#url, () =>
       this.#locked(async () => {
-        // Rotated tokens an earlier refresh could not store are the live ones: store them first.
-        await this.#flush().catch(() => {})
+        // Rotated tokens an earlier refresh could not store stay the live ones: the re-read
+        // keeps them, and this refresh stores its own.
         const generation = await this.#sync()
         const current = this.#tokens
         if (!current) {
@@ -245,7 +242,7 @@ export class TokenSession {
             throw new AuthorizationError('not_authorized', 'The authorization was removed')
           }
           // The refresh token was spent: a write the storage refuses keeps the new tokens in
-          // use (and owed), and says so.
+          // use (owed, stored by the next write), and says so.
           const error = await this.#write(generation, next, generation).then(
             () => undefined,
             (failed: StorageError) => failed,
@@ -341,58 +338,26 @@ export class TokenSession {
    * with `storage_failed`. A clear deletes before it bumps: a crash never undoes it.
    */
   async #write(generation: number, record: TokenRecord | undefined, base: number): Promise<void> {
+    const { storage } = this.#ctx
+    const tokensKey = keys.tokens(this.#url)
+    const generationKey = keys.generation(this.#url)
     this.#applied = ++this.#syncs
     this.#tokens = record
     this.#generation = generation
     this.#owed = base
-    await this.#put()
-  }
-
-  async #put(): Promise<void> {
-    const { storage } = this.#ctx
-    const record = this.#tokens
-    const generationKey = keys.generation(this.#url)
     try {
       if (record) {
-        await storage.set(generationKey, this.#generation)
-        await storage.set(keys.tokens(this.#url), record)
+        await storage.set(generationKey, generation)
+        await storage.set(tokensKey, record)
       } else {
-        await storage.delete(keys.tokens(this.#url))
-        await storage.set(generationKey, this.#generation)
+        await storage.delete(tokensKey)
+        await storage.set(generationKey, generation)
       }
     } catch (error) {
       throw storageFailed(error)
     }
     this.#owed = undefined
     this.#announce('tokens')
-  }
-
-  /**
-   * Call under the lock only. Writes an owed write again, unless the stored generation moved
-   * on meanwhile: another tab's newer session or sign-out wins, and memory follows it.
-   */
-  async #flush(): Promise<void> {
-    const base = this.#owed
-    if (base === undefined) return
-    // Unreadable: still owed, tried again later.
-    if (generationOf(await this.#ctx.storage.get(keys.generation(this.#url))) !== base) {
-      this.#owed = undefined
-      await this.#sync()
-      this.#host.changed(this.#tokens)
-      return
-    }
-    await this.#put()
-    this.#host.saved()
-  }
-
-  /** Starts writing an owed write again, in the background; no cost when none is owed. */
-  #retry(): void {
-    if (this.#owed === undefined || this.#retrying) return
-    this.#retrying = this.#locked(() => this.#flush())
-      .catch(() => {})
-      .finally(() => {
-        this.#retrying = undefined
-      })
   }
 
   /** Tells the other tabs that a client ID was stored for this server's authorization server. */
@@ -435,7 +400,6 @@ export class TokenSession {
         await this.#sync()
         this.#host.changed(this.#tokens)
       }
-      this.#retry()
     } catch {
       // A listener of the snapshot threw: the tokens are read all the same.
     } finally {
