@@ -104,8 +104,7 @@ export function createMcpAuth(
       const heard = tabs.heard
       const { tokensPrefix } = keys
       // Where the storage can, one read of every record and generation; else a list of keys.
-      const found =
-        storage.entries && new Map(await storage.entries([tokensPrefix, keys.generationPrefix]))
+      const found = storage.entries && new Map(await storage.entries())
       for (const key of found ? found.keys() : await storage.keys(tokensPrefix)) {
         if (!key.startsWith(tokensPrefix)) continue
         const url = key.slice(tokensPrefix.length)

@@ -13,9 +13,9 @@ export interface TokenStorage {
   /** Every key that starts with `prefix`. */
   keys(prefix: string): Promise<string[]>
   /**
-   * Optional: every entry whose key starts with one of `prefixes`, read at once (one
-   * IndexedDB transaction). `auth.restore()` loads every stored server with one call; without
-   * it, it lists the keys and each server reads its own record when first used.
+   * Optional: every key with its value, read at once (one IndexedDB transaction).
+   * `auth.restore()` loads every stored server with one call; without it, it lists the keys
+   * and each server reads its own record when first used.
    */
-  entries?(prefixes: readonly string[]): Promise<[string, unknown][]>
+  entries?(): Promise<[string, unknown][]>
 }

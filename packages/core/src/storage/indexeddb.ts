@@ -33,8 +33,6 @@ export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
       return mem(memory)
     }
   }
-  const under = (prefixes: readonly string[], key: unknown) =>
-    prefixes.some((prefix) => String(key).startsWith(prefix))
 
   return {
     get kind() {
@@ -57,14 +55,14 @@ export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
       ),
     keys: (prefix) =>
       run(
-        async (s) => (await keys(s)).filter((key) => under([prefix], key)).map(String),
+        async (s) => (await keys(s)).map(String).filter((key) => key.startsWith(prefix)),
         (m) => m.keys(prefix),
       ),
-    // One transaction reads the whole store: a few records per server, read at start.
-    entries: (prefixes) =>
+    // One transaction reads the whole store: a few small records per server.
+    entries: () =>
       run(
-        async (s) => (await entries<string, unknown>(s)).filter(([key]) => under(prefixes, key)),
-        (m) => m.entries!(prefixes),
+        (s) => entries<string, unknown>(s),
+        (m) => m.entries!(),
       ),
   }
 }

@@ -17,8 +17,8 @@ export function memoryStorage(): TokenStorage {
     async keys(prefix) {
       return [...map.keys()].filter((k) => k.startsWith(prefix))
     },
-    async entries(prefixes) {
-      return structuredClone([...map].filter(([k]) => prefixes.some((p) => k.startsWith(p))))
+    async entries() {
+      return structuredClone([...map])
     },
   }
 }

@@ -9,7 +9,6 @@ export const keys = {
   /** A counter bumped by every new session and every clear of a resource's tokens. */
   generation: (resource: string) => `generation:${resource}`,
   tokensPrefix: 'tokens:',
-  generationPrefix: 'generation:',
   pendingPrefix: 'pending:',
 }
 

@@ -111,10 +111,10 @@ export function instrumented(inner: TokenStorage) {
   }
   const { entries } = inner
   if (entries) {
-    storage.entries = async (prefixes) => {
+    storage.entries = async () => {
       counts.reads++
       counts.batches++
-      return entries.call(inner, prefixes)
+      return entries.call(inner)
     }
   }
   return { storage, counts, control }
