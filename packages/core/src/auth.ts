@@ -104,13 +104,13 @@ export function createMcpAuth(
       const heard = tabs.heard
       const { tokensPrefix } = keys
       // Where the storage can, one read of every record and generation; else a list of keys.
-      const found = storage.entries && new Map(await storage.entries())
-      for (const key of found ? found.keys() : await storage.keys(tokensPrefix)) {
-        if (!key.startsWith(tokensPrefix)) continue
+      const found = new Map(await storage.entries?.())
+      for (const key of storage.entries ? found.keys() : await storage.keys(tokensPrefix)) {
         const url = key.slice(tokensPrefix.length)
         try {
+          if (!key.startsWith(tokensPrefix)) continue
           const handle = auth.server(url) as ServerHandle
-          if (found && tabs.heard === heard) {
+          if (found.size && tabs.heard === heard) {
             handle.seed([found.get(keys.generation(url)), found.get(key)])
           }
         } catch {

@@ -96,14 +96,11 @@ export class AuthorizationError extends McpAuthError {}
 /** A token, refresh or revocation request failed. */
 export class TokenError extends McpAuthError {}
 
-/** The storage refused a read or a write; see the `storage_failed` code. */
-export class StorageError extends McpAuthError {}
-
-/** `cause` as a `storage_failed` error (a `StorageError` passes as it is). */
-export const storageFailed = (cause: unknown): StorageError =>
-  cause instanceof StorageError
+/** `cause` of a refused storage operation as `storage_failed` (an `McpAuthError` passes as it is). */
+export const storageFailed = (cause: unknown): McpAuthError =>
+  cause instanceof McpAuthError
     ? cause
-    : new StorageError('storage_failed', `Storage failed: ${cause}`, { cause })
+    : new McpAuthError('storage_failed', `Storage failed: ${cause}`, { cause })
 
 /** Wraps anything thrown by `fetch` itself (offline, DNS, CORS outside a browser) as a transient network error. */
 export function networkError(url: string, cause: unknown): McpAuthError {

@@ -26,7 +26,7 @@ export interface TabLink {
   /** Opens the channel, if it is not open yet (and the instance is not disposed). */
   open(): void
   /** How many messages were heard so far, to tell whether a read may have missed one. */
-  readonly heard: number
+  heard: number
   /** Routes the messages about `resource` to `listener`, opening the channel. */
   listen(resource: string, listener: (message: HeardMessage) => void): void
   post(message: TabMessage): void

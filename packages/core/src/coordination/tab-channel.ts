@@ -11,11 +11,8 @@ export function tabChannel(): TabLink {
   let channel: BroadcastChannel | undefined
   /** Opened once: never again after `dispose()`. */
   let opened = false
-  let heard = 0
   const link: TabLink = {
-    get heard() {
-      return heard
-    },
+    heard: 0,
     open() {
       if (opened || typeof BroadcastChannel === 'undefined') return
       opened = true
@@ -25,7 +22,7 @@ export function tabChannel(): TabLink {
       channel.onmessage = ({ data }: MessageEvent<unknown>) => {
         const message = readTabMessage(data)
         if (!message) return
-        heard++
+        link.heard++
         listeners.get(message.resource)?.(message)
       }
     },

@@ -5,7 +5,7 @@ import type { TabMessage } from '../contracts/tabs.js'
 import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
 import { SingleFlight } from '../coordination/single-flight.js'
 import { newRevision } from '../coordination/tab-messages.js'
-import { AuthorizationError, McpAuthError, type StorageError, storageFailed } from '../errors.js'
+import { AuthorizationError, McpAuthError, storageFailed } from '../errors.js'
 import { checkRecord, keys } from '../storage/records.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import { traced } from '../tracing.js'
@@ -148,7 +148,7 @@ export class TokenSession {
    * when the storage refused the clear, the `storage_failed` error. The tokens leave memory
    * whatever the storage says; a refused clear is owed, and made by the next disconnect.
    */
-  clear(): Promise<[TokenRecord | undefined, StorageError?]> {
+  clear(): Promise<[TokenRecord | undefined, McpAuthError?]> {
     return this.#locked(async () => {
       await this.load()
       const held = this.#tokens
@@ -160,7 +160,7 @@ export class TokenSession {
         await this.#write(stored + 1, undefined, stored)
         return [tokens]
       } catch (error) {
-        return [tokens, error as StorageError]
+        return [tokens, error as McpAuthError]
       }
     })
   }
@@ -245,7 +245,7 @@ export class TokenSession {
           // use (owed, stored by the next write), and says so.
           const error = await this.#write(generation, next, generation).then(
             () => undefined,
-            (failed: StorageError) => failed,
+            (failed: McpAuthError) => failed,
           )
           host.update('authorized', { error })
           return next.accessToken

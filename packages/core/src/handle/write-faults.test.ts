@@ -171,7 +171,7 @@ describe('a logout sticks even when its clear cannot be written', () => {
     const snapshot = await handle.disconnect()
     expect(snapshot).toMatchObject({
       status: 'disconnected',
-      error: { code: 'storage_failed', name: 'StorageError' },
+      error: { code: 'storage_failed', name: 'McpAuthError' },
     })
     expect(handle.getSnapshot()).toBe(snapshot)
     expect(w.revoked).toEqual([stored.refreshToken, stored.accessToken])

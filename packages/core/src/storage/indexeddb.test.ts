@@ -46,7 +46,7 @@ describe('IndexedDB storage', () => {
     await storage.set('tokens:a', { v: 1 })
     // A function cannot be stored (DataCloneError), like a document too deep to clone.
     await expect(storage.set('tokens:b', () => {})).rejects.toMatchObject({
-      name: 'StorageError',
+      name: 'McpAuthError',
       code: 'storage_failed',
     })
     expect(storage.kind).toBe('indexeddb')
