@@ -20,7 +20,8 @@ export type HeardMessage = Pick<TabMessage, 'resource' | 'change'>
 
 /**
  * The one channel of an auth instance to the other tabs and instances of its origin. Messages
- * name their server and reach that server's listener only.
+ * name their server and reach that server's listener only. Without `BroadcastChannel`, every
+ * listener hears `undefined` when the page comes back into view.
  */
 export interface TabLink {
   /** Opens the channel, if it is not open yet (and the instance is not disposed). */
@@ -28,7 +29,7 @@ export interface TabLink {
   /** How many messages were heard so far, to tell whether a read may have missed one. */
   heard: number
   /** Routes the messages about `resource` to `listener`, opening the channel. */
-  listen(resource: string, listener: (message: HeardMessage) => void): void
+  listen(resource: string, listener: (message: HeardMessage | undefined) => void): void
   post(message: TabMessage): void
   /** Closes the channel for good; later posts still reach the other tabs. */
   dispose(): void

@@ -3,19 +3,28 @@ import { readTabMessage, TAB_CHANNEL } from './tab-messages.js'
 
 /**
  * One `BroadcastChannel` for every server of an auth instance (see {@link TabLink}), opened on
- * first use. Every browser the kit runs in has one; where there is none (a server runtime),
- * nothing is heard and nothing is sent.
+ * first use. Without `BroadcastChannel`, the page coming back into view stands for a message to
+ * every server: another tab may have written meanwhile.
  */
 export function tabChannel(): TabLink {
-  const listeners = new Map<string, (message: HeardMessage) => void>()
+  const listeners = new Map<string, (message: HeardMessage | undefined) => void>()
+  const page = (globalThis as { document?: Document }).document
   let channel: BroadcastChannel | undefined
   /** Opened once: never again after `dispose()`. */
   let opened = false
+  const visible = () => {
+    if (page?.visibilityState !== 'visible') return
+    for (const listener of listeners.values()) listener(undefined)
+  }
   const link: TabLink = {
     heard: 0,
     open() {
-      if (opened || typeof BroadcastChannel === 'undefined') return
+      if (opened) return
       opened = true
+      if (typeof BroadcastChannel === 'undefined') {
+        page?.addEventListener?.('visibilitychange', visible)
+        return
+      }
       channel = new BroadcastChannel(TAB_CHANNEL)
       // Node keeps a process alive while a channel is open; a page does not need this.
       ;(channel as { unref?: () => void }).unref?.()
@@ -42,6 +51,7 @@ export function tabChannel(): TabLink {
       opened = true
       channel?.close()
       channel = undefined
+      page?.removeEventListener?.('visibilitychange', visible)
       listeners.clear()
     },
   }

@@ -47,6 +47,25 @@ describe('tabs of one origin stay in step', () => {
     expect(w.requests.length).toBe(requests)
   })
 
+  test('without BroadcastChannel a tab re-reads the store when it comes back into view', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined)
+    const page = Object.assign(new EventTarget(), { visibilityState: 'hidden' })
+    vi.stubGlobal('document', page)
+    const w = createWorld()
+    const { storage, handle } = setupWorld(mock, w)
+    const tab2 = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
+    const other = tab2.server(handle.url)
+    expect((await other.probe()).status).toBe('needs-authorization')
+    await handle.authorize()
+    page.dispatchEvent(new Event('visibilitychange'))
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(other.getSnapshot().status).toBe('needs-authorization')
+    page.visibilityState = 'visible'
+    page.dispatchEvent(new Event('visibilitychange'))
+    await until(() => other.getSnapshot().status === 'authorized')
+    expect(other.getSnapshot().expiresAt).toBe(handle.getSnapshot().expiresAt)
+  })
+
   test('a message of another shape, or for a server the tab does not know, is ignored', async () => {
     const w = createWorld()
     const { storage, handle } = setupWorld(mock, w)

@@ -21,7 +21,7 @@ export interface TokenSessionHost {
   onCorrupt(key: string): void
   /** Another tab or instance replaced or removed this server's tokens. */
   changed(tokens: TokenRecord | undefined): void
-  /** Another tab stored a client ID: re-read the client. */
+  /** Another tab stored a client ID, or the tab came back into view: re-read the client. */
   clientChanged(): void
 }
 
@@ -375,11 +375,13 @@ export class TokenSession {
     if (this.#listening) return
     // Stryker disable next-line BooleanLiteral: load() and seed() run once, so this is only ever called once
     this.#listening = true
-    this.#ctx.tabs.listen(this.#url, ({ change }) => {
-      if (change === 'client') return this.#host.clientChanged()
+    this.#ctx.tabs.listen(this.#url, (message) => {
+      if (message?.change === 'client') return this.#host.clientChanged()
       // What restore() read may predate this change: the first load reads the store instead.
       this.#seed = undefined
       if (this.#loaded) this.#reread()
+      // Back into view without a channel: a client ID may have been stored meanwhile too.
+      if (!message) this.#host.clientChanged()
     })
   }
 
