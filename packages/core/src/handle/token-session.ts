@@ -295,8 +295,10 @@ export class TokenSession {
     return (await usable) === false ? undefined : tokens
   }
 
+  /** The stored generation; when the store cannot be read, the one memory holds. */
   async #readGeneration(): Promise<number> {
-    return generationOf(await this.#ctx.storage.get(keys.generation(this.#url)).catch(() => 0))
+    const stored = this.#ctx.storage.get(keys.generation(this.#url))
+    return generationOf(await stored.catch(() => this.#generation))
   }
 
   /**

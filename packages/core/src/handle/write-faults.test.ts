@@ -246,4 +246,30 @@ describe('rotated refresh tokens survive a failed write', () => {
     expect(w.grants('refresh_token')).toHaveLength(3)
     expect(reloaded.getSnapshot()).not.toHaveProperty('error')
   })
+
+  test('a refresh while the store can be neither read nor written: the rotated tokens stay in use', async () => {
+    const w = createWorld({ accessTokenTtl: 0 })
+    mock.use(...w.handlers)
+    const { storage, control } = instrumented(memoryStorage())
+    const handle = instance(storage, w).server(w.options.resource)
+    await handle.authorize()
+    const old = (await storage.get(keys.tokens(w.options.resource))) as TokenRecord
+    control.failReads = true
+    control.failWrites = true
+    const fresh = await handle.getAccessToken()
+    expect(fresh).not.toBe(old.accessToken)
+    expect(w.grants('refresh_token')).toHaveLength(1)
+    expect(handle.getSnapshot()).toMatchObject({
+      status: 'authorized',
+      error: { code: 'storage_failed' },
+    })
+    // The spent refresh token is not tried again: the next refresh uses the rotated one.
+    control.failReads = false
+    control.failWrites = false
+    const next = await handle.getAccessToken()
+    expect(w.grants('refresh_token')).toHaveLength(2)
+    expect(((await storage.get(keys.tokens(w.options.resource))) as TokenRecord).accessToken).toBe(
+      next,
+    )
+  })
 })

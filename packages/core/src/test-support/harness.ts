@@ -81,14 +81,16 @@ export async function dump(storage: TokenStorage): Promise<Record<string, unknow
 
 /**
  * A storage that counts what it is asked, and can be slowed down (`delay` ms per read) or made
- * to refuse writes (`failWrites`), to see what a tab message, a restore or a fault costs.
+ * to refuse reads or writes (`failReads`, `failWrites`), to see what a tab message, a restore or
+ * a fault costs.
  * `entries` is offered only when the wrapped storage has it.
  */
 export function instrumented(inner: TokenStorage) {
   const counts = { reads: 0, writes: 0, batches: 0 }
-  const control = { delay: 0, failWrites: false }
+  const control = { delay: 0, failReads: false, failWrites: false }
   const pause = async () => {
     if (control.delay) await new Promise((resolve) => setTimeout(resolve, control.delay))
+    if (control.failReads) throw new DOMException('The database is closing', 'InvalidStateError')
   }
   const write = async (run: () => Promise<void>) => {
     counts.writes++
