@@ -375,7 +375,7 @@ export class TokenSession {
   /** Hears writes from other tabs and instances through the instance's channel. */
   #listen(): void {
     if (this.#listening) return
-    // Stryker disable next-line BooleanLiteral: load() and seed() run once, so this is only ever called once
+    // Stryker disable next-line BooleanLiteral: listening twice only routes the same server to the same listener again
     this.#listening = true
     this.#ctx.tabs.listen(this.#url, (message) => {
       if (message?.change === 'client') return this.#host.clientChanged()
