@@ -52,6 +52,11 @@ export type McpAuthErrorCode =
   /** The resource refused the token it was given (RFC 6750 §3.1): type another one. */
   | 'invalid_token'
   | 'storage_corrupt'
+  /**
+   * The storage refused a read or a write (quota, a closed database, a value it cannot keep):
+   * what that operation was to store is not stored; the storage stays in use.
+   */
+  | 'storage_failed'
   // sender-constrained tokens (RFC 9449)
   | 'dpop_unsupported'
   /** The key a stored DPoP token is bound to is gone (deleted, or memory-only and reloaded). */
@@ -115,6 +120,12 @@ export class AuthorizationError extends McpAuthError {}
 
 /** A token, refresh or revocation request failed. */
 export class TokenError extends McpAuthError {}
+
+/** `cause` of a refused storage operation as `storage_failed` (an `McpAuthError` passes as it is). */
+export const storageFailed = (cause: unknown): McpAuthError =>
+  cause instanceof McpAuthError
+    ? cause
+    : new McpAuthError('storage_failed', `Storage failed: ${cause}`, { cause })
 
 /** Wraps anything thrown by `fetch` itself (offline, DNS, CORS outside a browser) as a transient network error. */
 export function networkError(url: string, cause: unknown): McpAuthError {

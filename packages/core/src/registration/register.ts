@@ -4,6 +4,7 @@ import type { McpAuthOptions } from '../contracts/options.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
+import { readJsonObject } from '../http/json-document.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { chooseAuthMethod } from './client-auth.js'
@@ -68,8 +69,9 @@ export async function registerDynamicClient(
     if (cause instanceof McpAuthError) throw cause
     throw await transportError(fetchFn, endpoint, 'registration', cause)
   }
-  // Whatever the body is (an object, another JSON value, or not JSON), reading a field is safe.
-  const body: Record<string, unknown> = Object(await response.json().catch(() => null))
+  // Whatever the body is (an object within the document limits, or anything else), reading a
+  // field is safe.
+  const body: Record<string, unknown> = (await readJsonObject(response)) ?? {}
   const { status } = response
   if ((status === 201 || status === 200) && typeof body.client_id === 'string') {
     const secret = typeof body.client_secret === 'string' ? body.client_secret : undefined
