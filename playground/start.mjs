@@ -52,19 +52,14 @@ function playgroundRoutes() {
           return
         }
         if (path === '/oauth/client.json') {
-          // A client ID metadata document (draft-ietf-oauth-client-id-metadata-document).
-          res.setHeader('content-type', 'application/json')
-          res.end(
-            JSON.stringify({
-              client_id: `${origin}/oauth/client.json`,
-              client_name: 'mcp-oauth playground',
-              client_uri: origin,
-              redirect_uris: [`${origin}/oauth/callback`],
-              grant_types: ['authorization_code', 'refresh_token'],
-              response_types: ['code'],
-              token_endpoint_auth_method: 'none',
-            }),
-          )
+          // The app's client ID metadata document, built by the kit from the pages' own options.
+          Promise.all([
+            server.ssrLoadModule('@mcp-oauth/core/client-metadata'),
+            server.ssrLoadModule('/src/auth-options.ts'),
+          ]).then(([{ clientMetadataDocument }, { authOptions }]) => {
+            res.setHeader('content-type', 'application/json')
+            res.end(JSON.stringify(clientMetadataDocument(authOptions(origin))))
+          }, next)
           return
         }
         if (path === '/oauth/callback') req.url = `/callback.html${req.url.slice(path.length)}`
@@ -79,6 +74,10 @@ const source = (path) => fileURLToPath(new URL(`../packages/${path}`, import.met
 const alias = [
   { find: /^@mcp-oauth\/core\/callback$/, replacement: source('core/src/callback.ts') },
   { find: /^@mcp-oauth\/core\/events$/, replacement: source('core/src/events.ts') },
+  {
+    find: /^@mcp-oauth\/core\/client-metadata$/,
+    replacement: source('core/src/client-metadata.ts'),
+  },
   { find: /^@mcp-oauth\/core$/, replacement: source('core/src/index.ts') },
   { find: /^@mcp-oauth\/web-components$/, replacement: source('web-components/src/index.ts') },
   {

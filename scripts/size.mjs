@@ -167,6 +167,13 @@ const entries = [
     budget: 2 * KB,
   },
   {
+    // Client ID metadata documents: built and checked on the app's server, build or CI, never
+    // by the page that signs in (an entry of its own). Printed for information.
+    name: '@mcp-oauth/core/client-metadata',
+    code: "export * from '@mcp-oauth/core/client-metadata'",
+    budget: undefined,
+  },
+  {
     // The relay runs on the app's server (Node, Deno, Workers, edge functions), never in a
     // page: its own entry and budget, outside the browser core's. Every export, the Node
     // adapter and Node fetch included; the `node:` modules they load on first use are the

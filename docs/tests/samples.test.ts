@@ -11,7 +11,8 @@ import { unhandledPromises } from './promises.js'
  * ```ts and ```tsx blocks as they are, and the `<script>` of ```html, ```vue and ```svelte
  * blocks (with a Svelte block's `on…={…}` handlers). Each block is its own module; `./auth.js`
  * is the app's one instance, as the getting-started page defines it, `./zod-jitless.js` the
- * module the SDK guide asks for, and prelude.d.ts declares the few names samples leave to the
+ * module the SDK guide asks for, `./auth-options.js` (also `./src/…`, `$lib/…` and `@/…`) the
+ * options module the client metadata recipes share, and prelude.d.ts declares the few names samples leave to the
  * reader (a button, a render function, SvelteKit's virtual modules, the little of Angular the
  * samples use). Then no sample may leave a promise that can reject unhandled (promises.ts).
  */
@@ -95,6 +96,12 @@ declare module '$lib/auth' {
   export const auth: import('@mcp-oauth/core').McpAuth
   export function getAuth(): import('@mcp-oauth/core').McpAuth
 }
+declare module '$lib/auth-options' {
+  export const authOptions: typeof import('./auth-options.js').authOptions
+}
+declare module '@/auth-options' {
+  export const authOptions: typeof import('./auth-options.js').authOptions
+}
 declare module '$app/state' {
   export const page: { url: URL }
 }
@@ -137,6 +144,15 @@ const AUTH = `import { createMcpAuth } from '@mcp-oauth/core'
 export const auth = createMcpAuth({ redirectUri: 'https://chat.example/oauth/callback' })
 `
 
+/** The options module the client metadata recipes share between the page and the server. */
+const AUTH_OPTIONS = `export function authOptions(origin: string) {
+  return {
+    redirectUri: \`\${origin}/oauth/callback\`,
+    client: { name: 'My chat', uri: origin, metadataUrl: \`\${origin}/oauth/client.json\` },
+  }
+}
+`
+
 /** The root component an Angular entry sample bootstraps. */
 const APP_COMPONENT = `export class AppComponent {}
 `
@@ -163,6 +179,9 @@ test('every code sample in the docs and READMEs type-checks and handles its prom
   writeFileSync(join(work, 'auth.ts'), AUTH)
   writeFileSync(join(work, 'zod-jitless.ts'), ZOD_JITLESS)
   writeFileSync(join(work, 'app.component.ts'), APP_COMPONENT)
+  writeFileSync(join(work, 'auth-options.ts'), AUTH_OPTIONS)
+  mkdirSync(join(work, 'src'))
+  writeFileSync(join(work, 'src', 'auth-options.ts'), AUTH_OPTIONS)
   const origin = new Map<string, Sample>()
   const files = samples.map((sample, index) => {
     const path = join(work, `sample-${index}.${sample.tsx ? 'tsx' : 'ts'}`)
@@ -198,6 +217,7 @@ test('every code sample in the docs and READMEs type-checks and handles its prom
       '@mcp-oauth/core': src('core/src/index.ts'),
       '@mcp-oauth/core/callback': src('core/src/callback.ts'),
       '@mcp-oauth/core/events': src('core/src/events.ts'),
+      '@mcp-oauth/core/client-metadata': src('core/src/client-metadata.ts'),
       '@mcp-oauth/core/relay': src('core/src/relay.ts'),
       '@mcp-oauth/core/rules': src('core/src/rules.ts'),
       '@mcp-oauth/web-components': src('web-components/src/index.ts'),

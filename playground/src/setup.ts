@@ -1,4 +1,5 @@
 import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
+import { authOptions } from './auth-options.js'
 
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
@@ -9,6 +10,9 @@ export interface StackInfo {
     | 'token'
     | 'hiddenChallenge'
     | 'noRegistration'
+    | 'registrationRefused'
+    | 'loopbackOnly'
+    | 'metadataDocument'
     | 'dpop'
     | 'tokenWithoutCors'
     | 'confidential'
@@ -27,14 +31,7 @@ export interface StackInfo {
 }
 
 /** One instance for the page; the callback page builds the same one. */
-export const auth: McpAuth = createMcpAuth({
-  redirectUri: `${location.origin}/oauth/callback`,
-  client: {
-    name: 'mcp-oauth playground',
-    uri: location.origin,
-    metadataUrl: `${location.origin}/oauth/client.json`,
-  },
-})
+export const auth: McpAuth = createMcpAuth(authOptions(location.origin))
 
 export async function loadStack(): Promise<StackInfo> {
   const response = await fetch('/stack.json')
@@ -49,6 +46,9 @@ export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: st
   { key: 'stepUp', label: 'Step-up (extra scope)' },
   { key: 'hiddenChallenge', label: 'Hidden challenge' },
   { key: 'noRegistration', label: 'Typed client ID' },
+  { key: 'registrationRefused', label: 'Registration refused (approved apps only)' },
+  { key: 'loopbackOnly', label: 'Registration refused (localhost redirects only)' },
+  { key: 'metadataDocument', label: 'Client ID metadata document' },
   { key: 'token', label: 'Static token' },
   { key: 'open', label: 'Open (no auth)' },
   // Servers a browser cannot reach alone: through the relay at /mcp-relay.
@@ -64,7 +64,12 @@ export function presetCredential(
 ): { label: string; value: string } | undefined {
   if (url === stack.servers.token && stack.staticToken)
     return { label: 'Demo token', value: stack.staticToken }
-  if (url === stack.servers.noRegistration && stack.preRegisteredClient)
+  const typed = [
+    stack.servers.noRegistration,
+    stack.servers.registrationRefused,
+    stack.servers.loopbackOnly,
+  ]
+  if (typed.includes(url) && stack.preRegisteredClient)
     return { label: 'Demo client ID', value: stack.preRegisteredClient.clientId }
   if (url === stack.servers.confidential && stack.confidentialClient)
     return { label: 'Demo client ID', value: stack.confidentialClient.clientId }

@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import cors from 'cors'
 import express from 'express'
 import { exportJWK, generateKeyPair } from 'jose'
+import { metadataDocumentAdapter } from './metadata-documents.mjs'
 import { isLoopbackOrigin } from './net.mjs'
 import Provider, { errors } from './oidc-provider.mjs'
 import { renderConsent, renderLogin } from './pages.mjs'
+import { refusingIdFactory } from './registration-policies.mjs'
 
 export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
 
@@ -17,6 +19,10 @@ export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
  * @property {boolean} [autoConsent]  Skip the login and consent pages (headless scripts).
  * @property {() => boolean} coop     Whether pages send `Cross-Origin-Opener-Policy: same-origin`.
  * @property {boolean} [dpop]         Bind tokens to DPoP proofs (RFC 9449), nonces required (§8).
+ * @property {import('./registration-policies.mjs').RegistrationPolicy} [registrationPolicy]
+ *   Refuses some registration requests (RFC 7591 §3.2.2), as real servers do.
+ * @property {boolean} [metadataDocuments]  Accept clients by their client ID metadata document
+ *   (draft-ietf-oauth-client-id-metadata-document), fetched from loopback URLs.
  * @property {string[]} [allowedHeaders]  The request headers its CORS preflight allows; default
  *   Authorization, Content-Type, MCP-Protocol-Version and DPoP.
  * @property {boolean} [cors]         Answer browsers with CORS headers (default true).
@@ -36,6 +42,10 @@ export function emptyStats() {
     /** Token requests answered `invalid_grant`. */
     invalidGrants: 0,
     registrations: 0,
+    /** Every request to the registration endpoint, whatever the answer. */
+    registrationRequests: 0,
+    /** Client ID metadata documents fetched. */
+    documentFetches: 0,
     revocations: 0,
     /** Token and revocation requests by the client authentication they carried. */
     clientAuthentications: { client_secret_basic: 0, client_secret_post: 0 },
@@ -57,6 +67,14 @@ export async function createAuthorizationServer(options) {
 
   const provider = new Provider(options.issuer, {
     clients: options.clients ?? [],
+    ...(options.metadataDocuments
+      ? {
+          adapter: metadataDocumentAdapter(() => {
+            stats.documentFetches += 1
+          }),
+          discovery: { client_id_metadata_document_supported: true },
+        }
+      : {}),
     jwks: { keys: [jwk] },
     cookies: { keys: [randomUUID(), randomUUID()] },
     scopes: ['openid', 'offline_access', ...MCP_SCOPES],
@@ -80,7 +98,12 @@ export async function createAuthorizationServer(options) {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: options.registration },
+      registration: {
+        enabled: options.registration,
+        ...(options.registrationPolicy
+          ? { idFactory: refusingIdFactory(options.registrationPolicy) }
+          : {}),
+      },
       revocation: { enabled: true },
       // oidc-provider enables DPoP by default; the other demo issuers stay bearer-only.
       dPoP: options.dpop
@@ -130,8 +153,9 @@ export async function createAuthorizationServer(options) {
 
   const app = express()
   app.disable('x-powered-by')
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     if (options.coop()) res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+    if (req.method === 'POST' && req.path === '/reg') stats.registrationRequests += 1
     next()
   })
   // Browser clients on loopback call metadata, registration, token and revocation directly.

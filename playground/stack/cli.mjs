@@ -38,6 +38,9 @@ console.log(`AS, token without CORS    ${stack.tokenWithoutCorsIssuer}`)
 console.log(`AS, confidential, no CORS ${stack.confidentialIssuer}`)
 console.log(`  confidential clients    ${stack.confidentialClients.basic.clientId} (Basic)`)
 console.log(`                          ${stack.confidentialClients.post.clientId} (form)`)
+console.log(`AS, refuses unapproved    ${stack.issuers.registrationRefused}`)
+console.log(`AS, localhost redirects   ${stack.issuers.loopbackOnly}`)
+console.log(`AS, metadata documents    ${stack.issuers.metadataDocument}`)
 for (const [name, url] of Object.entries(stack.servers)) {
   console.log(`MCP ${name.padEnd(22)}${url}`)
 }

@@ -26,6 +26,10 @@ export interface StackStats {
   tokenRequests: { authorization_code: number; refresh_token: number; other: number }
   invalidGrants: number
   registrations: number
+  /** Every request to the registration endpoint, whatever the answer. */
+  registrationRequests: number
+  /** Client ID metadata documents fetched (the `metadataDocument` issuer). */
+  documentFetches: number
   revocations: number
   /** Token and revocation requests by the client authentication they carried. */
   clientAuthentications: { client_secret_basic: number; client_secret_post: number }
@@ -44,6 +48,14 @@ export interface Stack {
   issuer: string
   /** An authorization server without registration and one pre-registered client. */
   secondIssuer: string
+  /**
+   * Authorization servers that refuse dynamic registration (RFC 7591 §3.2.2), each with the
+   * pre-registered client too: `registrationRefused` answers 403 unless `client_name` is
+   * "Approved MCP client"; `loopbackOnly` answers 400 `invalid_redirect_uri` unless every
+   * redirect URI is on `http://localhost`. `metadataDocument` has no registration endpoint and
+   * takes client ID metadata documents served on loopback.
+   */
+  issuers: { registrationRefused: string; loopbackOnly: string; metadataDocument: string }
   /**
    * An authorization server like the main one whose token endpoint sends no CORS headers (on
    * the request or its preflight); metadata, registration and revocation do.
@@ -72,6 +84,12 @@ export interface Stack {
     token: string
     hiddenChallenge: string
     noRegistration: string
+    /** Its authorization server refuses to register apps not on its owner's list (403). */
+    registrationRefused: string
+    /** Its authorization server registers only `http://localhost` redirect URIs. */
+    loopbackOnly: string
+    /** Its authorization server takes client ID metadata documents, and no registration. */
+    metadataDocument: string
     /** Accepts only DPoP-bound tokens (RFC 9449) of its own issuer, which requires nonces. */
     dpop: string
     /** OAuth with `tokenWithoutCorsIssuer`: a browser needs the relay for the token requests. */
@@ -92,9 +110,12 @@ export interface Stack {
   }
   /** The bearer token the `token` server accepts. */
   staticToken: string
+  /** The client every typed-client-ID server knows (`secondIssuer` and the refusing ones). */
   preRegisteredClient: { issuer: string; clientId: string }
   stats(): StackStats
   secondStats(): StackStats
+  /** The counters of one of `issuers`. */
+  statsOf(issuer: string): StackStats
   /** The DPoP issuer's counters, and what the `dpop` server accepted and refused. */
   dpopStats(): StackStats & {
     resource: { accepted: number; nonceChallenges: number; refused: number }

@@ -4,6 +4,7 @@ import { corsSwitch, withoutCors } from './cors-switch.mjs'
 import { createDpopMcpServer } from './dpop-mcp-server.mjs'
 import { createMcpServer } from './mcp-server.mjs'
 import { listen as listenOn } from './net.mjs'
+import { allowlistedClientNames, localhostRedirectsOnly } from './registration-policies.mjs'
 
 export { headlessDriver } from './headless-driver.mjs'
 export { standardHeaders, withStandardHeaders } from './mcp-headers.mjs'
@@ -15,7 +16,8 @@ export { RELAY_PATH, stackRelayHandler, startRelayHost } from './relay-host.mjs'
  * `basePort` in the order they start. Three of them cannot be used from a browser without a
  * relay (@mcp-oauth/core/relay): a token endpoint without CORS, a confidential-client
  * authorization server without any CORS, and an MCP endpoint whose preflight refuses the
- * 2026-07-28 headers it requires.
+ * 2026-07-28 headers it requires. Three more refuse dynamic registration, or take client ID
+ * metadata documents instead.
  * @param {import('./index.mjs').StackOptions} [options]
  * @returns {Promise<import('./index.mjs').Stack>}
  */
@@ -42,27 +44,29 @@ export async function startStack(options = {}) {
     })
     main.setHandler(corsSwitch(as.app, corsOff))
 
-    // The "type a client ID" case: no registration endpoint, one public client.
+    // The "type a client ID" case: no registration endpoint, one public client. The servers
+    // that refuse registration (below) know the same client.
     const second = await listen()
     closers.push(second.close)
     const clientId = 'mcp-oauth-demo-client'
+    const typedClients = [
+      {
+        client_id: clientId,
+        client_name: 'Pre-registered demo client',
+        token_endpoint_auth_method: 'none',
+        application_type: 'native',
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        redirect_uris: redirectUris.length ? redirectUris : ['http://127.0.0.1/oauth/callback'],
+      },
+    ]
     const secondAs = await createAuthorizationServer({
       issuer: second.origin,
       registration: false,
       accessTokenTtl,
       autoConsent: options.autoConsent ?? false,
       coop: () => coop,
-      clients: [
-        {
-          client_id: clientId,
-          client_name: 'Pre-registered demo client',
-          token_endpoint_auth_method: 'none',
-          application_type: 'native',
-          grant_types: ['authorization_code', 'refresh_token'],
-          response_types: ['code'],
-          redirect_uris: redirectUris.length ? redirectUris : ['http://127.0.0.1/oauth/callback'],
-        },
-      ],
+      clients: typedClients,
     })
     second.setHandler(corsSwitch(secondAs.app, corsOff))
 
@@ -191,25 +195,65 @@ export async function startStack(options = {}) {
       },
     })
 
+    // Registration refused (RFC 7591 §3.2.2): 403 unless the app's name is on the owner's list,
+    // or 400 invalid_redirect_uri for any redirect URI but a localhost one; each knows the demo
+    // client the user types instead. Then a server without registration that takes client ID
+    // metadata documents: the app's URL is its client ID. Last, so the others keep their ports.
+    /** An authorization server on its own port; its options besides the shared ones. */
+    const startAs = async (config) => {
+      const http = await listen()
+      closers.push(http.close)
+      const server = await createAuthorizationServer({
+        issuer: http.origin,
+        accessTokenTtl,
+        autoConsent: options.autoConsent ?? false,
+        coop: () => coop,
+        ...config,
+      })
+      http.setHandler(corsSwitch(server.app, corsOff))
+      return { issuer: http.origin, ...server }
+    }
+    const refusing = await startAs({
+      registration: true,
+      clients: typedClients,
+      registrationPolicy: allowlistedClientNames(['Approved MCP client']),
+    })
+    const loopbackOnly = await startAs({
+      registration: true,
+      clients: typedClients,
+      registrationPolicy: localhostRedirectsOnly(),
+    })
+    const documents = await startAs({ registration: false, metadataDocuments: true })
+    await startMcpServers({
+      registrationRefused: {
+        variant: 'oauth',
+        issuer: refusing.issuer,
+        name: 'Approved apps only (registration refused)',
+      },
+      loopbackOnly: {
+        variant: 'oauth',
+        issuer: loopbackOnly.issuer,
+        name: 'Localhost redirects only (registration refused)',
+      },
+      metadataDocument: {
+        variant: 'oauth',
+        issuer: documents.issuer,
+        name: 'Client ID metadata documents only',
+      },
+    })
+
     // Like deployments of a popular MCP authorization server (better-auth 1.7): DPoP advertised
     // (ES256), and a CORS policy that allows only Authorization and Content-Type, so that a
     // browser may not send it a DPoP header. Its MCP server takes bearer tokens.
-    const dpopHeaderRefusedIssuer = await listen()
-    closers.push(dpopHeaderRefusedIssuer.close)
-    const dpopHeaderRefusedAs = await createAuthorizationServer({
-      issuer: dpopHeaderRefusedIssuer.origin,
+    const dpopHeaderRefused = await startAs({
       registration: true,
-      accessTokenTtl,
-      autoConsent: options.autoConsent ?? false,
-      coop: () => coop,
       dpop: true,
       allowedHeaders: ['Authorization', 'Content-Type'],
     })
-    dpopHeaderRefusedIssuer.setHandler(corsSwitch(dpopHeaderRefusedAs.app, corsOff))
     await startMcpServers({
       dpopHeaderRefused: {
         variant: 'oauth',
-        issuer: dpopHeaderRefusedIssuer.origin,
+        issuer: dpopHeaderRefused.issuer,
         name: 'DPoP refused by CORS',
       },
     })
@@ -221,7 +265,10 @@ export async function startStack(options = {}) {
       dpopIssuer.origin,
       tokenWithoutCors.origin,
       confidential.origin,
-      dpopHeaderRefusedIssuer.origin,
+      refusing.issuer,
+      loopbackOnly.issuer,
+      documents.issuer,
+      dpopHeaderRefused.issuer,
       ...Object.values(servers),
     ].map((url) => new URL(url).host)
 
@@ -229,6 +276,11 @@ export async function startStack(options = {}) {
       issuer: main.origin,
       secondIssuer: second.origin,
       tokenWithoutCorsIssuer: tokenWithoutCors.origin,
+      issuers: {
+        registrationRefused: refusing.issuer,
+        loopbackOnly: loopbackOnly.issuer,
+        metadataDocument: documents.issuer,
+      },
       confidentialIssuer: confidential.origin,
       confidentialClients,
       relayOptions: {
@@ -241,12 +293,17 @@ export async function startStack(options = {}) {
       preRegisteredClient: { issuer: second.origin, clientId },
       stats: () => structuredClone(as.stats),
       secondStats: () => structuredClone(secondAs.stats),
+      statsOf(issuer) {
+        const server = [refusing, loopbackOnly, documents].find((s) => s.issuer === issuer)
+        if (!server) throw new Error(`No authorization server ${issuer} in this stack`)
+        return structuredClone(server.stats)
+      },
       dpopStats: () => ({ ...structuredClone(dpopAs.stats), resource: { ...dpopServer.stats } }),
       tokenWithoutCorsStats: () => structuredClone(tokenWithoutCorsAs.stats),
       confidentialStats: () => structuredClone(confidentialAs.stats),
       standardHeadersStats: () => ({ ...standardHeaderStats }),
-      dpopHeaderRefusedIssuer: dpopHeaderRefusedIssuer.origin,
-      dpopHeaderRefusedStats: () => structuredClone(dpopHeaderRefusedAs.stats),
+      dpopHeaderRefusedIssuer: dpopHeaderRefused.issuer,
+      dpopHeaderRefusedStats: () => structuredClone(dpopHeaderRefused.stats),
       setCoop(on) {
         coop = on
       },

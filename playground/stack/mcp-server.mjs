@@ -91,6 +91,9 @@ export function createMcpServer(options) {
         'Authorization',
         'Content-Type',
         'MCP-Protocol-Version',
+        // MCP 2026-07-28 request metadata (Streamable HTTP, "Standard Request Headers").
+        'Mcp-Method',
+        'Mcp-Name',
         'Mcp-Session-Id',
         'Last-Event-ID',
         'Accept',

@@ -303,6 +303,54 @@ describe('the playground, started with npm start', () => {
     })
   })
 
+  test.each([
+    [
+      'Registration refused (approved apps only)',
+      'This server only accepts apps its owner has approved. Enter the client ID you were given.',
+    ],
+    [
+      'Registration refused (localhost redirects only)',
+      'This server does not accept sign-ins for this app’s address. Enter the client ID you were given.',
+    ],
+  ])(
+    'React chat: the "%s" preset says why, and the demo client ID completes it',
+    async (preset, said) => {
+      await withPage('/', async (page, context) => {
+        await page.click(`button:text-is("${preset}")`)
+        const clientId = (await page.textContent('[data-testid="preset-credential"] code')) ?? ''
+        expect(clientId).toBe('mcp-oauth-demo-client')
+        await expect.poll(() => page.textContent('.found')).toMatch(/^OAuth/)
+        // The window opened in the click closes once the server refuses to register the app.
+        const [refused] = await Promise.all([
+          context.waitForEvent('page'),
+          page.click('button:text-is("Add & authorize")'),
+        ])
+        await expect.poll(() => refused.isClosed()).toBe(true)
+        const step = page.locator('.pane mcp-authorize')
+        await expect.poll(() => step.locator('[part="message"]').textContent()).toBe(said)
+        expect(await step.locator('input').count()).toBe(1)
+        await page.fill('.pane mcp-authorize input[name="client-id"]', clientId)
+        await page.click('.pane mcp-authorize button[type="submit"]')
+        await authorizeIn(context, () =>
+          page.click('.pane mcp-authorize button:text-is("Authorize")'),
+        )
+        await page.click('button:text-is("Call time")')
+        await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+      })
+    },
+  )
+
+  test('React chat: the client ID metadata document preset signs in with the playground’s own document', async () => {
+    await withPage('/', async (page, context) => {
+      await page.click('button:text-is("Client ID metadata document")')
+      expect(await page.locator('[data-testid="preset-credential"]').count()).toBe(0)
+      await expect.poll(() => page.textContent('.found')).toMatch(/^OAuth: sign-in at /)
+      await authorizeIn(context, () => page.click('button:text-is("Add & authorize")'))
+      await page.click('button:text-is("Call time")')
+      await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+    })
+  })
+
   test('React chat: styled controls, and a main pane whose width does not follow its content', async () => {
     await withPage('/', async (page) => {
       const width = () => page.locator('main.pane').evaluate((node) => node.clientWidth)

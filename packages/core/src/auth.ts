@@ -4,10 +4,10 @@ import { loadConnect, loadRedirect } from './connect/load.js'
 import type { AuthorizeOptions } from './contracts/authorize.js'
 import type { AuthContext } from './contracts/context.js'
 import type { AuthorizationDriver, DriverSession, InteractiveDriver } from './contracts/driver.js'
-import type { McpServerHandle } from './contracts/handle.js'
 import type { McpAuth } from './contracts/instance.js'
 import type { McpAuthOptions } from './contracts/options.js'
 import type { PendingRecord } from './contracts/records.js'
+import { tabChannel } from './coordination/tab-channel.js'
 import { issuerHints } from './discovery/issuer-hints.js'
 import { ConfigurationError } from './errors.js'
 import { dpopLoader } from './handle/dpop-loader.js'
@@ -48,7 +48,8 @@ export function createMcpAuth(
     assertSecureUrl(options.client.metadataUrl, 'client.metadataUrl')
   const storage = options.storage ?? defaultStorage()
   const driver = options.driver ?? (typeof window === 'undefined' ? undefined : browserDriver())
-  const handles = new Map<string, McpServerHandle>()
+  const handles = new Map<string, ServerHandle>()
+  const tabs = tabChannel()
   const consumed = new Set<string>()
   const serverListeners = new Set<() => void>()
   const fetchFn: typeof fetch = options.fetch ?? defaultFetch
@@ -64,6 +65,7 @@ export function createMcpAuth(
     fetch: routes ? routedFetch(routes, fetchFn) : fetchFn,
     routes,
     storage,
+    tabs,
     redirectUri,
     preRegistered: options.preRegistered ?? {},
     clientMetadata: options.client,
@@ -102,9 +104,20 @@ export function createMcpAuth(
       return () => serverListeners.delete(listener)
     },
     async restore() {
-      for (const key of await storage.keys(keys.tokensPrefix)) {
+      // Listening first: a change heard while reading makes what was read suspect.
+      tabs.open()
+      const heard = tabs.heard
+      const { tokensPrefix } = keys
+      // Where the storage can, one read of every record and generation; else a list of keys.
+      const found = new Map(await storage.entries?.())
+      for (const key of storage.entries ? found.keys() : await storage.keys(tokensPrefix)) {
+        const url = key.slice(tokensPrefix.length)
         try {
-          auth.server(key.slice(keys.tokensPrefix.length))
+          if (!key.startsWith(tokensPrefix)) continue
+          const handle = auth.server(url) as ServerHandle
+          if (found.size && tabs.heard === heard) {
+            handle.seed([found.get(keys.generation(url)), found.get(key)])
+          }
         } catch {
           // A key that is not a server URL: nothing to restore.
         }
@@ -122,6 +135,7 @@ export function createMcpAuth(
       const [{ finishRedirect }] = await Promise.all([loadRedirect(), loadConnect()])
       return finishRedirect(auth, storage, current, url === undefined)
     },
+    dispose: () => tabs.dispose(),
   }
   contexts.set(auth, ctx)
   // The app's bundle started on the redirect URI (an SPA route): deliver or finish at once.

@@ -33,6 +33,7 @@ export {
   McpAuthError,
   type McpAuthErrorCode,
   RegistrationError,
+  type RegistrationRefusal,
   TokenError,
 } from './errors.js'
 export { type AuthChallenge, parseWwwAuthenticate } from './http/www-authenticate.js'

@@ -205,6 +205,32 @@ test('a click on the element authorizes with the window opened inside the click 
   expect(world.hits(world.options.resource, 'POST')).toHaveLength(1)
 })
 
+test('AuthorizeStep: a refused registration shows its reason over the client-ID form, with the app’s strings', async () => {
+  const world = createWorld({ registration: 'invalid_redirect_uri' })
+  const auth = makeAuth(world)
+  const { container } = render(
+    <McpAuthProvider auth={auth}>
+      <AuthorizeStep
+        serverUrl={world.options.resource}
+        strings={{
+          refusals: { invalid_redirect_uri: 'This server takes command-line apps only.' },
+        }}
+      />
+    </McpAuthProvider>,
+  )
+  const host = element(container, 'mcp-authorize')
+  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeDefined())
+  shadowButton(host, 'Authorize')?.click()
+  await waitFor(() =>
+    expect(host.shadowRoot?.querySelector('[part="message"]')?.textContent).toBe(
+      'This server takes command-line apps only.',
+    ),
+  )
+  // The form loads on first use; it has one field, never a secret.
+  const fields = () => [...(host.shadowRoot?.querySelectorAll('input') ?? [])].map((i) => i.name)
+  await waitFor(() => expect(fields()).toEqual(['client-id']))
+})
+
 /** A core with one server whose snapshot the test moves through statuses. */
 function movingServer(first: McpServerStatus) {
   let snapshot: McpServerSnapshot = { resource: URL_, status: first, scopes: [], storage: 'memory' }

@@ -31,6 +31,27 @@ describe('<mcp-authorize>', () => {
       ['Cancel', 'Open again'],
     ],
     ['needs-client-id', {}, 'auth.example.com needs a client ID', ['Continue']],
+    ...(
+      [
+        [
+          'forbidden',
+          'only accepts apps its owner has approved. Enter the client ID you were given.',
+        ],
+        ['initial_access_token_required', 'only accepts apps its owner has approved.'],
+        ['unapproved_software_statement', 'only accepts apps its owner has approved.'],
+        [
+          'invalid_redirect_uri',
+          'does not accept sign-ins for this app’s address. Enter the client ID',
+        ],
+        ['invalid_client_metadata', 'did not accept this app’s details. Enter the client ID'],
+        ['a reason from a later version', 'only accepts apps its owner has approved.'],
+      ] as const
+    ).map(([reason, expected]): (typeof views)[number] => [
+      'needs-client-id',
+      { error: new McpAuthError('registration_refused', 'refused', { details: { reason } }) },
+      expected,
+      ['Continue'],
+    ]),
     ['needs-token', {}, 'needs an access token', ['Connect']],
     [
       'needs-token',
@@ -129,6 +150,40 @@ describe('<mcp-authorize>', () => {
     input.value = '  my-client '
     element.shadowRoot!.querySelector('form')!.requestSubmit()
     expect(fake.handle.submitClientId).toHaveBeenCalledWith({ clientId: 'my-client' })
+  })
+
+  test('client ID form: one field, never a secret (a confidential client keeps it at the relay)', async () => {
+    const refused = new McpAuthError('registration_refused', 'x', {
+      details: { reason: 'forbidden' },
+    })
+    for (const error of [undefined, refused]) {
+      const fake = fakeHandle({ status: 'needs-client-id', ...(error ? { error } : {}) })
+      const element = mount('mcp-authorize', fake)
+      await formShown(element)
+      const fields = [...element.shadowRoot!.querySelectorAll('input')]
+      expect(fields.map((field) => [field.name, field.type])).toEqual([['client-id', 'text']])
+      fields[0]!.value = 'given-id'
+      element.shadowRoot!.querySelector('form')!.requestSubmit()
+      expect(fake.handle.submitClientId).toHaveBeenCalledWith({ clientId: 'given-id' })
+      element.remove()
+    }
+  })
+
+  test('the refusal texts are strings like the others: by reason, else errors.registration_refused', () => {
+    const error = (reason: string) =>
+      new McpAuthError('registration_refused', 'x', { details: { reason } })
+    const fake = fakeHandle({ status: 'needs-client-id', error: error('invalid_redirect_uri') })
+    const element = mount('mcp-authorize', fake)
+    element.strings = {
+      refusals: { invalid_redirect_uri: 'Only CLI apps here. Ask {issuer} for an ID.' },
+      errors: { registration_refused: 'Ask the owner of {name} for a client ID.' },
+    }
+    expect(text(element)).toContain('Only CLI apps here. Ask auth.example.com for an ID.')
+    fake.set({ error: error('invalid_client_metadata') })
+    // A reason the app did not override keeps its own default text.
+    expect(text(element)).toContain('did not accept this app’s details.')
+    fake.set({ error: error('forbidden') })
+    expect(text(element)).toContain('Ask the owner of mcp.example.com for a client ID.')
   })
 
   test('token form: masked, submitted, and cleared from the DOM', async () => {

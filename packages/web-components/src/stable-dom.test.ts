@@ -111,15 +111,15 @@ describe('<mcp-authorize> updates in place', () => {
     expect(element.shadowRoot!.activeElement).toBe(input)
   })
 
-  test('a refused field keeps what else was typed and points to the message', async () => {
+  test('a refused field stays in place, with focus, and points to the message', async () => {
     const fake = fakeHandle({ status: 'needs-client-id' })
     const element = mount('mcp-authorize', fake)
     await formShown(element)
-    const secret = part(element, 'input[name="client-secret"]') as HTMLInputElement
-    secret.value = 'typed secret'
+    const id = part(element, 'input[name="client-id"]') as HTMLInputElement
+    id.value = '   '
     element.shadowRoot!.querySelector('form')!.requestSubmit()
-    const id = part(element, 'input[name="client-id"]')
-    expect(secret.value).toBe('typed secret')
+    expect(part(element, 'input[name="client-id"]')).toBe(id)
+    expect(id.value).toBe('   ')
     expect(id.getAttribute('aria-invalid')).toBe('true')
     expect(id.getAttribute('aria-describedby')).toBe('form-error')
     expect(element.shadowRoot!.activeElement).toBe(id)

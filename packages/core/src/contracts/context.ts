@@ -8,6 +8,7 @@ import type { McpAuthOptions } from './options.js'
 import type { PendingRecord } from './records.js'
 import type { Routes } from './routes.js'
 import type { TokenStorage } from './storage.js'
+import type { TabLink } from './tabs.js'
 
 /**
  * The protocol steps the event hook sees, by their internal names: `@mcp-oauth/core/events`
@@ -45,6 +46,8 @@ export interface AuthContext {
   /** Set by `subscribeEvents()` while someone listens; until then no step pays for events. */
   hook?: EventHook | undefined
   readonly storage: TokenStorage
+  /** The instance's channel to the other tabs, opened on first use. */
+  readonly tabs: TabLink
   readonly redirectUri: string
   readonly preRegistered: Readonly<Record<string, PreRegisteredClient>>
   readonly clientMetadata: McpAuthOptions['client']

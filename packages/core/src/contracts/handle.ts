@@ -79,9 +79,12 @@ export interface McpServerHandle {
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
 
   /**
-   * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
-   * revocation endpoint, then clears the tokens whatever the AS answered. An AS that answered
+   * Clears the tokens, then revokes the refresh token and the access token (RFC 7009 §2) when
+   * the AS has a revocation endpoint, whatever it answers. An AS that answered
    * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
+   * When the storage refuses the clear, the status is `disconnected` with a `storage_failed`
+   * error: signed out in this page and revoked, but not saved, so another tab or a reload may
+   * still find the tokens; calling `disconnect()` again tries the clear again.
    */
   disconnect: () => Promise<McpServerSnapshot>
 

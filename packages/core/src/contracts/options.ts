@@ -17,7 +17,10 @@ export interface McpAuthOptions {
   }
   /** Credentials by exact issuer identifier. */
   preRegistered?: Readonly<Record<string, PreRegisteredClient>>
-  /** Token and client storage. Defaults to IndexedDB, falling back to memory. */
+  /**
+   * Token and client storage. Defaults to IndexedDB, falling back to memory only when it
+   * cannot be opened at all.
+   */
   storage?: TokenStorage
   /** Fetch used for every request; route through a proxy here when servers lack CORS. */
   fetch?: typeof fetch

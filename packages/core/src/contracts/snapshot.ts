@@ -26,7 +26,11 @@ export type McpServerStatus =
   | 'needs-step-up'
   /** The last authorization was cancelled or denied by the user. */
   | 'cancelled'
-  /** `disconnect()` cleared the tokens. */
+  /**
+   * `disconnect()` cleared the tokens. With an `error` of code `storage_failed`, the storage
+   * refused the clear: the tokens left this page's memory (and were revoked when the server
+   * can), but the sign-out is not saved, and another tab or a reload may still find them.
+   */
   | 'disconnected'
   /** The last operation failed: see `error`. */
   | 'error'
@@ -71,9 +75,17 @@ export interface McpServerSnapshot {
   readonly dpopKey?: DpopKeyPersistence
   /** Scopes that `authorize()` will request to satisfy a step-up challenge. */
   readonly stepUpScopes?: readonly string[]
-  /** Whether the tokens are kept in memory only (IndexedDB unavailable). */
+  /**
+   * Where tokens are kept: `memory` only when IndexedDB could not be opened at all (tokens are
+   * lost on reload). A write the storage refuses is an `error` (`storage_failed`), never a
+   * switch to memory.
+   */
   readonly storage: 'indexeddb' | 'memory' | 'custom'
-  /** The last error, with a stable `code`. */
+  /**
+   * The last error, with a stable `code`. `storage_failed` says what was not saved: with status
+   * `disconnected`, the sign-out; with status `authorized`, the tokens of the last refresh (in
+   * use in this page, stored by its next refresh or disconnect).
+   */
   readonly error?: McpAuthError
   /**
    * While `authorizing` in a popup: `open`, or `closed` once the window reports closed. Under

@@ -29,9 +29,14 @@ export type ProbeResult =
  * A 401 means authorization is needed; whether it is OAuth is settled by discovery.
  * Any other non-5xx answer means the transport let us in without credentials.
  *
- * It carries the headers of the protocol version's requests, `Mcp-Method` from 2026-07-28 on
- * (SEP-2243), and `extra` ones: a CORS policy that refuses one refuses the probe, which changes
- * nothing and may go through the relay instead.
+ * From revision 2026-07-28 the request carries what that revision requires of every request:
+ * the `Mcp-Method` header (Streamable HTTP, "Standard Request Headers") and the required
+ * `_meta` fields, whose protocol version the `MCP-Protocol-Version` header must match (Base
+ * Protocol, "Per-request protocol fields"; the optional `clientInfo` is left out of this
+ * anonymous request). Earlier revisions get neither, so a server whose CORS preflight predates
+ * the header is not refused a request it never needed. `extra` headers go too (a route check's
+ * `dpop`): a CORS policy that refuses one refuses the probe, which changes nothing and may go
+ * through the relay instead.
  */
 export async function probeServer(
   fetchFn: FetchLike,
@@ -40,16 +45,29 @@ export async function probeServer(
   signal?: AbortSignal,
   extra?: Record<string, string>,
 ): Promise<ProbeResult> {
+  const modern = protocolVersion >= '2026-07-28'
   const init: RequestInit = {
     method: 'POST',
     headers: {
       accept: 'application/json, text/event-stream',
       'content-type': 'application/json',
       'mcp-protocol-version': protocolVersion,
-      ...(protocolVersion >= '2026-07-28' ? { 'mcp-method': 'ping' } : {}),
+      ...(modern && { 'mcp-method': 'ping' }),
       ...extra,
     },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 'mcp-oauth-probe', method: 'ping' }),
+    body: JSON.stringify({
+      jsonrpc: '2.0',
+      id: 'mcp-oauth-probe',
+      method: 'ping',
+      ...(modern && {
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': protocolVersion,
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      }),
+    }),
     ...(signal ? { signal } : {}),
   }
   harmless.add(init)

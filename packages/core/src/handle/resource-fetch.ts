@@ -54,8 +54,8 @@ async function fetchWithToken(
   const { ctx, session } = host
   const request = new Request(input, init)
   if (request.headers.has('authorization')) return ctx.fetch(request)
-  await session.load()
-  const tokens = session.tokens
+  // Waits for a re-read another tab asked for: never the tokens it is about to replace.
+  const tokens = await session.current()
   if (!tokens || !isWithinResource(request.url, tokens.resource)) {
     if (!isWithinResource(request.url, host.url)) return ctx.fetch(request)
   }

@@ -192,7 +192,7 @@ describe('registration', () => {
   })
 
   test.each([
-    ['invalid_redirect_uri', 'registration_failed'],
+    ['invalid_redirect_uri', 'registration_refused'],
     ['server-error', 'server_error'],
   ] as const)(
     'a registration answered %s fails with %s and opens nothing',

@@ -24,7 +24,7 @@ import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
 import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { StepUp } from './step-up.js'
-import { TokenSession } from './token-session.js'
+import { type StoredSession, TokenSession } from './token-session.js'
 
 /**
  * The handle for one MCP server: the observable the bindings read. It runs each protocol step
@@ -193,8 +193,7 @@ export class ServerHandle implements McpServerHandle {
   }
 
   async #probe(): Promise<[McpServerStatus, Patch?]> {
-    await this.#session.load()
-    if (this.#session.tokens) return ['authorized']
+    if (await this.#session.current()) return ['authorized']
     // Discovery follows: its chunk loads while the probe is under way.
     loadConnect().catch(() => {})
     const result = await traced(this.#ctx, this.url, 'probe', (f) =>
@@ -306,10 +305,12 @@ export class ServerHandle implements McpServerHandle {
       this.#discovery.current?.prm?.resource_name,
     )
     const started = generation ?? (await this.#session.generation())
-    if (!(await this.#session.commit(started, record))) {
-      // Never stored; revoked so that they cannot outlive the disconnect.
+    const kept = await this.#session.commit(started, record).catch((error: unknown) => error)
+    if (kept !== true) {
+      // Never stored (a later disconnect won, or the storage refused them): revoked, so that
+      // they cannot outlive what the user sees.
       await this.#revoke(record, client)
-      throw superseded()
+      throw kept || superseded()
     }
     this.#stepUp.pending = undefined
     return this.#update('authorized', { error: undefined })
@@ -344,14 +345,16 @@ export class ServerHandle implements McpServerHandle {
     fetchResource(this.#resource, input, init)
 
   /**
-   * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
-   * revocation endpoint, then clears the tokens whatever the AS answered. An AS that answered
+   * Clears the tokens, then revokes the refresh token and the access token (RFC 7009 §2) when
+   * the AS has a revocation endpoint, whatever it answers. An AS that answered
    * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
+   * When the storage refuses the clear, the status is `disconnected` with a `storage_failed`
+   * error: signed out here and revoked, but not saved (the next `disconnect()` tries again).
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
-    const tokens = await this.#session.clear()
+    const [tokens, error] = await this.#session.clear()
     this.#stepUp.pending = undefined
-    this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
+    this.#update('disconnected', { error, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
     const client =
       tokens.as && tokens.issuer
@@ -380,6 +383,11 @@ export class ServerHandle implements McpServerHandle {
    */
   retry = (): Promise<McpServerSnapshot> => {
     return this.probe()
+  }
+
+  /** @internal What `restore()` read for this server: its first use reads nothing. */
+  seed(stored: StoredSession): void {
+    this.#session.seed(stored)
   }
 }
 

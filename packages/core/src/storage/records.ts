@@ -43,19 +43,26 @@ const validators = {
  * Reads a versioned record. A missing key is `undefined`; a record of another version or a
  * wrong shape is reported through `onCorrupt` and treated as missing, never thrown.
  */
-export async function readRecord<T>(
+export const readRecord = async <T>(
   storage: TokenStorage,
   key: string,
   kind: keyof typeof validators,
   onCorrupt: CorruptHandler,
-): Promise<T | undefined> {
-  let value: unknown
-  try {
-    value = await storage.get(key)
-  } catch (error) {
-    onCorrupt(key, error)
-    return undefined
-  }
+): Promise<T | undefined> =>
+  checkRecord<T>(
+    await storage.get(key).then(undefined, (error) => void onCorrupt(key, error)),
+    key,
+    kind,
+    onCorrupt,
+  )
+
+/** `value` as read from `key`, if it is a record of this version and shape (see `readRecord`). */
+export function checkRecord<T>(
+  value: unknown,
+  key: string,
+  kind: keyof typeof validators,
+  onCorrupt: CorruptHandler,
+): T | undefined {
   if (value === undefined || value === null) return undefined
   const record = value as Record<string, unknown>
   if (typeof value !== 'object' || record.v !== RECORD_VERSION || !validators[kind](record)) {

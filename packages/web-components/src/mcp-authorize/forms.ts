@@ -13,26 +13,18 @@ export interface FormHost {
   readonly handle: McpServerHandle | undefined
 }
 
-/** The client ID form of `needs-client-id`: the secret is optional, a blank ID is refused. */
+/**
+ * The client ID form of `needs-client-id`: one field, a blank ID is refused. It never asks for
+ * a secret: a confidential client keeps its secret at the app's relay, never in the page.
+ */
 export function clientIdForm(host: FormHost): HTMLElement {
   const s = host.strings
   const id = input('client-id', 'text', true)
-  const secret = input('client-secret', 'password', false)
-  return form(
-    [
-      h('label', { part: 'label' }, s.clientIdLabel, id),
-      h('label', { part: 'label' }, s.clientSecretLabel, secret),
-    ],
-    s.continue,
-    (invalid) => {
-      const clientId = id.value.trim()
-      if (!clientId) return invalid(s.clientIdRequired, id)
-      const clientSecret = secret.value
-      host.handle
-        ?.submitClientId({ clientId, ...(clientSecret ? { clientSecret } : {}) })
-        .catch(() => {})
-    },
-  )
+  return form([h('label', { part: 'label' }, s.clientIdLabel, id)], s.continue, (invalid) => {
+    const clientId = id.value.trim()
+    if (!clientId) return invalid(s.clientIdRequired, id)
+    host.handle?.submitClientId({ clientId }).catch(() => {})
+  })
 }
 
 /** The token form of `needs-token`: masked, and emptied once the token is submitted. */

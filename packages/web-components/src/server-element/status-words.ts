@@ -1,5 +1,5 @@
 import type { McpServerSnapshot } from '@mcp-oauth/core'
-import { errorMessage, type McpStrings } from './strings.js'
+import { errorMessage, type McpStrings, refusalMessage } from './strings.js'
 
 /**
  * What a status is called: short, for the card's pill, and as a sentence, for the authorize
@@ -26,7 +26,11 @@ export function statusWords(
       // A closed window may still deliver (COOP): the flow keeps listening.
       return [s.pillAuthorizing, snapshot.popup === 'closed' ? s.popupClosed : s.waiting]
     case 'needs-client-id':
-      return [s.pillNeedsClientId, s.clientIdTitle]
+      // After a refused registration, why; the form asks for a client ID either way.
+      return [
+        s.pillNeedsClientId,
+        code === 'registration_refused' ? refusalMessage(s, snapshot.error) : s.clientIdTitle,
+      ]
     case 'needs-token':
       // A refused token says so; the form stays for another one.
       return [s.pillNeedsToken, code === 'invalid_token' ? errorMessage(s, code) : s.tokenTitle]

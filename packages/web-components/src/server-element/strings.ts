@@ -1,4 +1,4 @@
-import type { McpAuthErrorCode } from '@mcp-oauth/core'
+import type { McpAuthErrorCode, McpServerSnapshot, RegistrationRefusal } from '@mcp-oauth/core'
 import { format } from '../host/format.js'
 
 /**
@@ -18,7 +18,6 @@ export interface McpStrings {
   openAgain: string
   clientIdTitle: string
   clientIdLabel: string
-  clientSecretLabel: string
   clientIdRequired: string
   continue: string
   tokenTitle: string
@@ -72,9 +71,14 @@ export interface McpStrings {
   revokeFailed: string
   revokeFailedEndsIn: string
   errors: Partial<Record<McpAuthErrorCode, string>> & { default: string }
+  /**
+   * Above the client-ID form after the authorization server refused to register the app, by
+   * `error.details.reason`; a reason without its own text shows `errors.registration_refused`.
+   */
+  refusals: Partial<Record<RegistrationRefusal, string>>
 }
 
-/** What the `strings` property accepts: any subset, error messages one by one. */
+/** What the `strings` property accepts: any subset, error messages and refusals one by one. */
 export type McpStringOverrides = Partial<Omit<McpStrings, 'errors'>> & {
   errors?: Partial<McpStrings['errors']>
 }
@@ -91,7 +95,6 @@ export const DEFAULT_STRINGS: McpStrings = {
   openAgain: 'Open again',
   clientIdTitle: '{issuer} needs a client ID for this app.',
   clientIdLabel: 'Client ID',
-  clientSecretLabel: 'Client secret (optional)',
   clientIdRequired: 'Enter a client ID.',
   continue: 'Continue',
   tokenTitle: '{name} needs an access token.',
@@ -158,6 +161,8 @@ export const DEFAULT_STRINGS: McpStrings = {
     pkce_not_supported: 'The authorization server does not support secure sign-in (PKCE).',
     insecure_url: 'The server uses an insecure address.',
     registration_failed: 'This app could not register with the authorization server.',
+    registration_refused:
+      'This server only accepts apps its owner has approved. Enter the client ID you were given.',
     timeout: 'Sign-in took too long. Try again.',
     invalid_grant: 'The authorization expired. Authorize again.',
     step_up_limit: 'The server keeps asking for more permissions. Stopped.',
@@ -171,6 +176,12 @@ export const DEFAULT_STRINGS: McpStrings = {
     dpop_unsupported: 'The authorization server cannot protect tokens for this device.',
     dpop_key_lost: 'This browser’s key for the sign-in is gone. Authorize again.',
   },
+  refusals: {
+    invalid_redirect_uri:
+      'This server does not accept sign-ins for this app’s address. Enter the client ID you were given.',
+    invalid_client_metadata:
+      'This server did not accept this app’s details. Enter the client ID you were given.',
+  },
 }
 
 /** The element's message for an error code; the server's own text is never shown. */
@@ -178,13 +189,26 @@ export function errorMessage(s: McpStrings, code: string | undefined): string {
   return (s.errors as Record<string, string | undefined>)[code ?? ''] ?? s.errors.default
 }
 
-/** Strings with the app's overrides applied (one level deep, and inside `errors`). */
+/**
+ * Why the authorization server refused to register the app, in plain words: the text for its
+ * `details.reason`, else the one for `registration_refused`.
+ */
+export function refusalMessage(s: McpStrings, error: McpServerSnapshot['error']): string {
+  const reason = error?.details?.reason
+  return (
+    (s.refusals as Record<string, string | undefined>)[String(reason)] ??
+    errorMessage(s, error?.code)
+  )
+}
+
+/** Strings with the app's overrides applied (one level deep, and inside `errors` and `refusals`). */
 export function mergeStrings(overrides: McpStringOverrides | undefined): McpStrings {
   if (!overrides) return DEFAULT_STRINGS
   return {
     ...DEFAULT_STRINGS,
     ...overrides,
     errors: { ...DEFAULT_STRINGS.errors, ...overrides.errors },
+    refusals: { ...DEFAULT_STRINGS.refusals, ...overrides.refusals },
   }
 }
 

@@ -53,6 +53,7 @@ export function fakeAuth(fake: ReturnType<typeof fakeHandle>): McpAuth {
     completeRedirect: async () => undefined,
     restore: async () => [fake.handle as unknown as McpServerHandle],
     onServersChange: () => () => {},
+    dispose: () => {},
   }
 }
 
