@@ -86,14 +86,13 @@ export function createMcpServer(options) {
       origin: (requestOrigin, callback) =>
         callback(null, !requestOrigin || isLoopbackOrigin(requestOrigin)),
       exposedHeaders: exposed,
-      // Not Mcp-Method or Mcp-Name (2026-07-28): like many servers' preflights in 2026.
       allowedHeaders: [
         'Authorization',
         'Content-Type',
         'MCP-Protocol-Version',
-        // MCP 2026-07-28 request metadata (Streamable HTTP, "Standard Request Headers").
-        'Mcp-Method',
-        'Mcp-Name',
+        // MCP 2026-07-28 request metadata (Streamable HTTP, "Standard Request Headers"), which
+        // the server that requires them leaves out: like many servers' preflights in 2026.
+        ...(options.standardHeaders ? [] : ['Mcp-Method', 'Mcp-Name']),
         'Mcp-Session-Id',
         'Last-Event-ID',
         'Accept',
