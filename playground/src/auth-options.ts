@@ -3,9 +3,12 @@ import type { McpAuthOptions } from '@mcp-oauth/core'
 /**
  * The options of the playground's instance at `origin`: the pages pass them to
  * `createMcpAuth()`, and the dev server builds the client ID metadata document from them
- * (`clientMetadataDocument()`), so the two never disagree.
+ * (`clientMetadataDocument()`), so the two never disagree. The stack's relay answers at
+ * `/mcp-relay` on the same origin, for the servers a browser cannot reach by itself.
  */
-export function authOptions(origin: string): Pick<McpAuthOptions, 'redirectUri' | 'client'> {
+export function authOptions(
+  origin: string,
+): Pick<McpAuthOptions, 'redirectUri' | 'client' | 'relay'> {
   return {
     redirectUri: `${origin}/oauth/callback`,
     client: {
@@ -13,5 +16,6 @@ export function authOptions(origin: string): Pick<McpAuthOptions, 'redirectUri' 
       uri: origin,
       metadataUrl: `${origin}/oauth/client.json`,
     },
+    relay: '/mcp-relay',
   }
 }
