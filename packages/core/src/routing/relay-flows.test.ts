@@ -258,6 +258,23 @@ describe('an MCP endpoint whose preflight refuses Mcp-Method and Mcp-Name', () =
     expect(w.hits(RESOURCE).at(-1)?.headers.get('mcp-method')).toBe('tools/call')
   })
 
+  test('after a reload, with no probe: the stored route sends the calls through the relay', async () => {
+    const { handle, relay, page, make } = setup(strict, {
+      auth: { protocolVersion: '2026-07-28' },
+    })
+    await handle.authorize()
+    const [reloaded] = await make().restore()
+    const before = relay.relayed.length
+    const response = await reloaded!.fetch(RESOURCE, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'mcp-method': 'tools/list' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    })
+    expect(response.status).toBe(200)
+    expect(relay.relayed.slice(before).map((r) => r.target)).toEqual([RESOURCE])
+    expect(page.sent(RESOURCE)).toEqual([])
+  })
+
   test('without a relay: the call fails with cors_blocked naming Mcp-Method and Mcp-Name', async () => {
     const { handle } = setup(strict, { relay: false })
     await handle.authorize()

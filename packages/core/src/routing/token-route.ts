@@ -88,12 +88,15 @@ async function checkTokenEndpoint(
 }
 
 /**
- * The probe again, with a `dpop` header: whether the resource's CORS policy lets DPoP requests
- * through. The probe passed without it, so a refusal now is the header's. Any answer is a pass.
+ * The probe again, with a `dpop` header when DPoP is planned: whether the resource's CORS policy
+ * lets the real requests through (with a relay, a refusal teaches the router the way there).
+ * Without a relay it runs for DPoP only, once the probe passed: a refusal is the header's. Any
+ * answer is a pass.
  */
-async function checkResource(ctx: AuthContext, fetchFn: FetchLike, server: string) {
+async function checkResource(ctx: AuthContext, fetchFn: FetchLike, server: string, dpop: boolean) {
   try {
-    await probeServer(fetchFn, server, ctx.protocolVersion, undefined, { dpop: PLACEHOLDER_PROOF })
+    const extra = dpop ? { dpop: PLACEHOLDER_PROOF } : undefined
+    await probeServer(fetchFn, server, ctx.protocolVersion, undefined, extra)
   } catch (error) {
     if (!(error instanceof McpAuthError) || /^(network_error|relay_)/.test(error.code)) throw error
     if (error.code === 'cors_blocked') return 'dpop-refused'
@@ -106,7 +109,7 @@ async function checkResource(ctx: AuthContext, fetchFn: FetchLike, server: strin
  * {@link TokenRoute}): one-time credentials (the code, then refresh tokens) are sent only once
  * their route is known. In a page, for the token endpoint and the resource when they are on
  * another origin and go straight to it, it checks with harmless requests (each made once per
- * instance) that CORS lets the real requests through:
+ * instance) that CORS lets the real requests through, the resource's even when no probe ran:
  * - with a relay, a check CORS refuses goes through the relay, and so will the real requests;
  * - without one, a `dpop` header CORS refuses turns DPoP off in `'auto'` mode (the tokens are
  *   bearer tokens, and `dpop_jkt` is not sent), and fails with `cors_blocked` naming it in
@@ -139,8 +142,10 @@ export async function tokenRoute(input: {
           checkTokenEndpoint(fetchFn, tokenEndpoint, dpop !== 'off', basic),
         )
       : 'ok',
-    checked(server) && dpop !== 'off'
-      ? once(ctx, `${new URL(server).origin} dpop`, () => checkResource(ctx, fetchFn, server))
+    checked(server) && (ctx.routes || dpop !== 'off')
+      ? once(ctx, `${new URL(server).origin} ${dpop !== 'off'}`, () =>
+          checkResource(ctx, fetchFn, server, dpop !== 'off'),
+        )
       : 'ok',
   ])
   const steps = [
