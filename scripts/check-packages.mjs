@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { rangeProblems, releaseProblems } from './package-ranges.mjs'
 
 const root = fileURLToPath(new URL('..', import.meta.url))
 const { workspaces } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
@@ -72,10 +73,15 @@ for (const { dir, pkg } of publishable) {
     failed = true
     continue
   }
-  const problems = tarballProblems(dir, pkg)
-  console.log(`${problems.length ? 'FAIL' : 'ok  '} ${'tarball'.padEnd(8)} ${pkg.name}`)
-  for (const problem of problems) console.log(`     ${problem}`)
-  failed ||= problems.length > 0
+  const siblings = publishable.map((p) => p.pkg)
+  for (const [label, problems] of [
+    ['tarball', tarballProblems(dir, pkg)],
+    ['ranges', rangeProblems(join(root, dir), pkg, siblings)],
+  ]) {
+    console.log(`${problems.length ? 'FAIL' : 'ok  '} ${label.padEnd(8)} ${pkg.name}`)
+    for (const problem of problems) console.log(`     ${problem}`)
+    failed ||= problems.length > 0
+  }
   const checks = [
     ['publint', ['publint', '--strict', dir]],
     ['attw', ['attw', '--pack', dir, '--profile', 'esm-only', '--format', 'table-flipped']],
@@ -97,4 +103,10 @@ for (const { dir, pkg } of publishable) {
     failed ||= !ok
   }
 }
+const release = releaseProblems(root, publishable)
+console.log(
+  `${release.length ? 'FAIL' : 'ok  '} ${'release'.padEnd(8)} changeset version, in a scratch copy`,
+)
+for (const problem of release) console.log(`     ${problem}`)
+failed ||= release.length > 0
 process.exit(failed ? 1 : 0)

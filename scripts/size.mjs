@@ -98,6 +98,14 @@ const entries = [
     budget: 18 * KB,
   },
   {
+    // What <mcp-authorize> loads the first time a server needs a client ID or a token.
+    // Printed for information.
+    name: '@mcp-oauth/web-components forms chunk (on demand)',
+    code: "export * from '@mcp-oauth/web-components'\nexport * from '@mcp-oauth/core'",
+    budget: undefined,
+    loads: { lazy: 'forms' },
+  },
+  {
     name: '@mcp-oauth/react (on top of core and elements)',
     code: "export * from '@mcp-oauth/react'",
     budget: 4 * KB,
@@ -157,6 +165,30 @@ const entries = [
     name: '@mcp-oauth/core/callback',
     code: "export * from '@mcp-oauth/core/callback'",
     budget: 2 * KB,
+  },
+  {
+    // Client ID metadata documents: built and checked on the app's server, build or CI, never
+    // by the page that signs in (an entry of its own). Printed for information.
+    name: '@mcp-oauth/core/client-metadata',
+    code: "export * from '@mcp-oauth/core/client-metadata'",
+    budget: undefined,
+  },
+  {
+    // The relay runs on the app's server (Node, Deno, Workers, edge functions), never in a
+    // page: its own entry and budget, outside the browser core's. Every export, the Node
+    // adapter and Node fetch included; the `node:` modules they load on first use are the
+    // platform's. Most of it is the address rules and the refusal messages.
+    name: '@mcp-oauth/core/relay (server)',
+    code: "export * from '@mcp-oauth/core/relay'",
+    budget: 6.5 * KB,
+    external: ['node:*'],
+  },
+  {
+    // What a Workers or edge app that passes its own resolver ships: the relay alone.
+    name: 'core/relay: createMcpRelay only',
+    code: "export { createMcpRelay } from '@mcp-oauth/core/relay'",
+    budget: undefined,
+    external: ['node:*'],
   },
 ]
 
@@ -264,7 +296,7 @@ async function withEsbuild(entry, external, loads) {
       ]
     }),
   )
-  // Each chunk loaded with import() names its module as an entry point too: the app's is `entry`.
+  // Every chunk a dynamic import() loads has an entry point too: the app's is the one given.
   const start = Object.entries(result.metafile.outputs).find(
     ([, o]) => o.entryPoint === relative(root, entry),
   )[0]

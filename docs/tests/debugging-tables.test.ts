@@ -4,10 +4,13 @@ import { unionMembers } from './public-types.js'
 
 const page = readFileSync(new URL('../guide/debugging.md', import.meta.url), 'utf8')
 
-/** The first cells of the page's table rows (not headers): "`resource-metadata`" and so on. */
+/**
+ * The first cells of the page's table rows (not headers): "`resource-metadata`" and so on. The
+ * console table's rows start with a status code instead.
+ */
 const lines = page.split('\n')
 const firstCells = lines
-  .filter((line, i) => line.startsWith('| `') && !lines[i + 1]?.startsWith('| ---'))
+  .filter((line, i) => /^\| `[a-z]/.test(line) && !lines[i + 1]?.startsWith('| ---'))
   .map((line) => /^\| `([a-z-]+)`/.exec(line)?.[1])
 
 test.each([

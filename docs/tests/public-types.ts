@@ -12,7 +12,11 @@ let program: ts.Program | undefined
 export function unionMembers(typeName: string, file = 'index.ts'): string[] {
   const entry = `${root}packages/core/src/${file}`
   program ??= ts.createProgram(
-    [`${root}packages/core/src/index.ts`, `${root}packages/core/src/events.ts`],
+    [
+      `${root}packages/core/src/index.ts`,
+      `${root}packages/core/src/events.ts`,
+      `${root}packages/core/src/relay.ts`,
+    ],
     {
       module: ts.ModuleKind.NodeNext,
       moduleResolution: ts.ModuleResolutionKind.NodeNext,

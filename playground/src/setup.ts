@@ -1,26 +1,37 @@
 import { createMcpAuth, type McpAuth } from '@mcp-oauth/core'
+import { authOptions } from './auth-options.js'
 
 /** What `npm start` launched, served by the playground at `/stack.json`. */
 export interface StackInfo {
   servers: Record<
-    'oauth' | 'stepUp' | 'open' | 'token' | 'hiddenChallenge' | 'noRegistration' | 'dpop',
+    | 'oauth'
+    | 'stepUp'
+    | 'open'
+    | 'token'
+    | 'hiddenChallenge'
+    | 'noRegistration'
+    | 'registrationRefused'
+    | 'loopbackOnly'
+    | 'metadataDocument'
+    | 'dpop'
+    | 'tokenWithoutCors'
+    | 'confidential'
+    | 'standardHeaders'
+    | 'dpopHeaderRefused',
     string
   >
   issuer: string
   preRegisteredClient?: { issuer: string; clientId: string }
+  /** The confidential client's ID: its secret stays in the relay. */
+  confidentialClient?: { issuer: string; clientId: string }
+  /** Where the relay is, on this origin. */
+  relay?: string
   /** The `token` server's bearer token: a throwaway made by the demo stack on each start. */
   staticToken?: string
 }
 
 /** One instance for the page; the callback page builds the same one. */
-export const auth: McpAuth = createMcpAuth({
-  redirectUri: `${location.origin}/oauth/callback`,
-  client: {
-    name: 'mcp-oauth playground',
-    uri: location.origin,
-    metadataUrl: `${location.origin}/oauth/client.json`,
-  },
-})
+export const auth: McpAuth = createMcpAuth(authOptions(location.origin))
 
 export async function loadStack(): Promise<StackInfo> {
   const response = await fetch('/stack.json')
@@ -31,11 +42,19 @@ export async function loadStack(): Promise<StackInfo> {
 export const PRESETS: ReadonlyArray<{ key: keyof StackInfo['servers']; label: string }> = [
   { key: 'oauth', label: 'OAuth (dynamic registration)' },
   { key: 'dpop', label: 'DPoP (sender-constrained tokens)' },
+  { key: 'dpopHeaderRefused', label: 'DPoP refused by CORS (bearer tokens)' },
   { key: 'stepUp', label: 'Step-up (extra scope)' },
   { key: 'hiddenChallenge', label: 'Hidden challenge' },
   { key: 'noRegistration', label: 'Typed client ID' },
+  { key: 'registrationRefused', label: 'Registration refused (approved apps only)' },
+  { key: 'loopbackOnly', label: 'Registration refused (localhost redirects only)' },
+  { key: 'metadataDocument', label: 'Client ID metadata document' },
   { key: 'token', label: 'Static token' },
   { key: 'open', label: 'Open (no auth)' },
+  // Servers a browser cannot reach alone: through the relay at /mcp-relay.
+  { key: 'tokenWithoutCors', label: 'Token endpoint without CORS (relay)' },
+  { key: 'confidential', label: 'Confidential client, no CORS (relay)' },
+  { key: 'standardHeaders', label: 'Strict MCP headers (relay)' },
 ]
 
 /** What a preset needs the user to type, shown beside it: the demo token, the demo client ID. */
@@ -45,8 +64,15 @@ export function presetCredential(
 ): { label: string; value: string } | undefined {
   if (url === stack.servers.token && stack.staticToken)
     return { label: 'Demo token', value: stack.staticToken }
-  if (url === stack.servers.noRegistration && stack.preRegisteredClient)
+  const typed = [
+    stack.servers.noRegistration,
+    stack.servers.registrationRefused,
+    stack.servers.loopbackOnly,
+  ]
+  if (typed.includes(url) && stack.preRegisteredClient)
     return { label: 'Demo client ID', value: stack.preRegisteredClient.clientId }
+  if (url === stack.servers.confidential && stack.confidentialClient)
+    return { label: 'Demo client ID', value: stack.confidentialClient.clientId }
   return undefined
 }
 

@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto'
 import cors from 'cors'
 import express from 'express'
 import { exportJWK, generateKeyPair } from 'jose'
+import { metadataDocumentAdapter } from './metadata-documents.mjs'
 import { isLoopbackOrigin } from './net.mjs'
 import Provider, { errors } from './oidc-provider.mjs'
 import { renderConsent, renderLogin } from './pages.mjs'
+import { refusingIdFactory } from './registration-policies.mjs'
 
 export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
 
@@ -17,6 +19,14 @@ export const MCP_SCOPES = ['mcp:read', 'mcp:write', 'mcp:admin']
  * @property {boolean} [autoConsent]  Skip the login and consent pages (headless scripts).
  * @property {() => boolean} coop     Whether pages send `Cross-Origin-Opener-Policy: same-origin`.
  * @property {boolean} [dpop]         Bind tokens to DPoP proofs (RFC 9449), nonces required (§8).
+ * @property {import('./registration-policies.mjs').RegistrationPolicy} [registrationPolicy]
+ *   Refuses some registration requests (RFC 7591 §3.2.2), as real servers do.
+ * @property {boolean} [metadataDocuments]  Accept clients by their client ID metadata document
+ *   (draft-ietf-oauth-client-id-metadata-document), fetched from loopback URLs.
+ * @property {string[]} [allowedHeaders]  The request headers its CORS preflight allows; default
+ *   Authorization, Content-Type, MCP-Protocol-Version and DPoP.
+ * @property {boolean} [cors]         Answer browsers with CORS headers (default true).
+ * @property {string[]} [clientAuthMethods]  Token endpoint client authentication methods it accepts.
  */
 
 /** Counters that tests and benchmarks read. */
@@ -24,10 +34,21 @@ export function emptyStats() {
   return {
     /** Successful token responses by grant type. */
     grants: { authorization_code: 0, refresh_token: 0 },
+    /**
+     * Every token request that reached the server, whatever it answered, by grant type (`other`:
+     * none or another). A request whose preflight CORS refused never gets here.
+     */
+    tokenRequests: { authorization_code: 0, refresh_token: 0, other: 0 },
     /** Token requests answered `invalid_grant`. */
     invalidGrants: 0,
     registrations: 0,
+    /** Every request to the registration endpoint, whatever the answer. */
+    registrationRequests: 0,
+    /** Client ID metadata documents fetched. */
+    documentFetches: 0,
     revocations: 0,
+    /** Token and revocation requests by the client authentication they carried. */
+    clientAuthentications: { client_secret_basic: 0, client_secret_post: 0 },
     /** Metadata requests by path. */
     metadata: /** @type {Record<string, number>} */ ({}),
   }
@@ -46,13 +67,22 @@ export async function createAuthorizationServer(options) {
 
   const provider = new Provider(options.issuer, {
     clients: options.clients ?? [],
+    ...(options.metadataDocuments
+      ? {
+          adapter: metadataDocumentAdapter(() => {
+            stats.documentFetches += 1
+          }),
+          discovery: { client_id_metadata_document_supported: true },
+        }
+      : {}),
     jwks: { keys: [jwk] },
     cookies: { keys: [randomUUID(), randomUUID()] },
     scopes: ['openid', 'offline_access', ...MCP_SCOPES],
     claims: { openid: ['sub'] },
     findAccount: (_ctx, id) => ({ accountId: id, claims: () => ({ sub: id }) }),
     pkce: { required: () => true },
-    clientBasedCORS: () => true,
+    clientBasedCORS: () => options.cors !== false,
+    ...(options.clientAuthMethods ? { clientAuthMethods: options.clientAuthMethods } : {}),
     // Public browser clients get refresh tokens whether or not they ask for offline_access.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // Every refresh rotates; a reused refresh token is `invalid_grant` (OAuth 2.1 §4.3.1).
@@ -68,7 +98,12 @@ export async function createAuthorizationServer(options) {
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
-      registration: { enabled: options.registration },
+      registration: {
+        enabled: options.registration,
+        ...(options.registrationPolicy
+          ? { idFactory: refusingIdFactory(options.registrationPolicy) }
+          : {}),
+      },
       revocation: { enabled: true },
       // oidc-provider enables DPoP by default; the other demo issuers stay bearer-only.
       dPoP: options.dpop
@@ -97,10 +132,16 @@ export async function createAuthorizationServer(options) {
   provider.use(async (ctx, next) => {
     await next()
     const route = ctx.oidc?.route
+    if ((route === 'token' || route === 'revocation') && ctx.method === 'POST') {
+      if (/^basic /i.test(ctx.get('authorization')))
+        stats.clientAuthentications.client_secret_basic += 1
+      else if (ctx.oidc.body?.client_secret) stats.clientAuthentications.client_secret_post += 1
+    }
     if (ctx.path.startsWith('/.well-known/')) {
       stats.metadata[ctx.path] = (stats.metadata[ctx.path] ?? 0) + 1
     } else if (route === 'token') {
       const grant = ctx.oidc.params?.grant_type
+      stats.tokenRequests[grant in stats.grants ? grant : 'other'] += 1
       if (ctx.status === 200 && grant in stats.grants) stats.grants[grant] += 1
       if (ctx.body?.error === 'invalid_grant') stats.invalidGrants += 1
     } else if (route === 'registration' && ctx.status === 201) {
@@ -112,21 +153,28 @@ export async function createAuthorizationServer(options) {
 
   const app = express()
   app.disable('x-powered-by')
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     if (options.coop()) res.setHeader('Cross-Origin-Opener-Policy', 'same-origin')
+    if (req.method === 'POST' && req.path === '/reg') stats.registrationRequests += 1
     next()
   })
   // Browser clients on loopback call metadata, registration, token and revocation directly.
-  app.use(
-    cors({
-      origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
-      allowedHeaders: ['Authorization', 'Content-Type', 'MCP-Protocol-Version', 'DPoP'],
-      // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
-      exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
-      methods: ['GET', 'POST', 'OPTIONS'],
-      maxAge: 600,
-    }),
-  )
+  if (options.cors !== false)
+    app.use(
+      cors({
+        origin: (origin, callback) => callback(null, !origin || isLoopbackOrigin(origin)),
+        allowedHeaders: options.allowedHeaders ?? [
+          'Authorization',
+          'Content-Type',
+          'MCP-Protocol-Version',
+          'DPoP',
+        ],
+        // A browser reads a nonce (RFC 9449 §8) only when it is exposed.
+        exposedHeaders: ['DPoP-Nonce', 'WWW-Authenticate'],
+        methods: ['GET', 'POST', 'OPTIONS'],
+        maxAge: 600,
+      }),
+    )
   // RFC 8414 metadata at its own well-known URL, from the same document as OIDC discovery.
   app.get('/.well-known/oauth-authorization-server', (req, _res, next) => {
     req.url = '/.well-known/openid-configuration'

@@ -24,17 +24,33 @@ function endpointOf(path) {
  * `Access-Control-*` header, as a server without CORS support would: the request (or its
  * preflight) still reaches the server, and the browser refuses to hand the response to the page.
  * @param {import('node:http').RequestListener} handler
- * @param {ReadonlySet<string>} off
+ * @param {{ has(endpoint: string): boolean }} off
  * @returns {import('node:http').RequestListener}
  */
 export function corsSwitch(handler, off) {
   return (req, res) => {
     const endpoint = endpointOf(new URL(req.url ?? '/', 'http://stack').pathname)
-    if (endpoint && off.has(endpoint)) {
-      const setHeader = res.setHeader.bind(res)
-      res.setHeader = (name, value) =>
-        /^access-control-/i.test(name) ? res : setHeader(name, value)
-    }
+    if (endpoint && off.has(endpoint)) dropCorsHeaders(res)
     handler(req, res)
   }
+}
+
+/**
+ * Wraps a request handler so that nothing it answers carries an `Access-Control-*` header, on
+ * any path, preflights included: a server with no CORS support at all, like GitHub's
+ * authorization server.
+ * @param {import('node:http').RequestListener} handler
+ * @returns {import('node:http').RequestListener}
+ */
+export function withoutCors(handler) {
+  return (req, res) => {
+    dropCorsHeaders(res)
+    handler(req, res)
+  }
+}
+
+/** @param {import('node:http').ServerResponse} res */
+function dropCorsHeaders(res) {
+  const setHeader = res.setHeader.bind(res)
+  res.setHeader = (name, value) => (/^access-control-/i.test(name) ? res : setHeader(name, value))
 }

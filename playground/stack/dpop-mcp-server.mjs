@@ -36,6 +36,9 @@ export function createDpopMcpServer(options) {
         'DPoP',
         'Content-Type',
         'MCP-Protocol-Version',
+        // MCP 2026-07-28 request metadata (Streamable HTTP, "Standard Request Headers").
+        'Mcp-Method',
+        'Mcp-Name',
         'Mcp-Session-Id',
         'Last-Event-ID',
         'Accept',

@@ -4,6 +4,7 @@ import cors from 'cors'
 import express from 'express'
 import { createRemoteJWKSet, jwtVerify } from 'jose'
 import { z } from 'zod'
+import { standardHeaders } from './mcp-headers.mjs'
 import { isLoopbackOrigin } from './net.mjs'
 
 /**
@@ -15,6 +16,9 @@ import { isLoopbackOrigin } from './net.mjs'
  * @property {string} [issuer]        The authorization server whose JWTs it accepts.
  * @property {string} [staticToken]   For the `token` variant.
  * @property {string} name            Human-readable name, published as `resource_name`.
+ * @property {{ accepted: number, refused: number }} [standardHeaders]  When given, the server
+ *   requires the 2026-07-28 `Mcp-Method` / `Mcp-Name` headers on authorized POSTs (SEP-2243),
+ *   counts what it accepted and refused here, and its preflight still does not allow them.
  */
 
 const ADMIN_SCOPE = 'mcp:admin'
@@ -90,6 +94,9 @@ export function createMcpServer(options) {
         'Authorization',
         'Content-Type',
         'MCP-Protocol-Version',
+        // MCP 2026-07-28 request metadata (Streamable HTTP, "Standard Request Headers"), which
+        // the server that requires them leaves out: like many servers' preflights in 2026.
+        ...(options.standardHeaders ? [] : ['Mcp-Method', 'Mcp-Name']),
         'Mcp-Session-Id',
         'Last-Event-ID',
         'Accept',
@@ -150,6 +157,7 @@ export function createMcpServer(options) {
     if (variant !== 'open') {
       const auth = await authenticate(req, res)
       if (!auth) return
+      if (options.standardHeaders && !hasStandardHeaders(req, res, options.standardHeaders)) return
       const calls = Array.isArray(req.body) ? req.body : [req.body]
       const wantsAdmin = calls.some(
         (call) => call?.method === 'tools/call' && call?.params?.name === 'admin_action',
@@ -173,4 +181,27 @@ export function createMcpServer(options) {
   })
 
   return app
+}
+
+/**
+ * Whether a request carries the standard headers its JSON-RPC message calls for (SEP-2243);
+ * answers 400 with JSON-RPC error -32001 (header mismatch) itself when it does not.
+ * @param {import('express').Request} req
+ * @param {import('express').Response} res
+ * @param {{ accepted: number, refused: number }} stats
+ */
+function hasStandardHeaders(req, res, stats) {
+  const expected = standardHeaders(req.body)
+  const wrong = Object.entries(expected).find(([name, value]) => req.get(name) !== value)
+  if (!wrong) {
+    stats.accepted += 1
+    return true
+  }
+  stats.refused += 1
+  res.status(400).json({
+    jsonrpc: '2.0',
+    id: req.body?.id ?? null,
+    error: { code: -32001, message: `Header mismatch: ${wrong[0]} must be ${wrong[1]}` },
+  })
+  return false
 }

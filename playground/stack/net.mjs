@@ -1,15 +1,16 @@
 import { createServer } from 'node:http'
 
 /**
- * Starts an HTTP server on 127.0.0.1 and a free port. The handler may be attached later (the
- * authorization server needs its own URL before it can be built).
+ * Starts an HTTP server on 127.0.0.1 and `port`, or a free port when it is 0. The handler may be
+ * attached later (the authorization server needs its own URL before it can be built).
  * @param {import('node:http').RequestListener} [handler]
+ * @param {number} [port]
  */
-export async function listen(handler) {
+export async function listen(handler, port = 0) {
   const server = createServer(handler)
   await new Promise((resolve, reject) => {
     server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => resolve(undefined))
+    server.listen(port, '127.0.0.1', () => resolve(undefined))
   })
   const address = server.address()
   if (!address || typeof address === 'string') throw new Error('no address')

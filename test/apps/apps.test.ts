@@ -5,8 +5,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { type Stack, startStack } from '../../playground/stack/index.mjs'
 import { launchChromium, signInAndConsent } from '../e2e/support.js'
-import { type ExpectedResponse, watchContext } from './support/browser.js'
-import { installAndBuild, packPackages } from './support/install.js'
+import { type ExpectedAnswer, watchContext } from './support/browser.js'
+import { EXPECTED_RESPONSES } from './support/expected.js'
+import { installAndBuild, NODE_22, packPackages } from './support/install.js'
 import { serveNode } from './support/node-server.js'
 import { type StaticServer, serveStatic, strictCsp } from './support/serve.js'
 
@@ -31,6 +32,8 @@ interface AppSpec {
       }
   /** How the user disconnects: the app's own button, or the server card's (with its confirmation). */
   disconnect: 'button' | 'card'
+  /** The build command, when the app's `npm run build` is not it. */
+  build?: string[]
 }
 
 const APPS: AppSpec[] = [
@@ -92,6 +95,29 @@ const APPS: AppSpec[] = [
     serve: { kind: 'static', output: 'dist', spaFallback: false },
     disconnect: 'card',
   },
+  // Svelte 5 with plain Vite (no SvelteKit): the handle as a store and the elements; the
+  // callback on an SPA route that shows one line instead of the app.
+  {
+    name: 'svelte',
+    serve: { kind: 'static', output: 'dist', spaFallback: true },
+    disconnect: 'button',
+  },
+  // Solid with Vite: the elements in JSX with the shipped Solid typings (type-checked by its
+  // build); a static callback.html that loads the protocol code only after a full-page redirect.
+  {
+    name: 'solid',
+    serve: { kind: 'static', output: 'dist', spaFallback: false },
+    disconnect: 'card',
+  },
+  // Angular (standalone, zoneless) built by the Angular CLI, which needs Node 22: the elements
+  // with CUSTOM_ELEMENTS_SCHEMA and [attr.server-url], a global stylesheet without critical CSS
+  // inlining; the callback on an SPA route that shows one line instead of the app.
+  {
+    name: 'angular',
+    serve: { kind: 'static', output: 'dist/browser', spaFallback: true },
+    disconnect: 'button',
+    build: ['npx', '-y', NODE_22, 'node_modules/@angular/cli/bin/ng.js', 'build'],
+  },
 ]
 
 /** `APPS=vue,plain npx vitest run --project apps` builds and runs only those while iterating. */
@@ -115,7 +141,7 @@ beforeAll(async () => {
   const queue = [...selected]
   const worker = async () => {
     for (let app = queue.shift(); app; app = queue.shift()) {
-      built.set(app.name, await installAndBuild(app.name, work, packed.tarballs))
+      built.set(app.name, await installAndBuild(app.name, work, packed.tarballs, app.build))
     }
   }
   await Promise.all([worker(), worker()])
@@ -146,26 +172,16 @@ async function serve(app: AppSpec): Promise<string> {
       : await serveNode(join(dir, app.serve.entry), connectSrc, {
           cwd: dir,
           args: app.serve.args,
+          // An app with a relay route (SvelteKit) may reach the demo stack's hosts.
+          env: { RELAY_ALLOW: stack.relayOptions.allow.join(','), RELAY_ALLOW_LOOPBACK: 'true' },
         })
   servers.push(server)
   return server.origin
 }
 
-/** Answers the protocol calls for, which Chromium still logs as errors. */
-function expectedResponses(): ExpectedResponse[] {
-  return [
-    { status: 401, url: stack.servers.oauth, why: 'the probe, before any token' },
-    {
-      status: 405,
-      url: stack.servers.oauth,
-      why: 'the SDK opens the optional GET stream; a stateless server answers 405 (Streamable HTTP)',
-    },
-    {
-      status: 400,
-      url: `${stack.issuer}/token/revocation`,
-      why: 'disconnect revokes both tokens; this AS cannot revoke JWT access tokens and answers unsupported_token_type (RFC 7009 §2.2.1)',
-    },
-  ]
+/** The answers the protocol calls for, which Chromium still logs as errors, for this stack. */
+function expectedAnswers(): ExpectedAnswer[] {
+  return EXPECTED_RESPONSES.map(({ url, ...answer }) => ({ ...answer, url: url(stack) }))
 }
 
 /**
@@ -244,12 +260,54 @@ async function journey(context: BrowserContext, origin: string, app: AppSpec) {
   await expect.poll(() => status(page), { timeout: 15_000 }).toBe('needs-authorization')
 }
 
+describe('a relay route in an app, from the packed packages', () => {
+  test.runIf(selected.some((app) => app.name === 'sveltekit'))(
+    'SvelteKit: /mcp-relay (+server.ts) forwards to the stack for its own pages only',
+    async () => {
+      const origin = await serve(APPS.find((app) => app.name === 'sveltekit')!)
+      const relayUrl = (target: string) => `${origin}/mcp-relay?url=${encodeURIComponent(target)}`
+      const probe = {
+        method: 'POST',
+        headers: {
+          origin,
+          'content-type': 'application/json',
+          accept: 'application/json, text/event-stream',
+          cookie: 'session=app',
+        },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }),
+      }
+      const challenged = await fetch(relayUrl(stack.servers.oauth), probe)
+      expect(challenged.status).toBe(401)
+      expect(challenged.headers.get('www-authenticate')).toContain('resource_metadata=')
+      expect(challenged.headers.get('content-security-policy')).toBe("default-src 'none'; sandbox")
+
+      const stranger = await fetch(relayUrl(stack.servers.oauth), {
+        ...probe,
+        headers: { ...probe.headers, origin: 'http://127.0.0.1:1' },
+      })
+      expect(stranger.status).toBe(403)
+      expect(stranger.headers.get('mcp-relay-error')).toBe('origin_not_allowed')
+
+      const elsewhere = await fetch(relayUrl('http://127.0.0.1:9/mcp'), probe)
+      expect(elsewhere.headers.get('mcp-relay-error')).toBe('target_not_allowed')
+
+      // A same-origin GET without Origin, as a browser sends it, reaches the metadata.
+      const metadata = await fetch(
+        relayUrl(`${stack.issuer}/.well-known/oauth-authorization-server`),
+        { headers: { 'sec-fetch-site': 'same-origin', 'sec-fetch-mode': 'cors' } },
+      )
+      expect(metadata.status).toBe(200)
+      expect((await metadata.json()).issuer).toBe(stack.issuer)
+    },
+  )
+})
+
 describe('real apps from the packed packages, under a strict CSP', () => {
   for (const app of selected) {
     test(app.name, async () => {
       const origin = await serve(app)
       const context = await browser.newContext()
-      const problems = watchContext(context, { expected: expectedResponses() })
+      const problems = await watchContext(context, { expected: expectedAnswers() })
       try {
         await journey(context, origin, app)
         expect(problems).toEqual([])

@@ -163,6 +163,8 @@ describe('<mcp-authorize> and <mcp-server-card> in Chromium', () => {
   test('client ID needed: the form refuses an empty ID, then the typed ID works', async () => {
     await withPage(stack.servers.noRegistration, async (page, context) => {
       await expect.poll(() => authorizeStatus(page)).toBe('needs-client-id')
+      // The forms load the first time one is needed.
+      await page.waitForSelector('mcp-authorize form')
       await snap(page, 'needs-client-id')
       expect((await axeViolations(page)).join('\n')).toBe('')
       await page.click('mcp-authorize button:text-is("Continue")')
@@ -178,6 +180,7 @@ describe('<mcp-authorize> and <mcp-server-card> in Chromium', () => {
   test('token needed: a masked field; the static token connects', async () => {
     await withPage(stack.servers.token, async (page) => {
       await expect.poll(() => authorizeStatus(page)).toBe('needs-token')
+      await page.waitForSelector('mcp-authorize form')
       expect(await page.getAttribute('mcp-authorize input[name="token"]', 'type')).toBe('password')
       await snap(page, 'needs-token')
       await page.fill('mcp-authorize input[name="token"]', stack.staticToken)

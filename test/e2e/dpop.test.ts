@@ -168,6 +168,11 @@ describe('DPoP in Chromium', () => {
     await withContext(async (context) => {
       const app = await openApp(context)
       expect(await status(app)).toBe('needs-authorization')
+      const authorizations: URL[] = []
+      context.on('request', (request) => {
+        const url = new URL(request.url())
+        if (url.origin === issuer && url.pathname === '/auth') authorizations.push(url)
+      })
       const [popup] = await Promise.all([context.waitForEvent('page'), app.click('#authorize')])
       await signInAndConsent(popup)
       await expect.poll(() => status(app)).toBe('authorized')
@@ -185,6 +190,8 @@ describe('DPoP in Chromium', () => {
       })
       const jkt = thumbprint(first.key!.publicJwk)
       expect(claims(first.tokens!.accessToken).cnf?.jkt).toBe(jkt)
+      // The code was bound to the same key from the start (RFC 9449 §10), and redeemed with it.
+      expect(authorizations[0]?.searchParams.get('dpop_jkt')).toBe(jkt)
 
       // A refresh: a second tab that refreshes before every use (skew above the lifetime).
       const refresher = await openApp(context, '&skew=100000')

@@ -78,23 +78,28 @@ async function axeViolations(page: Page): Promise<string> {
  * The kit's cross-origin protocol answers (a 401 challenge, the SDK's optional `GET` stream
  * refused with 405) are how MCP works, not page faults: Chromium logs them, they are expected.
  */
-function watchProblems(context: BrowserContext): string[] {
+function watchProblems(context: BrowserContext, relayed = false): string[] {
   const problems: string[] = []
   const origin = new URL(url).origin
+  /** Through the relay, on the playground's origin: the protocol's answers, as the target gave them. */
+  const viaRelay = (at: string) => relayed && new URL(at).pathname === '/mcp-relay'
   const watch = (page: Page) => {
     page.on('pageerror', (error) => problems.push(`${page.url()}: page error: ${error.message}`))
     page.on('console', (message) => {
       if (message.type() !== 'error' && message.type() !== 'warning') return
       const source = message.location().url
       const expected =
-        message.text().startsWith('Failed to load resource') &&
-        source !== '' &&
-        new URL(source).origin !== origin
+        (message.text().startsWith('Failed to load resource') &&
+          source !== '' &&
+          (new URL(source).origin !== origin || viaRelay(source))) ||
+        // A harmless request CORS refused, which then goes through the relay.
+        (relayed && /has been blocked by CORS policy|net::ERR_FAILED/.test(message.text()))
       if (!expected) problems.push(`${page.url()}: console ${message.type()}: ${message.text()}`)
     })
     page.on('response', (response) => {
-      if (response.status() >= 400 && new URL(response.url()).origin === origin)
-        problems.push(`${page.url()}: ${response.status()} ${response.url()}`)
+      const at = response.url()
+      if (response.status() >= 400 && new URL(at).origin === origin && !viaRelay(at))
+        problems.push(`${page.url()}: ${response.status()} ${at}`)
     })
   }
   context.pages().forEach(watch)
@@ -102,9 +107,13 @@ function watchProblems(context: BrowserContext): string[] {
   return problems
 }
 
-async function withPage(path: string, run: (page: Page, context: BrowserContext) => Promise<void>) {
+async function withPage(
+  path: string,
+  run: (page: Page, context: BrowserContext) => Promise<void>,
+  relayed = false,
+) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } })
-  const problems = watchProblems(context)
+  const problems = watchProblems(context, relayed)
   try {
     const page = await context.newPage()
     await page.goto(new URL(path, url).href)
@@ -243,6 +252,24 @@ describe('the playground, started with npm start', () => {
     })
   })
 
+  test('React chat: the token-endpoint-without-CORS preset signs in through the relay, and the timeline says so', async () => {
+    await withPage(
+      '/',
+      async (page, context) => {
+        await page.click('button:text-is("Token endpoint without CORS (relay)")')
+        await expect.poll(() => page.textContent('.found')).toMatch(/^OAuth/)
+        await authorizeIn(context, () => page.click('button:text-is("Add & authorize")'))
+        await page.click('button:text-is("Call echo")')
+        await expect
+          .poll(() => page.locator('.message.tool').allTextContents())
+          .toEqual(['Hello, MCP!'])
+        await expect.poll(() => timelineRows(page, 'Token', /via the relay/).count()).toBe(1)
+        await expect.poll(() => timelineRows(page, 'Route', /token relay/).count()).toBe(1)
+      },
+      true,
+    )
+  })
+
   test('React chat: typing never labels a newer URL with an older result', async () => {
     await withPage('/', async (page) => {
       await page.fill('#add-url', 'http://127.0.0.1:9/mcp')
@@ -303,6 +330,54 @@ describe('the playground, started with npm start', () => {
       await authorizeIn(context, () =>
         page.click('.pane mcp-authorize button:text-is("Authorize")'),
       )
+      await page.click('button:text-is("Call time")')
+      await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+    })
+  })
+
+  test.each([
+    [
+      'Registration refused (approved apps only)',
+      'This server only accepts apps its owner has approved. Enter the client ID you were given.',
+    ],
+    [
+      'Registration refused (localhost redirects only)',
+      'This server does not accept sign-ins for this app’s address. Enter the client ID you were given.',
+    ],
+  ])(
+    'React chat: the "%s" preset says why, and the demo client ID completes it',
+    async (preset, said) => {
+      await withPage('/', async (page, context) => {
+        await page.click(`button:text-is("${preset}")`)
+        const clientId = (await page.textContent('[data-testid="preset-credential"] code')) ?? ''
+        expect(clientId).toBe('mcp-oauth-demo-client')
+        await expect.poll(() => page.textContent('.found')).toMatch(/^OAuth/)
+        // The window opened in the click closes once the server refuses to register the app.
+        const [refused] = await Promise.all([
+          context.waitForEvent('page'),
+          page.click('button:text-is("Add & authorize")'),
+        ])
+        await expect.poll(() => refused.isClosed()).toBe(true)
+        const step = page.locator('.pane mcp-authorize')
+        await expect.poll(() => step.locator('[part="message"]').textContent()).toBe(said)
+        expect(await step.locator('input').count()).toBe(1)
+        await page.fill('.pane mcp-authorize input[name="client-id"]', clientId)
+        await page.click('.pane mcp-authorize button[type="submit"]')
+        await authorizeIn(context, () =>
+          page.click('.pane mcp-authorize button:text-is("Authorize")'),
+        )
+        await page.click('button:text-is("Call time")')
+        await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
+      })
+    },
+  )
+
+  test('React chat: the client ID metadata document preset signs in with the playground’s own document', async () => {
+    await withPage('/', async (page, context) => {
+      await page.click('button:text-is("Client ID metadata document")')
+      expect(await page.locator('[data-testid="preset-credential"]').count()).toBe(0)
+      await expect.poll(() => page.textContent('.found')).toMatch(/^OAuth: sign-in at /)
+      await authorizeIn(context, () => page.click('button:text-is("Add & authorize")'))
       await page.click('button:text-is("Call time")')
       await expect.poll(() => page.locator('.message.tool').count()).toBe(1)
     })

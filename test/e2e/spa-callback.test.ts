@@ -43,7 +43,7 @@ afterAll(async () => {
 /** A fresh profile whose pages fail the test on any page error, console error or CSP violation. */
 async function withContext(run: (context: BrowserContext) => Promise<void>) {
   const context = await browser.newContext()
-  const problems = watchContext(context, {
+  const problems = await watchContext(context, {
     expected: [{ status: 401, url: stack.servers.oauth, why: 'the probe, before any token' }],
   })
   await context.addInitScript(

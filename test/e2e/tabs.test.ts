@@ -13,6 +13,15 @@ afterAll(() => world?.close())
 const status = (page: Page) => page.textContent('#status')
 const expires = (page: Page) => page.textContent('#expires')
 const result = (page: Page) => page.textContent('#result')
+const calls = async (page: Page) => {
+  const [ok = 0, failed = 0] = ((await page.textContent('#calls')) ?? '').split(' ').map(Number)
+  return { ok, failed }
+}
+/** The statuses a page showed since it was first authorized. */
+const since = async (page: Page, from: string) => {
+  const history = await page.$$eval('#history li', (items) => items.map((i) => i.textContent))
+  return history.slice(history.indexOf(from))
+}
 
 /**
  * A fresh profile whose pages record every message on the session channel, and every value
@@ -172,6 +181,70 @@ describe('tabs of one origin stay in step', () => {
       expect(sentByB.length).toBeGreaterThan(0)
       expect(new Set(sentByB)).toEqual(new Set([refreshedToken]))
       for (const page of [a, b]) expect(pageErrors.get(page)).toEqual([])
+    })
+  })
+
+  /**
+   * A calls in a loop until `during` is done and A made more calls after it; then every call of
+   * A carried a token and succeeded, and A never showed needs-authorization.
+   */
+  async function callingThrough(a: Page, server: string, during: () => Promise<void>) {
+    const sentByA = await bearers(a, server)
+    await a.click('#call-loop')
+    await expect.poll(async () => (await calls(a)).ok).toBeGreaterThan(3)
+    await during()
+    const done = (await calls(a)).ok
+    await expect.poll(async () => (await calls(a)).ok).toBeGreaterThan(done + 6)
+    await a.click('#stop-loop')
+    await expect.poll(() => result(a)).not.toBe('working')
+    expect(await a.textContent('#call-log')).toBe('')
+    expect((await calls(a)).failed).toBe(0)
+    expect(sentByA.length).toBeGreaterThan(10)
+    expect(sentByA.filter((header) => !header.startsWith('Bearer '))).toEqual([])
+    expect(await since(a, 'authorized')).not.toContain('needs-authorization')
+    expect(await status(a)).toBe('authorized')
+  }
+
+  test('B re-authorizes while A calls in a loop: every call of A carries a token and succeeds', async () => {
+    await withTabs(async (context) => {
+      const server = world.stack.servers.oauth
+      const a = await openApp(context, server)
+      await authorize(context, a)
+      const b = await openApp(context, server)
+      expect(await status(b)).toBe('authorized')
+      await callingThrough(a, server, async () => {
+        const before = await expires(b)
+        const [popup] = await Promise.all([context.waitForEvent('page'), b.click('#authorize')])
+        await signInAndConsent(popup)
+        await expect.poll(() => expires(b)).not.toBe(before)
+        // A moves to B's new tokens.
+        await expect.poll(() => expires(a)).toBe(await expires(b))
+      })
+      for (const page of [a, b]) expect(pageErrors.get(page)).toEqual([])
+    })
+  })
+
+  test('a third same-origin page posts forged "newer generation" messages while A calls in a loop: A is not stranded', async () => {
+    await withTabs(async (context) => {
+      const server = world.stack.servers.oauth
+      const a = await openApp(context, server)
+      await authorize(context, a)
+      const forger = await context.newPage()
+      await forger.goto(`${world.testPage.origin}/forge.html`)
+      await callingThrough(a, server, async () => {
+        await forger.evaluate((resource) => {
+          const channel = new BroadcastChannel('mcp-oauth:tokens')
+          for (let i = 0; i < 50; i++) {
+            channel.postMessage({
+              resource,
+              change: 'tokens',
+              generation: 1_000_000 + i,
+              revision: `forged-${i}`,
+            })
+          }
+        }, server)
+      })
+      expect(pageErrors.get(a)).toEqual([])
     })
   })
 })

@@ -345,7 +345,7 @@ describe("the kit's DPoP module against the demo stack", () => {
 
   test('exchange, tool calls and refresh: one nonce retry per server, then remembered; deleteKey ends the token', async () => {
     const dpop = createDpop({ storage: memoryStorage() })
-    expect(dpop.applies(as)).toBe(true)
+    expect(dpop.plan(as)).toBe('auto')
     const binding = dpop.binding(as.issuer, resource)
     const { params, verifier } = await authorizeCode()
 
@@ -428,11 +428,13 @@ describe('createMcpAuth against the demo stack (the public API, as apps use it)'
     expect((await server.disconnect()).revocation).toMatchObject({ refreshToken: 'revoked' })
   })
 
-  test("'off': the DPoP server refuses the bearer token, and the kit says it needs authorization", async () => {
+  test("'off' with a resource that requires bound tokens: dpop_unsupported before anyone signs in", async () => {
+    const before = stack.dpopStats()
     const server = kit({ dpop: 'off' }).server(resource)
-    expect(await server.authorize()).toMatchObject({ tokenType: 'Bearer' })
-    expect((await rpc(server)).status).toBe(401)
-    expect(server.getSnapshot().status).toBe('needs-authorization')
+    // dpop_bound_access_tokens_required (RFC 9728): a bearer token would only be refused.
+    await expect(server.authorize()).rejects.toMatchObject({ code: 'dpop_unsupported' })
+    expect(server.getSnapshot()).toMatchObject({ status: 'error' })
+    expect(stack.dpopStats().tokenRequests).toEqual(before.tokenRequests)
   })
 
   test("'required' works with a server that binds tokens", async () => {

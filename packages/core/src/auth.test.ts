@@ -4,19 +4,10 @@ import { createMcpAuth } from './auth.js'
 import type { DriverSession } from './contracts/driver.js'
 import { ConfigurationError } from './errors.js'
 import { memoryStorage } from './storage/memory.js'
-import { REDIRECT, setupWorld } from './test-support/harness.js'
+import { fails, REDIRECT, setupWorld } from './test-support/harness.js'
 
 const mock = useMockServer()
 afterEach(() => vi.unstubAllGlobals())
-
-const fails = (make: () => unknown) => {
-  try {
-    make()
-  } catch (error) {
-    return error
-  }
-  throw new Error('did not throw')
-}
 
 describe('createMcpAuth() checks its options', () => {
   test('an insecure redirect URI is refused, naming the option', () => {

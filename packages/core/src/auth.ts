@@ -1,19 +1,20 @@
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
-import { loadConnect } from './connect/load.js'
+import { loadConnect, loadRedirect } from './connect/load.js'
 import type { AuthorizeOptions } from './contracts/authorize.js'
 import type { AuthContext } from './contracts/context.js'
 import type { AuthorizationDriver, DriverSession, InteractiveDriver } from './contracts/driver.js'
-import type { McpServerHandle } from './contracts/handle.js'
 import type { McpAuth } from './contracts/instance.js'
 import type { McpAuthOptions } from './contracts/options.js'
 import type { PendingRecord } from './contracts/records.js'
+import { tabChannel } from './coordination/tab-channel.js'
 import { issuerHints } from './discovery/issuer-hints.js'
 import { ConfigurationError } from './errors.js'
 import { dpopLoader } from './handle/dpop-loader.js'
 import { ServerHandle } from './handle/server-handle.js'
 import { defaultFetch } from './http/transport-error.js'
 import { assertSecureUrl, canonicalResourceUri } from './http/urls.js'
+import { routedFetch } from './routing/routed-fetch.js'
 import { defaultStorage } from './storage/indexeddb.js'
 import { keys, readRecord } from './storage/records.js'
 import { contexts } from './tracing.js'
@@ -34,7 +35,8 @@ function sessionFor(
 
 /**
  * Creates the kit's core instance. See the README for a walk-through.
- * @param options redirect URI, client metadata, pre-registered clients, storage, fetch, driver.
+ * @param options redirect URI, client metadata, pre-registered clients, storage, fetch, driver,
+ * DPoP mode, and the app's relay for servers a browser cannot reach by itself.
  */
 export function createMcpAuth(
   options: Omit<McpAuthOptions, 'driver'> & {
@@ -46,7 +48,8 @@ export function createMcpAuth(
     assertSecureUrl(options.client.metadataUrl, 'client.metadataUrl')
   const storage = options.storage ?? defaultStorage()
   const driver = options.driver ?? (typeof window === 'undefined' ? undefined : browserDriver())
-  const handles = new Map<string, McpServerHandle>()
+  const handles = new Map<string, ServerHandle>()
+  const tabs = tabChannel()
   const consumed = new Set<string>()
   const serverListeners = new Set<() => void>()
   const fetchFn: typeof fetch = options.fetch ?? defaultFetch
@@ -56,9 +59,13 @@ export function createMcpAuth(
     throw new ConfigurationError('invalid_configuration', `dpop: ${dpop}`)
   }
 
+  const routes = options.relay ? { relay: options.relay, learned: new Set<string>() } : undefined
+
   const ctx: AuthContext = {
-    fetch: fetchFn,
+    fetch: routes ? routedFetch(routes, fetchFn) : fetchFn,
+    routes,
     storage,
+    tabs,
     redirectUri,
     preRegistered: options.preRegistered ?? {},
     clientMetadata: options.client,
@@ -97,9 +104,20 @@ export function createMcpAuth(
       return () => serverListeners.delete(listener)
     },
     async restore() {
-      for (const key of await storage.keys(keys.tokensPrefix)) {
+      // Listening first: a change heard while reading makes what was read suspect.
+      tabs.open()
+      const heard = tabs.heard
+      const { tokensPrefix } = keys
+      // Where the storage can, one read of every record and generation; else a list of keys.
+      const found = new Map(await storage.entries?.())
+      for (const key of storage.entries ? found.keys() : await storage.keys(tokensPrefix)) {
+        const url = key.slice(tokensPrefix.length)
         try {
-          auth.server(key.slice(keys.tokensPrefix.length))
+          if (!key.startsWith(tokensPrefix)) continue
+          const handle = auth.server(url) as ServerHandle
+          if (found.size && tabs.heard === heard) {
+            handle.seed([found.get(keys.generation(url)), found.get(key)])
+          }
         } catch {
           // A key that is not a server URL: nothing to restore.
         }
@@ -114,9 +132,10 @@ export function createMcpAuth(
       const state = current.searchParams.get('state')
       if (!state || !(current.searchParams.has('code') || current.searchParams.has('error')))
         return undefined
-      const { finishRedirect } = await loadConnect()
+      const [{ finishRedirect }] = await Promise.all([loadRedirect(), loadConnect()])
       return finishRedirect(auth, storage, current, url === undefined)
     },
+    dispose: () => tabs.dispose(),
   }
   contexts.set(auth, ctx)
   // The app's bundle started on the redirect URI (an SPA route): deliver or finish at once.

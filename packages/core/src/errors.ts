@@ -24,6 +24,11 @@ export type McpAuthErrorCode =
   | 'pkce_not_supported'
   // registration (RFC 7591, client ID metadata documents)
   | 'registration_failed'
+  /**
+   * The authorization server refused dynamic registration (RFC 7591 §3.2.2); `details.reason`
+   * says why ({@link RegistrationRefusal}). The server then needs a client ID: `needs-client-id`.
+   */
+  | 'registration_refused'
   | 'invalid_client_id'
   | 'client_id_required'
   // authorization response (RFC 6749 §4.1.2, RFC 9207)
@@ -47,10 +52,40 @@ export type McpAuthErrorCode =
   /** The resource refused the token it was given (RFC 6750 §3.1): type another one. */
   | 'invalid_token'
   | 'storage_corrupt'
+  /**
+   * The storage refused a read or a write (quota, a closed database, a value it cannot keep):
+   * what that operation was to store is not stored; the storage stays in use.
+   */
+  | 'storage_failed'
   // sender-constrained tokens (RFC 9449)
   | 'dpop_unsupported'
   /** The key a stored DPoP token is bound to is gone (deleted, or memory-only and reloaded). */
   | 'dpop_key_lost'
+  // the app's relay (`@mcp-oauth/core/relay`)
+  /** The relay refused the request (`details.reason`: `target_not_allowed`, ...): nothing was forwarded. */
+  | 'relay_refused'
+  /** The relay could not complete the request (`details.reason`: `timeout`, ...); transient. */
+  | 'relay_failed'
+
+/**
+ * Why an authorization server refused dynamic client registration, in `details.reason` of a
+ * `registration_refused` error: the RFC 7591 §3.2.2 error code, or what the HTTP status says.
+ * Each one means the same next step: a client ID given by the server's owner, typed by the
+ * user or configured in `preRegistered`.
+ */
+export type RegistrationRefusal =
+  /** HTTP 403: the server registers only the apps its owner approved (e.g. by `client_name`). */
+  | 'forbidden'
+  /** HTTP 401: registration needs an initial access token from the server's owner (RFC 7591 §3). */
+  | 'initial_access_token_required'
+  /** The server does not accept this app's redirect URI (e.g. only loopback ones). */
+  | 'invalid_redirect_uri'
+  /** The server refused a value of this app's metadata (e.g. its `client_name`). */
+  | 'invalid_client_metadata'
+  /** The server registers only apps with a software statement it approved. */
+  | 'unapproved_software_statement'
+  /** The server asks for a software statement this app does not have. */
+  | 'invalid_software_statement'
 
 export interface McpAuthErrorOptions {
   cause?: unknown
@@ -72,7 +107,7 @@ export class McpAuthError extends Error {
 
   /** Transient errors keep tokens and may be retried: the network or the server failed. */
   get transient(): boolean {
-    return this.code === 'network_error' || this.code === 'server_error'
+    return /^(network_error|server_error|relay_failed)$/.test(this.code)
   }
 }
 
@@ -90,6 +125,12 @@ export class AuthorizationError extends McpAuthError {}
 
 /** A token, refresh or revocation request failed. */
 export class TokenError extends McpAuthError {}
+
+/** `cause` of a refused storage operation as `storage_failed` (an `McpAuthError` passes as it is). */
+export const storageFailed = (cause: unknown): McpAuthError =>
+  cause instanceof McpAuthError
+    ? cause
+    : new McpAuthError('storage_failed', `Storage failed: ${cause}`, { cause })
 
 /** Wraps anything thrown by `fetch` itself (offline, DNS, CORS outside a browser) as a transient network error. */
 export function networkError(url: string, cause: unknown): McpAuthError {

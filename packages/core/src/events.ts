@@ -35,6 +35,7 @@ export type {
   McpRegistrationEvent,
   McpResourceMetadataEvent,
   McpRevocationEvent,
+  McpRouteEvent,
   McpStatusEvent,
   McpStepUpEvent,
   McpTokenEvent,

@@ -17,6 +17,7 @@ export type {
 export type { McpServerHandle } from './contracts/handle.js'
 export type { McpAuth } from './contracts/instance.js'
 export type { McpAuthOptions } from './contracts/options.js'
+export type { RelayOption, Route, TokenRoute } from './contracts/routes.js'
 export type {
   McpServerSnapshot,
   McpServerStatus,
@@ -32,6 +33,7 @@ export {
   McpAuthError,
   type McpAuthErrorCode,
   RegistrationError,
+  type RegistrationRefusal,
   TokenError,
 } from './errors.js'
 export { type AuthChallenge, parseWwwAuthenticate } from './http/www-authenticate.js'

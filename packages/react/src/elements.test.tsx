@@ -1,16 +1,26 @@
 import {
   createMcpAuth,
   type DriverSession,
+  type McpAuth,
   type McpServerSnapshot,
+  type McpServerStatus,
   memoryStorage,
 } from '@mcp-oauth/core'
-import { setDefaultMcpAuth } from '@mcp-oauth/web-components'
-import { cleanup, render, waitFor } from '@testing-library/react'
+import { McpAuthorizeElement, setDefaultMcpAuth } from '@mcp-oauth/web-components'
+import { act, cleanup, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react'
-import { afterEach, expect, test, vi } from 'vitest'
+import { afterEach, describe, expect, test, vi } from 'vitest'
 import { McpAuthProvider } from './context.js'
 import { AuthorizeStep, ServerCard } from './elements.js'
-import { createWorld, makeAuth, REDIRECT, setupMsw } from './test-support/harness.js'
+import {
+  createWorld,
+  makeAuth,
+  REDIRECT,
+  renderWith,
+  Server,
+  setupMsw,
+  status,
+} from './test-support/harness.js'
 
 setupMsw()
 afterEach(() => {
@@ -43,7 +53,7 @@ test('AuthorizeStep renders <mcp-authorize> with its attributes and the auth pro
     </McpAuthProvider>,
   )
   const host = element(container, 'mcp-authorize')
-  expect(customElements.get('mcp-authorize')).toBeDefined()
+  expect(customElements.get('mcp-authorize')).toBe(McpAuthorizeElement)
   expect(host.getAttribute('server-url')).toBe(URL_)
   expect(host.getAttribute('scope')).toBe('read')
   expect(host.getAttribute('mode')).toBe('redirect')
@@ -186,11 +196,173 @@ test('a click on the element authorizes with the window opened inside the click 
     </StrictMode>,
   )
   const host = element(container, 'mcp-authorize')
-  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeDefined())
+  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeInstanceOf(HTMLButtonElement))
   shadowButton(host, 'Authorize')?.click()
   expect(onAuthorizeRequest).toHaveBeenCalledTimes(1)
   expect(begin).toHaveBeenCalledTimes(1)
   await waitFor(() => expect(onAuthorized).toHaveBeenCalledTimes(1))
   expect(onAuthorized.mock.calls[0]?.[0].status).toBe('authorized')
   expect(world.hits(world.options.resource, 'POST')).toHaveLength(1)
+})
+
+test('AuthorizeStep: a refused registration shows its reason over the client-ID form, with the app’s strings', async () => {
+  const world = createWorld({ registration: 'invalid_redirect_uri' })
+  const auth = makeAuth(world)
+  const { container } = render(
+    <McpAuthProvider auth={auth}>
+      <AuthorizeStep
+        serverUrl={world.options.resource}
+        strings={{
+          refusals: { invalid_redirect_uri: 'This server takes command-line apps only.' },
+        }}
+      />
+    </McpAuthProvider>,
+  )
+  const host = element(container, 'mcp-authorize')
+  await waitFor(() => expect(shadowButton(host, 'Authorize')).toBeDefined())
+  shadowButton(host, 'Authorize')?.click()
+  await waitFor(() =>
+    expect(host.shadowRoot?.querySelector('[part="message"]')?.textContent).toBe(
+      'This server takes command-line apps only.',
+    ),
+  )
+  // The form loads on first use; it has one field, never a secret.
+  const fields = () => [...(host.shadowRoot?.querySelectorAll('input') ?? [])].map((i) => i.name)
+  await waitFor(() => expect(fields()).toEqual(['client-id']))
+})
+
+/** A core with one server whose snapshot the test moves through statuses. */
+function movingServer(first: McpServerStatus) {
+  let snapshot: McpServerSnapshot = { resource: URL_, status: first, scopes: [], storage: 'memory' }
+  const listeners = new Set<(s: McpServerSnapshot) => void>()
+  const handle = {
+    url: URL_,
+    getSnapshot: () => snapshot,
+    subscribe(listener: (s: McpServerSnapshot) => void) {
+      listeners.add(listener)
+      listener(snapshot)
+      return () => listeners.delete(listener)
+    },
+    probe: async () => snapshot,
+  }
+  const auth = { server: () => handle, servers: () => [handle] } as unknown as McpAuth
+  const move = (status: McpServerStatus) => {
+    snapshot = { ...snapshot, status }
+    for (const listener of listeners) listener(snapshot)
+  }
+  return { auth, move }
+}
+
+// The same stories as the elements' own events test: one rule, from the core.
+describe.each([
+  ['AuthorizeStep', AuthorizeStep],
+  ['ServerCard', ServerCard],
+] as const)('%s: onAuthorized and onRestored mean what they say', (_, Component) => {
+  test.each<[string, McpServerStatus[], string[]]>([
+    [
+      'an authorization finished',
+      ['needs-authorization', 'authorizing', 'authorized'],
+      ['authorized'],
+    ],
+    ['a typed token was accepted', ['needs-token', 'authorized'], ['authorized']],
+    ['stored tokens restored by the probe', ['unknown', 'probing', 'authorized'], ['restored']],
+    ['already authorized when attached', ['authorized'], ['restored']],
+    ['a refresh', ['authorized', 'refreshing', 'authorized'], ['restored']],
+    [
+      'cancelled, then authorized',
+      ['authorizing', 'cancelled', 'authorizing', 'authorized'],
+      ['authorized'],
+    ],
+    ['a step-up granted', ['needs-step-up', 'authorizing', 'authorized'], ['authorized']],
+    ['denied', ['needs-authorization', 'authorizing', 'cancelled'], []],
+    ['another tab authorized', ['needs-authorization', 'authorized'], ['restored']],
+    [
+      'signed in again in another tab after a disconnect',
+      ['authorized', 'disconnected', 'authorized'],
+      ['restored', 'restored'],
+    ],
+    ['a failed probe, then another tab authorized', ['error', 'authorized'], ['restored']],
+    ['a step-up granted in another tab', ['needs-step-up', 'authorized'], []],
+  ])('%s', (_, path, expected) => {
+    const { auth, move } = movingServer(path[0]!)
+    const seen: string[] = []
+    render(
+      <Component
+        auth={auth}
+        serverUrl={URL_}
+        onAuthorized={() => seen.push('authorized')}
+        onRestored={() => seen.push('restored')}
+      />,
+    )
+    for (const status of path.slice(1)) move(status)
+    expect(seen).toEqual(expected)
+  })
+})
+
+test('a typed token is an authorization the user just made: onAuthorized, not onRestored', async () => {
+  const world = createWorld({ challenge: 'Bearer realm="x"', prm: null, as: null })
+  const onAuthorized = vi.fn()
+  const onRestored = vi.fn()
+  const { container } = render(
+    <AuthorizeStep
+      auth={makeAuth(world)}
+      serverUrl={world.options.resource}
+      onAuthorized={onAuthorized}
+      onRestored={onRestored}
+    />,
+  )
+  const host = element(container, 'mcp-authorize')
+  // The form shows once the element has loaded its forms.
+  const input = () => host.shadowRoot!.querySelector<HTMLInputElement>('input[name="token"]')
+  await waitFor(() => expect(input()).not.toBeNull())
+  input()!.value = 'typed-token'
+  host.shadowRoot!.querySelector('form')!.requestSubmit()
+  await waitFor(() => expect(onAuthorized).toHaveBeenCalledTimes(1))
+  expect(onRestored).not.toHaveBeenCalled()
+})
+
+test.each([
+  'http://localhost:4000/mcp',
+  'http://127.0.0.2:4000/mcp',
+  'http://127.255.255.254:4000/mcp',
+])('a loopback server is probed by the hook and by the elements alike: %s', async (url) => {
+  const world = createWorld({ resource: url })
+  const auth = makeAuth(world)
+  const { container } = renderWith(
+    auth,
+    <>
+      <Server url={url} />
+      <AuthorizeStep serverUrl={url} />
+      <ServerCard serverUrl={url} />
+    </>,
+  )
+  await waitFor(() => expect(status()).toBe('needs-authorization'))
+  for (const tag of ['mcp-authorize', 'mcp-server-card']) {
+    await waitFor(() =>
+      expect(element(container, tag).getAttribute('status')).toBe('needs-authorization'),
+    )
+  }
+  // One probe, shared by the hook and both elements.
+  expect(world.hits(url, 'POST')).toHaveLength(1)
+})
+
+test('after a disconnect, AuthorizeStep and ServerCard call the status by the same name', async () => {
+  const world = createWorld()
+  const auth = makeAuth(world)
+  const { container } = render(
+    <McpAuthProvider auth={auth}>
+      <AuthorizeStep serverUrl={world.options.resource} />
+      <ServerCard serverUrl={world.options.resource} />
+    </McpAuthProvider>,
+  )
+  const step = element(container, 'mcp-authorize')
+  const card = element(container, 'mcp-server-card')
+  await waitFor(() => expect(step.getAttribute('status')).toBe('needs-authorization'))
+  await act(() => auth.server(world.options.resource).authorize())
+  await act(() => auth.server(world.options.resource).disconnect())
+  expect(step.shadowRoot!.querySelector('[part~="status"]')!.textContent).toBe(
+    'Disconnected from mcp.example.com.',
+  )
+  expect(card.shadowRoot!.querySelector('[part~="pill"]')!.textContent).toBe('Disconnected')
+  expect(screen.queryByText('Needs authorization')).toBeNull()
 })

@@ -1,4 +1,5 @@
 import type { McpAuth, McpServerSnapshot } from '@mcp-oauth/core'
+import { authorizationChange } from '@mcp-oauth/core/rules'
 import {
   defineMcpElements,
   type McpElement,
@@ -26,8 +27,9 @@ export interface McpElementProps {
   className?: string
   style?: CSSProperties
   /**
-   * An authorization finished in this page: the status went from `authorizing` to `authorized`.
-   * Never on a reload that found stored tokens (see `onRestored`), nor after a silent refresh.
+   * The user just authorized in this page: an authorization finished, or a typed token was
+   * accepted. Never on a reload that found stored tokens (see `onRestored`), nor after a
+   * silent refresh.
    */
   onAuthorized?: (snapshot: McpServerSnapshot) => void
   /**
@@ -51,8 +53,9 @@ type Callbacks = Pick<
 >
 
 /**
- * Element events and the callback each one feeds. `onAuthorized` and `onRestored` are told
- * apart from the status transitions themselves, so they mean the same on every element version.
+ * Element events and the callback each one feeds. `onAuthorized` and `onRestored` follow the
+ * core's `authorizationChange()` over the status changes, so they mean the same on every
+ * element version.
  */
 function listenersFor(callbacks: { current: Callbacks }): Record<string, (event: Event) => void> {
   const snapshot = (event: Event) => (event as CustomEvent<McpServerSnapshot>).detail
@@ -62,13 +65,14 @@ function listenersFor(callbacks: { current: Callbacks }): Record<string, (event:
       callbacks.current.onError?.((event as CustomEvent<McpErrorDetail>).detail),
     'mcp-status-change': (event) => {
       const current = snapshot(event)
-      const before = previous?.resource === current.resource ? previous.status : undefined
+      const change = authorizationChange(
+        previous?.resource === current.resource ? previous : undefined,
+        current,
+      )
       previous = current
       callbacks.current.onStatusChange?.(current)
-      // A refresh, or a recovery from a transient error, is neither.
-      if (current.status !== 'authorized' || before === 'refreshing' || before === 'error') return
-      if (before === 'authorizing') callbacks.current.onAuthorized?.(current)
-      else callbacks.current.onRestored?.(current)
+      if (change === 'authorized') callbacks.current.onAuthorized?.(current)
+      if (change === 'restored') callbacks.current.onRestored?.(current)
     },
     'mcp-authorize-request': (event) => {
       if (callbacks.current.onAuthorizeRequest?.(snapshot(event)) === false) event.preventDefault()

@@ -12,10 +12,6 @@ export {
   ServerCard,
   type ServerCardProps,
 } from './elements.js'
-export {
-  type McpServerActions,
-  type UseMcpAuthOptions,
-  type UseMcpAuthResult,
-  useMcpAuth,
-} from './useMcpAuth.js'
+export type { McpServerActions, UseMcpAuthOptions, UseMcpAuthResult } from './types.js'
+export { useMcpAuth } from './useMcpAuth.js'
 export { type McpServerEntry, useMcpServers } from './useMcpServers.js'

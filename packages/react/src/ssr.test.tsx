@@ -39,7 +39,8 @@ test('imports and renders on a server without touching window', async () => {
   expect(html).toContain(`<p>unknown ${SERVER} 0</p>`)
   expect(html).toContain(`<mcp-authorize server-url="${SERVER}">`)
   expect(html).toContain('server-name="Demo"')
-  // Nothing runs on the server: no probe, no restore.
-  await new Promise((resolve) => setTimeout(resolve, 10))
+  // Nothing runs on the server: a probe would already say `probing` (it says so before its first
+  // request), and a restore would have created no handle but this one.
+  expect(auth.servers().map((server) => server.getSnapshot().status)).toEqual(['unknown'])
   expect(requests).toEqual([])
 })

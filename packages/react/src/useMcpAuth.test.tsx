@@ -6,7 +6,7 @@ import {
   memoryStorage,
 } from '@mcp-oauth/core'
 import { MutationObserver, QueryClient, QueryClientProvider } from '@tanstack/react-query'
-import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react'
+import { act, cleanup, render, renderHook, waitFor } from '@testing-library/react'
 import { HttpResponse, http } from 'msw'
 import { StrictMode, useState } from 'react'
 import { afterEach, describe, expect, test, vi } from 'vitest'
@@ -24,7 +24,8 @@ import {
   text,
   waitingDriver,
 } from './test-support/harness.js'
-import { type UseMcpAuthResult, useMcpAuth } from './useMcpAuth.js'
+import type { UseMcpAuthResult } from './types.js'
+import { useMcpAuth } from './useMcpAuth.js'
 
 setupMsw()
 afterEach(cleanup)
@@ -514,6 +515,50 @@ describe('instances', () => {
     )
     await waitFor(() => expect(status()).toBe('needs-authorization'))
     expect(client.getQueryCache().getAll()).toHaveLength(1)
-    expect(screen.getByRole('button', { name: 'authorize server' })).toBeDefined()
+  })
+})
+
+test('one subscription to the handle per hook: the snapshot and the probe data share it', async () => {
+  const world = createWorld()
+  const auth = makeAuth(world)
+  const handle = auth.server(world.options.resource)
+  let active = 0
+  const subscribe = handle.subscribe
+  handle.subscribe = (listener) => {
+    active++
+    const off = subscribe(listener)
+    return () => {
+      active--
+      off()
+    }
+  }
+  const { unmount } = renderWith(auth, <Server url={world.options.resource} />)
+  await waitFor(() => expect(status()).toBe('needs-authorization'))
+  expect(active).toBe(1)
+  unmount()
+  expect(active).toBe(0)
+})
+
+describe.each([
+  ['rejects', false],
+  ['resolves with the error in the snapshot', true],
+])('a failed probe that %s', (_, resolves) => {
+  test('the hook reads the error from the snapshot; the probe query holds that snapshot', async () => {
+    const world = createWorld({ as: { code_challenge_methods_supported: ['plain'] } })
+    const auth = makeAuth(world)
+    const handle = auth.server(world.options.resource)
+    if (resolves) {
+      const probe = handle.probe
+      handle.probe = () => probe().catch(() => handle.getSnapshot())
+    }
+    const { client } = renderWith(auth, <Server url={world.options.resource} />)
+    await waitFor(() => expect(status()).toBe('error'))
+    expect(error()).toBe('pkce_not_supported')
+    const query = client
+      .getQueryCache()
+      .find({ queryKey: ['mcp-auth', world.options.resource, 'probe'] })
+    await waitFor(() => expect(query?.state.status).toBe('success'))
+    const data = query?.state.data as McpServerSnapshot | undefined
+    expect(data?.error?.code).toBe('pkce_not_supported')
   })
 })

@@ -1,127 +1,22 @@
-import {
-  type AuthorizeOptions,
-  ConfigurationError,
-  McpAuthError,
-  type McpServerHandle,
-  type McpServerSnapshot,
-  type PreRegisteredClient,
+import type {
+  AuthorizeOptions,
+  McpServerHandle,
+  McpServerSnapshot,
+  PreRegisteredClient,
 } from '@mcp-oauth/core'
-import { type QueryClient, useMutation, useQuery } from '@tanstack/react-query'
-import { useEffect, useMemo, useSyncExternalStore } from 'react'
-import { type McpHookOptions, useMcpContext } from './context.js'
+import { resolveServer } from '@mcp-oauth/core/rules'
+import { useMutation, useQuery } from '@tanstack/react-query'
+import { useMemo, useSyncExternalStore } from 'react'
+import { useMcpContext } from './context.js'
+import type { McpServerActions, UseMcpAuthOptions, UseMcpAuthResult } from './types.js'
 
-export interface UseMcpAuthOptions extends McpHookOptions {
-  /** Probe the server on mount (a query, deduplicated and cached). Default true. */
-  probe?: boolean
-}
-
-/** The actions `useMcpAuth()` returns next to the snapshot. */
-export interface McpServerActions {
-  /**
-   * Starts the authorization. Call it in the click handler: the popup opens synchronously,
-   * before this returns. Rejects with an `McpAuthError` (also reported in the snapshot).
-   */
-  authorize(options?: AuthorizeOptions): Promise<McpServerSnapshot>
-  /** Stops an authorization in progress; the status becomes `cancelled`. */
-  cancel(): void
-  /** Revokes and forgets the tokens of this server. */
-  disconnect(): Promise<McpServerSnapshot>
-  /** Clears the last error and probes again (through the probe query). */
-  retry(): Promise<McpServerSnapshot>
-  /** A client ID (and secret) for `needs-client-id`. */
-  submitClientId(credentials: PreRegisteredClient): Promise<McpServerSnapshot>
-  /** A static bearer token for `needs-token`. */
-  submitToken(token: string): Promise<McpServerSnapshot>
-  /** A fresh access token, for code that builds its own request; never kept in React state. */
-  getAccessToken(): Promise<string>
-  /** `fetch` bound to this server: the bearer goes to this resource only. */
-  fetch: typeof fetch
-}
-
-export interface UseMcpAuthResult extends McpServerSnapshot, McpServerActions {
-  /** Whether an `authorize()` started from this hook is in flight. */
-  isAuthorizing: boolean
-  /** Whether a `disconnect()` started from this hook is in flight (revocation included). */
-  isDisconnecting: boolean
-}
-
-/** What the hook points at: a handle, or why there is none. */
-interface Target {
-  handle: McpServerHandle | undefined
-  /** Rendered on the server and before hydration, and whenever there is no handle. */
-  fallback: McpServerSnapshot
-}
-
-function snapshotOf(resource: string, error?: McpAuthError): McpServerSnapshot {
-  return Object.freeze({
-    resource,
-    status: error ? 'error' : 'unknown',
-    scopes: [],
-    storage: 'memory',
-    ...(error ? { error } : {}),
-  })
-}
-
-const noSubscription = () => () => {}
-
-/** Probes a handle nobody has probed yet; otherwise its current state is the answer. */
-function probeOnce(handle: McpServerHandle): Promise<McpServerSnapshot> | McpServerSnapshot {
-  const snapshot = handle.getSnapshot()
-  return snapshot.status === 'unknown' ? handle.probe() : snapshot
-}
-
-function actionsFor(
-  target: Target,
-  queryClient: QueryClient,
-  track: (flow: Promise<McpServerSnapshot>) => void,
-  disconnect: (handle: McpServerHandle) => Promise<McpServerSnapshot>,
-): McpServerActions {
-  const { handle } = target
-  if (!handle) {
-    const refuse = () =>
-      Promise.reject(
-        target.fallback.error ??
-          new ConfigurationError('invalid_configuration', 'No MCP server URL was given'),
-      )
-    return {
-      authorize: refuse,
-      cancel() {},
-      disconnect: refuse,
-      retry: refuse,
-      submitClientId: refuse,
-      submitToken: refuse,
-      getAccessToken: refuse,
-      fetch: refuse,
-    }
-  }
-  return {
-    authorize(options) {
-      // Synchronous up to the popup: TanStack runs a mutationFn only after awaiting onMutate,
-      // so the flow starts here and the mutation merely tracks it.
-      const flow = handle.authorize(options)
-      track(flow)
-      return flow
-    },
-    cancel: () => handle.cancel(),
-    disconnect: () => disconnect(handle),
-    retry: () =>
-      queryClient.fetchQuery({
-        queryKey: ['mcp-auth', handle.url, 'probe'],
-        queryFn: () => handle.retry(),
-        staleTime: 0,
-        retry: false,
-      }),
-    submitClientId: (credentials) => handle.submitClientId(credentials),
-    submitToken: (token) => handle.submitToken(token),
-    getAccessToken: () => handle.getAccessToken(),
-    fetch: (input, init) => handle.fetch(input, init),
-  }
-}
+const probeKey = (url: string | undefined) => ['mcp-auth', url, 'probe']
 
 /**
- * The state of one MCP server and its actions. The snapshot comes from the core handle through
- * `useSyncExternalStore`; probing is a query keyed `['mcp-auth', resource, 'probe']`;
- * authorize and disconnect are mutations. No token ever enters React state.
+ * The state of one MCP server and its actions. The core's handle is the observable, read
+ * through `useSyncExternalStore`; probing is a query keyed `['mcp-auth', resource, 'probe']`
+ * whose data follows the snapshot; authorize and disconnect are mutations. Errors are read from
+ * the snapshot, never from a rejection. No token ever enters React state.
  *
  * @param serverUrl the MCP server URL; `undefined` or `''` renders `unknown` and does nothing.
  *   An invalid URL renders `error` with the core's `insecure_url` error.
@@ -131,36 +26,31 @@ export function useMcpAuth(
   options: UseMcpAuthOptions = {},
 ): UseMcpAuthResult {
   const { auth, queryClient } = useMcpContext(options)
-  const target = useMemo<Target>(() => {
-    if (!serverUrl) return { handle: undefined, fallback: snapshotOf('') }
-    try {
-      const handle = auth.server(serverUrl)
-      return {
-        handle,
-        fallback: { ...snapshotOf(handle.url), storage: handle.getSnapshot().storage },
-      }
-    } catch (error) {
-      const reason =
-        error instanceof McpAuthError
-          ? error
-          : new ConfigurationError('invalid_configuration', String(error), { cause: error })
-      return { handle: undefined, fallback: snapshotOf(serverUrl, reason) }
-    }
-  }, [auth, serverUrl])
-  const { handle } = target
-
-  const snapshot = useSyncExternalStore(
-    handle?.subscribe ?? noSubscription,
-    handle?.getSnapshot ?? (() => target.fallback),
-    () => target.fallback,
+  // What to render until the handle is read (on a server, while hydrating), or without one.
+  const { handle, initial, reason } = useMemo(
+    () => resolveServer(auth, serverUrl),
+    [auth, serverUrl],
   )
 
-  // Keyed by URL: a probe that finishes after the URL changed lands in the old URL's entry
-  // (and the old handle), never in the new one.
+  // One subscription: it renders again, and keeps the probe's data on the live snapshot, so
+  // the devtools tell the same story (never a `probing` left behind after an authorization).
+  const subscribe = useMemo(() => {
+    const key = probeKey(handle?.url)
+    return (onChange: () => void) =>
+      handle?.subscribe((snapshot) => {
+        if (queryClient.getQueryData(key)) queryClient.setQueryData(key, snapshot)
+        onChange()
+      }) ?? (() => {})
+  }, [handle, queryClient])
+  const read = handle?.getSnapshot ?? (() => initial)
+  const snapshot = useSyncExternalStore(subscribe, read, () => initial)
+
+  // Keyed by URL: a probe that finishes after the URL changed lands in the old URL's entry.
+  // Only a handle nobody has probed yet is probed; the data is the snapshot, error or not.
   useQuery(
     {
-      queryKey: ['mcp-auth', handle?.url, 'probe'],
-      queryFn: () => (handle ? probeOnce(handle) : null),
+      queryKey: probeKey(handle?.url),
+      queryFn: () => probeOnce(handle!),
       enabled: !!handle && options.probe !== false,
       staleTime: Number.POSITIVE_INFINITY,
       retry: false,
@@ -169,42 +59,69 @@ export function useMcpAuth(
     },
     queryClient,
   )
-
-  // The probe entry follows the live snapshot once it has data, so the devtools tell the same
-  // story as the hook (never a `probing` left behind after an authorization).
-  useEffect(() => {
-    if (!handle) return
-    const key = ['mcp-auth', handle.url, 'probe']
-    return handle.subscribe((current) => {
-      if (queryClient.getQueryData(key) !== undefined) queryClient.setQueryData(key, current)
-    })
-  }, [handle, queryClient])
-
-  const authorizeMutation = useMutation(
+  const authorizing = useMutation(
     {
       mutationKey: ['mcp-auth', handle?.url, 'authorize'],
       mutationFn: (flow: Promise<McpServerSnapshot>) => flow,
     },
     queryClient,
   )
-  const disconnectMutation = useMutation(
+  const disconnecting = useMutation(
     {
       mutationKey: ['mcp-auth', handle?.url, 'disconnect'],
       mutationFn: (server: McpServerHandle) => server.disconnect(),
     },
     queryClient,
   )
-  const track = authorizeMutation.mutate
-  const disconnect = disconnectMutation.mutateAsync
-  const actions = useMemo(
-    () => actionsFor(target, queryClient, (flow) => track(flow), disconnect),
-    [target, queryClient, track, disconnect],
-  )
+
+  const { mutate: track } = authorizing
+  const { mutateAsync: disconnect } = disconnecting
+  const actions = useMemo((): McpServerActions => {
+    // Each action runs on the handle, or rejects with why there is none.
+    const on =
+      <A extends unknown[], R>(run: (server: McpServerHandle, ...args: A) => Promise<R>) =>
+      (...args: A) =>
+        handle ? run(handle, ...args) : Promise.reject(reason)
+    return {
+      // Synchronous up to the popup: TanStack runs a mutationFn only after awaiting onMutate,
+      // so the flow starts here and the mutation merely tracks it.
+      authorize: on((server, options?: AuthorizeOptions) => {
+        const flow = server.authorize(options)
+        track(flow)
+        return flow
+      }),
+      cancel: () => handle?.cancel(),
+      disconnect: on(disconnect),
+      retry: on((server) =>
+        queryClient.fetchQuery({
+          queryKey: probeKey(server.url),
+          queryFn: () => server.retry(),
+          staleTime: 0,
+          retry: false,
+        }),
+      ),
+      submitClientId: on((server, credentials: PreRegisteredClient) =>
+        server.submitClientId(credentials),
+      ),
+      submitToken: on((server, token: string) => server.submitToken(token)),
+      getAccessToken: on((server) => server.getAccessToken()),
+      fetch: on((server, input: RequestInfo | URL, init?: RequestInit) =>
+        server.fetch(input, init),
+      ),
+    }
+  }, [handle, reason, queryClient, track, disconnect])
 
   return {
     ...snapshot,
     ...actions,
-    isAuthorizing: authorizeMutation.isPending,
-    isDisconnecting: disconnectMutation.isPending,
+    isAuthorizing: authorizing.isPending,
+    isDisconnecting: disconnecting.isPending,
   }
+}
+
+/** Probes a handle nobody has probed yet; otherwise its current snapshot is the answer. */
+async function probeOnce(handle: McpServerHandle): Promise<McpServerSnapshot> {
+  if (handle.getSnapshot().status !== 'unknown') return handle.getSnapshot()
+  // Whether the probe rejects or resolves on a failure, the snapshot carries the error.
+  return handle.probe().catch(() => handle.getSnapshot())
 }

@@ -81,12 +81,19 @@ export function dpopWorld(world: World, overrides: Partial<DpopWorldOptions> = {
   const record = async (at: SeenProof['at'], request: Request) => {
     const jwt = request.headers.get('dpop')
     if (!jwt) return undefined
+    // Not a JWT at all (a route check's placeholder): a proof that verifies nothing.
+    const read = await readProof(jwt).catch(() => ({
+      header: {},
+      payload: {},
+      verified: false,
+      jkt: '',
+    }))
     const seen: SeenProof = {
       at,
       url: request.url,
       method: request.method,
       authorization: request.headers.get('authorization'),
-      ...(await readProof(jwt)),
+      ...read,
     }
     proofs.push(seen)
     return seen

@@ -30,8 +30,8 @@ export interface WorldOptions {
   acceptTokens: boolean
   /** Tool names that need the `admin` scope (403 insufficient_scope otherwise). */
   adminTools: string[]
-  /** How the registration endpoint answers. */
-  registration: 'ok' | 'invalid_redirect_uri' | 'server-error'
+  /** How the registration endpoint answers; `forbidden` is a 403 (an app its owner did not approve). */
+  registration: 'ok' | 'invalid_redirect_uri' | 'forbidden' | 'server-error'
   /** How the revocation endpoint answers; `unsupported_token_type` refuses access tokens. */
   revocation: 'ok' | 'server-error' | 'network-error' | 'unsupported_token_type'
   /** The `token_type` a token request gets; the resource takes a token only with that scheme. */
@@ -225,6 +225,7 @@ export function createWorld(overrides: Partial<WorldOptions> = {}) {
       if (options.registration === 'invalid_redirect_uri') {
         return HttpResponse.json({ error: 'invalid_redirect_uri' }, { status: 400 })
       }
+      if (options.registration === 'forbidden') return new HttpResponse(null, { status: 403 })
       const body = (await request.clone().json()) as Record<string, unknown>
       counter += 1
       const clientId = `client-${counter}`

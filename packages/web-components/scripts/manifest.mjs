@@ -9,13 +9,15 @@ import { create, ts } from '@custom-elements-manifest/analyzer'
 const root = new URL('../', import.meta.url)
 /** The modules that declare or export the elements. */
 const sources = [
-  'src/base.ts',
-  'src/mcp-authorize.ts',
-  'src/mcp-server-card.ts',
+  'src/host/host.ts',
+  'src/server-element/mcp-element.ts',
+  'src/mcp-authorize/mcp-authorize.ts',
+  'src/mcp-server-card/mcp-server-card.ts',
   'src/index.ts',
-  'src/mcp-flow-timeline.ts',
+  'src/mcp-flow-timeline/mcp-flow-timeline.ts',
   'src/timeline.ts',
-  'src/page-default.ts',
+  'src/host/page-default.ts',
+  'src/server-element/server-controller.ts',
 ]
 /** The modules an app imports (the package's entries); only what they export is public. */
 const entries = ['src/index.ts', 'src/timeline.ts']
@@ -72,6 +74,49 @@ const publicSurface = {
   },
 }
 
+/**
+ * Gives inherited members the types their class passes to a generic base: `strings` is
+ * `McpStrings` on `<mcp-authorize>`, though `McpHost<Strings, …>` declares it.
+ */
+const classes = new Map()
+const typeArguments = {
+  name: 'type-arguments',
+  analyzePhase({ ts, node }) {
+    if (!ts.isClassDeclaration(node) || !node.name) return
+    const heritage = node.heritageClauses?.find((c) => c.token === ts.SyntaxKind.ExtendsKeyword)
+    const base = heritage?.types[0]
+    classes.set(node.name.text, {
+      params: (node.typeParameters ?? []).map((p) => p.name.text),
+      base: base?.expression.getText(),
+      args: (base?.typeArguments ?? []).map((a) => a.getText()),
+    })
+  },
+  packageLinkPhase({ customElementsManifest }) {
+    const substitute = (text, map) =>
+      text.replace(/\b[A-Z]\w*\b/g, (word) => (word in map ? map[word] : word))
+    for (const module of customElementsManifest.modules) {
+      for (const declaration of module.declarations ?? []) {
+        // The type arguments each ancestor receives, by its own type parameter names.
+        const maps = new Map()
+        let map = {}
+        for (let name = declaration.name; classes.get(name)?.base; ) {
+          const { base, args } = classes.get(name)
+          const params = classes.get(base)?.params ?? []
+          map = Object.fromEntries(params.map((p, i) => [p, substitute(args[i] ?? p, map)]))
+          maps.set(base, map)
+          name = base
+        }
+        // Inherited members may be shared between subclasses: each gets its own copy.
+        declaration.members = declaration.members?.map((member) => {
+          const inherited = maps.get(member.inheritedFrom?.name)
+          if (!inherited || !member.type) return member
+          return { ...member, type: { text: substitute(member.type.text, inherited) } }
+        })
+      }
+    }
+  },
+}
+
 /** The manifest as the committed file should read it. */
 export function generate() {
   const modules = sources.map((path) =>
@@ -82,7 +127,7 @@ export function generate() {
       true,
     ),
   )
-  const manifest = create({ modules, plugins: [publicSurface, publishedPaths] })
+  const manifest = create({ modules, plugins: [typeArguments, publicSurface, publishedPaths] })
   return `${JSON.stringify(manifest, null, 2)}\n`
 }
 

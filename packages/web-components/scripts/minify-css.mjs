@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Minifies the CSS the elements ship. After `tsc`, every template literal marked `/* css */` in
-// dist/*.js gets its static parts minified by esbuild; `${…}` parts stay as they are. The line
+// dist/**/*.js gets its static parts minified by esbuild; `${…}` parts stay as they are. The line
 // breaks the CSS had are kept after the literal, as JavaScript white space, so the source maps
 // still point at the right lines.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -15,7 +15,7 @@ let count = 0
 const minify = (css) =>
   css.trim() === '' ? css : transformSync(css, { loader: 'css', minify: true }).code.trim()
 
-for (const file of readdirSync(dist).filter((name) => name.endsWith('.js'))) {
+for (const file of readdirSync(dist, { recursive: true }).filter((name) => name.endsWith('.js'))) {
   const path = join(dist, file)
   const code = readFileSync(path, 'utf8')
   const next = code.replace(marked, (_, body) => {

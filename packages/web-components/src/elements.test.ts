@@ -2,7 +2,15 @@ import type { McpServerSnapshot, McpServerStatus } from '@mcp-oauth/core'
 import { McpAuthError } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { defineMcpElements, type McpAuthorizeElement, setDefaultMcpAuth } from './index.js'
-import { buttons, click, fakeAuth, fakeHandle, mount, text } from './test-support/fake.js'
+import {
+  buttons,
+  click,
+  fakeAuth,
+  fakeHandle,
+  formShown,
+  mount,
+  text,
+} from './test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
@@ -23,6 +31,27 @@ describe('<mcp-authorize>', () => {
       ['Cancel', 'Open again'],
     ],
     ['needs-client-id', {}, 'auth.example.com needs a client ID', ['Continue']],
+    ...(
+      [
+        [
+          'forbidden',
+          'only accepts apps its owner has approved. Enter the client ID you were given.',
+        ],
+        ['initial_access_token_required', 'only accepts apps its owner has approved.'],
+        ['unapproved_software_statement', 'only accepts apps its owner has approved.'],
+        [
+          'invalid_redirect_uri',
+          'does not accept sign-ins for this app’s address. Enter the client ID',
+        ],
+        ['invalid_client_metadata', 'did not accept this app’s details. Enter the client ID'],
+        ['a reason from a later version', 'only accepts apps its owner has approved.'],
+      ] as const
+    ).map(([reason, expected]): (typeof views)[number] => [
+      'needs-client-id',
+      { error: new McpAuthError('registration_refused', 'refused', { details: { reason } }) },
+      expected,
+      ['Continue'],
+    ]),
     ['needs-token', {}, 'needs an access token', ['Connect']],
     [
       'needs-token',
@@ -47,9 +76,10 @@ describe('<mcp-authorize>', () => {
     ['authorized', {}, 'Connected to mcp.example.com.', []],
     ['error', { error: new McpAuthError('network_error', 'x') }, 'could not be reached', ['Retry']],
   ]
-  test.each(views)('%s renders its own view', (status, patch, expected, labels) => {
+  test.each(views)('%s renders its own view', async (status, patch, expected, labels) => {
     const fake = fakeHandle({ status, ...patch })
     const element = mount('mcp-authorize', fake)
+    if (status === 'needs-client-id' || status === 'needs-token') await formShown(element)
     expect(text(element)).toContain(expected)
     expect(buttons(element)).toEqual(labels)
     expect(element.getAttribute('status')).toBe(status)
@@ -86,9 +116,11 @@ describe('<mcp-authorize>', () => {
     const fake = fakeHandle()
     const element = mount('mcp-authorize', fake)
     const seen: string[] = []
-    document.body.addEventListener('mcp-status-change', (e) =>
-      seen.push(`status ${e.detail.status}`),
-    )
+    const crossing: boolean[] = []
+    document.body.addEventListener('mcp-status-change', (e) => {
+      seen.push(`status ${e.detail.status}`)
+      crossing.push(e.bubbles && e.composed)
+    })
     document.body.addEventListener('mcp-authorized', () => seen.push('authorized'))
     document.body.addEventListener('mcp-error', (e) => seen.push(`error ${e.detail.code}`))
     fake.set({ status: 'authorizing' })
@@ -101,12 +133,15 @@ describe('<mcp-authorize>', () => {
       'status error',
       'error timeout',
     ])
-    expect(element.isConnected).toBe(true)
+    // Composed as well: they also leave a shadow root the element itself sits in.
+    expect(crossing).toEqual([true, true, true])
+    expect(element.getAttribute('status')).toBe('error')
   })
 
-  test('client ID form: an empty ID is refused inline; a typed one is submitted', () => {
+  test('client ID form: an empty ID is refused inline; a typed one is submitted', async () => {
     const fake = fakeHandle({ status: 'needs-client-id' })
     const element = mount('mcp-authorize', fake)
+    await formShown(element)
     const form = element.shadowRoot!.querySelector('form')!
     form.requestSubmit()
     expect(text(element)).toContain('Enter a client ID.')
@@ -117,9 +152,44 @@ describe('<mcp-authorize>', () => {
     expect(fake.handle.submitClientId).toHaveBeenCalledWith({ clientId: 'my-client' })
   })
 
-  test('token form: masked, submitted, and cleared from the DOM', () => {
+  test('client ID form: one field, never a secret (a confidential client keeps it at the relay)', async () => {
+    const refused = new McpAuthError('registration_refused', 'x', {
+      details: { reason: 'forbidden' },
+    })
+    for (const error of [undefined, refused]) {
+      const fake = fakeHandle({ status: 'needs-client-id', ...(error ? { error } : {}) })
+      const element = mount('mcp-authorize', fake)
+      await formShown(element)
+      const fields = [...element.shadowRoot!.querySelectorAll('input')]
+      expect(fields.map((field) => [field.name, field.type])).toEqual([['client-id', 'text']])
+      fields[0]!.value = 'given-id'
+      element.shadowRoot!.querySelector('form')!.requestSubmit()
+      expect(fake.handle.submitClientId).toHaveBeenCalledWith({ clientId: 'given-id' })
+      element.remove()
+    }
+  })
+
+  test('the refusal texts are strings like the others: by reason, else errors.registration_refused', () => {
+    const error = (reason: string) =>
+      new McpAuthError('registration_refused', 'x', { details: { reason } })
+    const fake = fakeHandle({ status: 'needs-client-id', error: error('invalid_redirect_uri') })
+    const element = mount('mcp-authorize', fake)
+    element.strings = {
+      refusals: { invalid_redirect_uri: 'Only CLI apps here. Ask {issuer} for an ID.' },
+      errors: { registration_refused: 'Ask the owner of {name} for a client ID.' },
+    }
+    expect(text(element)).toContain('Only CLI apps here. Ask auth.example.com for an ID.')
+    fake.set({ error: error('invalid_client_metadata') })
+    // A reason the app did not override keeps its own default text.
+    expect(text(element)).toContain('did not accept this app’s details.')
+    fake.set({ error: error('forbidden') })
+    expect(text(element)).toContain('Ask the owner of mcp.example.com for a client ID.')
+  })
+
+  test('token form: masked, submitted, and cleared from the DOM', async () => {
     const fake = fakeHandle({ status: 'needs-token' })
     const element = mount('mcp-authorize', fake)
+    await formShown(element)
     const input = element.shadowRoot!.querySelector<HTMLInputElement>('input[name="token"]')!
     expect(input.type).toBe('password')
     input.value = 'secret-token'
@@ -158,6 +228,39 @@ describe('<mcp-authorize>', () => {
     const fake = fakeHandle({ status: 'unknown' })
     mount('mcp-authorize', fake)
     expect(fake.handle.probe).toHaveBeenCalledTimes(1)
+  })
+})
+
+describe("what a status is called: the card's pill and the authorize step say the same", () => {
+  const denied = new McpAuthError('access_denied', 'denied')
+  test.each<[McpServerStatus, string, string, Partial<McpServerSnapshot>]>([
+    ['probing', 'Checking…', 'Checking mcp.example.com…', {}],
+    ['open', 'Open', 'mcp.example.com is ready. It needs no authorization.', {}],
+    ['needs-authorization', 'Needs authorization', 'mcp.example.com needs your permission.', {}],
+    [
+      'needs-client-id',
+      'Needs a client ID',
+      'auth.example.com needs a client ID for this app.',
+      {},
+    ],
+    ['needs-token', 'Needs a token', 'mcp.example.com needs an access token.', {}],
+    ['authorizing', 'Authorizing…', 'Waiting for authorization…', {}],
+    ['authorized', 'Authorized', 'Connected to mcp.example.com.', {}],
+    [
+      'needs-step-up',
+      'Needs more permissions',
+      'mcp.example.com needs more permissions: admin.',
+      { stepUpScopes: ['admin'] },
+    ],
+    ['cancelled', 'Cancelled', 'Authorization was cancelled.', {}],
+    ['cancelled', 'Access denied', 'Access was denied.', { error: denied }],
+    ['disconnected', 'Disconnected', 'Disconnected from mcp.example.com.', {}],
+    ['error', 'Error', 'Sign-in took too long.', { error: new McpAuthError('timeout', 'x') }],
+  ])('%s: the pill says "%s", the authorize step "%s"', (status, pill, sentence, patch) => {
+    const card = mount('mcp-server-card', fakeHandle({ status, ...patch }))
+    const step = mount('mcp-authorize', fakeHandle({ status, ...patch }))
+    expect(card.shadowRoot!.querySelector('[part~="pill"]')!.textContent).toBe(pill)
+    expect(step.shadowRoot!.querySelector('[part~="status"]')!.textContent).toContain(sentence)
   })
 })
 

@@ -5,14 +5,19 @@
  * @module
  */
 import type { McpServerSnapshot } from '@mcp-oauth/core'
-import type { McpErrorDetail } from './base.js'
-import { McpAuthorizeElement } from './mcp-authorize.js'
-import { McpServerCardElement } from './mcp-server-card.js'
+import { McpAuthorizeElement } from './mcp-authorize/mcp-authorize.js'
+import { McpServerCardElement } from './mcp-server-card/mcp-server-card.js'
+import type { McpErrorDetail } from './server-element/server-controller.js'
 
-export { McpElement, type McpErrorDetail, setDefaultMcpAuth } from './base.js'
-export { PROBE_DEBOUNCE_MS } from './probe-policy.js'
-export type { RevocationOutcome, RevocationReport } from './revocation.js'
-export { DEFAULT_STRINGS, type McpStringOverrides, type McpStrings } from './strings.js'
+export type { RevocationOutcome, RevocationReport } from '@mcp-oauth/core'
+export { setDefaultMcpAuth } from './host/page-default.js'
+export { McpElement } from './server-element/mcp-element.js'
+export { type McpErrorDetail, PROBE_DEBOUNCE_MS } from './server-element/server-controller.js'
+export {
+  DEFAULT_STRINGS,
+  type McpStringOverrides,
+  type McpStrings,
+} from './server-element/strings.js'
 export { McpAuthorizeElement, McpServerCardElement }
 
 /**

@@ -23,11 +23,39 @@ const declared = (tag: string) =>
 /** Event names the sources dispatch, read from the code rather than retyped here. */
 const dispatched = [
   ...new Set(
-    ['base.ts', 'mcp-authorize.ts', 'mcp-server-card.ts']
+    [
+      'server-element/server-controller.ts',
+      'server-element/mcp-element.ts',
+      'mcp-authorize/mcp-authorize.ts',
+      'mcp-server-card/mcp-server-card.ts',
+    ]
       .flatMap((file) => [...read(`./${file}`).matchAll(/emit\('(mcp-[a-z-]+)'/g)])
       .map((match) => match[1]!),
   ),
 ].sort()
+
+/** The public methods and accessors of an element class, its own and inherited (no DOM here). */
+function publicMembers(element: { prototype: object }): string[] {
+  const names = new Set<string>()
+  for (
+    let proto = element.prototype;
+    proto !== Object.prototype;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    for (const name of Object.getOwnPropertyNames(proto)) names.add(name)
+  }
+  // Protected or @internal: for the element classes and their controllers, not for apps.
+  const internal = [
+    'constructor',
+    'addController',
+    'frame',
+    'render',
+    'startAuthorize',
+    'values',
+    'words',
+  ]
+  return [...names].filter((name) => !internal.includes(name) && !name.endsWith('Callback')).sort()
+}
 
 describe('custom-elements.json stays in step with the code', () => {
   test('the committed manifest is what the analyzer generates from the sources now', () => {
@@ -39,7 +67,7 @@ describe('custom-elements.json stays in step with the code', () => {
     const paths = [...committed.matchAll(/"(?:path|module)": "([^"]+)"/g)].map((m) => m[1]!)
     expect(paths.length).toBeGreaterThan(4)
     for (const path of paths) {
-      expect(path).toMatch(/^dist\/[a-z-]+\.js$/)
+      expect(path).toMatch(/^dist\/(?:[a-z-]+\/)?[a-z-]+\.js$/)
       expect(
         existsSync(new URL(`../${path.replace(/^dist\/(.+)\.js$/, 'src/$1.ts')}`, import.meta.url)),
       ).toBe(true)
@@ -49,18 +77,22 @@ describe('custom-elements.json stays in step with the code', () => {
   test.each([
     ['mcp-authorize', McpAuthorizeElement],
     ['mcp-server-card', McpServerCardElement],
-  ] as const)('%s: every observed attribute, the reflected status, every event', (tag, element) => {
-    const declaration = declared(tag)!
-    expect(declaration.attributes?.map((a) => a.name).sort()).toEqual(
-      [...element.observedAttributes, 'status'].sort(),
-    )
-    expect(declaration.events?.map((e) => e.name).sort()).toEqual(dispatched)
-    expect(dispatched).toHaveLength(5)
-  })
+  ] as const)(
+    '%s: every observed attribute, the reflected status, every event, every member',
+    (tag, element) => {
+      const declaration = declared(tag)!
+      expect(declaration.members?.map((m) => m.name).sort()).toEqual(publicMembers(element))
+      expect(declaration.attributes?.map((a) => a.name).sort()).toEqual(
+        [...element.observedAttributes, 'status'].sort(),
+      )
+      expect(declaration.events?.map((e) => e.name).sort()).toEqual(dispatched)
+      expect(dispatched).toHaveLength(5)
+    },
+  )
 
   test('every --mcp-* custom property in the styles is declared, and only those', () => {
     const used = [
-      ...new Set([...read('./styles.ts').matchAll(/var\((--mcp-[a-z-]+)/g)].map((m) => m[1])),
+      ...new Set([...read('./host/styles.ts').matchAll(/var\((--mcp-[a-z-]+)/g)].map((m) => m[1])),
     ].sort()
     expect(used.length).toBeGreaterThan(5)
     for (const tag of ['mcp-authorize', 'mcp-server-card']) {
@@ -75,21 +107,20 @@ describe('custom-elements.json stays in step with the code', () => {
   test('<mcp-flow-timeline>: its module path, its custom properties, its public members', () => {
     const declaration = declared('mcp-flow-timeline')!
     expect(manifest.modules.find((m) => m.declarations.includes(declaration))?.path).toBe(
-      'dist/mcp-flow-timeline.js',
+      'dist/mcp-flow-timeline/mcp-flow-timeline.js',
     )
     const used = [
       ...new Set(
-        ['./styles.ts', './timeline-styles.ts']
+        ['./host/styles.ts', './mcp-flow-timeline/timeline-styles.ts']
           .flatMap((file) => [...read(file).matchAll(/var\((--mcp-[a-z-]+)/g)])
           .map((m) => m[1]),
       ),
     ].sort()
     expect(used).toContain('--mcp-timeline-height')
     expect(declaration.cssProperties?.map((p) => p.name).sort()).toEqual(used)
-    const methods = Object.getOwnPropertyNames(McpFlowTimelineElement.prototype).filter(
-      (name) => name !== 'constructor' && !name.endsWith('Callback'),
+    expect(declaration.members?.map((m) => m.name).sort()).toEqual(
+      publicMembers(McpFlowTimelineElement),
     )
-    expect(declaration.members?.map((m) => m.name).sort()).toEqual(methods.sort())
     expect(declaration.attributes ?? []).toEqual([])
   })
 })

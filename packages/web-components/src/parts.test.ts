@@ -4,7 +4,7 @@ import type { McpServerStatus } from '@mcp-oauth/core'
 import { McpAuthError } from '@mcp-oauth/core'
 import { afterEach, beforeAll, expect, test } from 'vitest'
 import { defineMcpElements } from './index.js'
-import { click, fakeHandle, mount } from './test-support/fake.js'
+import { click, fakeHandle, formShown, mount } from './test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => document.body.replaceChildren())
@@ -31,7 +31,7 @@ const statuses: McpServerStatus[] = [
 
 test.each(['mcp-authorize', 'mcp-server-card'] as const)(
   '%s: every part rendered in any status is in the manifest, and every declared one is rendered',
-  (tag) => {
+  async (tag) => {
     const parts = new Set<string>()
     const collect = (element: HTMLElement) => {
       for (const node of element.shadowRoot!.querySelectorAll('[part]')) {
@@ -49,6 +49,8 @@ test.each(['mcp-authorize', 'mcp-server-card'] as const)(
           ...(status === 'error' ? { error: new McpAuthError('timeout', 'x') } : {}),
         }),
       )
+      const form = status === 'needs-client-id' || status === 'needs-token'
+      if (form && tag === 'mcp-authorize') await formShown(element)
       collect(element)
       if (status === 'authorized' && tag === 'mcp-server-card') {
         click(element, 'Disconnect')

@@ -1,7 +1,7 @@
 import { McpAuthError } from '@mcp-oauth/core'
 import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest'
 import { defineMcpElements } from './index.js'
-import { fakeHandle, mount, part } from './test-support/fake.js'
+import { fakeHandle, formShown, mount, part } from './test-support/fake.js'
 
 beforeAll(() => defineMcpElements())
 afterEach(() => {
@@ -98,9 +98,10 @@ describe('<mcp-authorize> updates in place', () => {
     expect(live.textContent).toBe('Authorization was cancelled.')
   })
 
-  test('a snapshot change within the same view keeps the form, its typed text and focus', () => {
+  test('a snapshot change within the same view keeps the form, its typed text and focus', async () => {
     const fake = fakeHandle({ status: 'needs-client-id' })
     const element = mount('mcp-authorize', fake)
+    await formShown(element)
     const input = part(element, 'input[name="client-id"]') as HTMLInputElement
     input.value = 'my-cli'
     input.focus()
@@ -110,14 +111,15 @@ describe('<mcp-authorize> updates in place', () => {
     expect(element.shadowRoot!.activeElement).toBe(input)
   })
 
-  test('a refused field keeps what else was typed and points to the message', () => {
+  test('a refused field stays in place, with focus, and points to the message', async () => {
     const fake = fakeHandle({ status: 'needs-client-id' })
     const element = mount('mcp-authorize', fake)
-    const secret = part(element, 'input[name="client-secret"]') as HTMLInputElement
-    secret.value = 'typed secret'
+    await formShown(element)
+    const id = part(element, 'input[name="client-id"]') as HTMLInputElement
+    id.value = '   '
     element.shadowRoot!.querySelector('form')!.requestSubmit()
-    const id = part(element, 'input[name="client-id"]')
-    expect(secret.value).toBe('typed secret')
+    expect(part(element, 'input[name="client-id"]')).toBe(id)
+    expect(id.value).toBe('   ')
     expect(id.getAttribute('aria-invalid')).toBe('true')
     expect(id.getAttribute('aria-describedby')).toBe('form-error')
     expect(element.shadowRoot!.activeElement).toBe(id)

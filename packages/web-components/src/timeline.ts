@@ -4,13 +4,13 @@
  * `defineMcpFlowTimeline()`.
  * @module
  */
-import { McpFlowTimelineElement } from './mcp-flow-timeline.js'
+import { McpFlowTimelineElement } from './mcp-flow-timeline/mcp-flow-timeline.js'
 
 export {
   DEFAULT_TIMELINE_STRINGS,
   type McpTimelineStringOverrides,
   type McpTimelineStrings,
-} from './timeline-strings.js'
+} from './mcp-flow-timeline/timeline-strings.js'
 export { McpFlowTimelineElement }
 
 /**

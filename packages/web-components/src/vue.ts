@@ -12,9 +12,9 @@
  */
 import type { McpAuth, McpServerSnapshot } from '@mcp-oauth/core'
 import type { DefineComponent } from 'vue'
-import type { McpErrorDetail } from './base.js'
-import type { McpStringOverrides } from './strings.js'
-import type { McpTimelineStringOverrides } from './timeline-strings.js'
+import type { McpTimelineStringOverrides } from './mcp-flow-timeline/timeline-strings.js'
+import type { McpErrorDetail } from './server-element/server-controller.js'
+import type { McpStringOverrides } from './server-element/strings.js'
 
 /**
  * What a template may set on `<mcp-authorize>` and `<mcp-server-card>`: `server-url` (or

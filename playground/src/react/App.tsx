@@ -4,11 +4,12 @@ import type { McpFlowTimelineElement } from '@mcp-oauth/web-components/timeline'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { useCallback, useEffect, useRef, useState } from 'react'
+import { authOptions } from '../auth-options.js'
 import { auth, PRESETS, presetCredential, type StackInfo, unusableHint } from '../setup.js'
 
-/** Probes what the user types without adding it to the app's servers. */
+/** Probes what the user types without adding it to the app's servers (same client options). */
 const scratch = createMcpAuth({
-  redirectUri: `${location.origin}/oauth/callback`,
+  ...authOptions(location.origin),
   storage: memoryStorage(),
   driver: async () => '',
 })

@@ -1,5 +1,6 @@
 // One module script. This page is its own redirect URI: on a static host without an SPA
 // fallback, createMcpAuth() on the page finishes whatever comes back to it.
+import './zod-jitless.js'
 import { createMcpAuth } from '@mcp-oauth/core'
 import { defineMcpElements, setDefaultMcpAuth } from '@mcp-oauth/web-components'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'

@@ -13,13 +13,15 @@ const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
 const PACKAGES = ['core', 'web-components', 'react'] as const
 
 /**
- * `npm pack` of each package (built beforehand: `npm run build`) into a fresh directory.
- * Returns the tarball path by package name.
+ * `npm pack` of each package (built beforehand: `npm run build`), or of `names`, into a fresh
+ * directory. Returns the tarball path by package name.
  */
-export async function packPackages(): Promise<{ dir: string; tarballs: Record<string, string> }> {
+export async function packPackages(
+  names: readonly string[] = PACKAGES,
+): Promise<{ dir: string; tarballs: Record<string, string> }> {
   const dir = await mkdtemp(join(tmpdir(), 'mcp-oauth-packs-'))
   const tarballs: Record<string, string> = {}
-  for (const name of PACKAGES) {
+  for (const name of names) {
     const { stdout } = await exec(
       npm,
       ['pack', '--json', '--pack-destination', dir, join(repo, 'packages', name)],
@@ -32,15 +34,20 @@ export async function packPackages(): Promise<{ dir: string; tarballs: Record<st
   return { dir, tarballs }
 }
 
+/** The Node that builds what needs Node 22 (the Angular CLI), as the conformance runner uses. */
+export const NODE_22 = 'node@22.23.3'
+
 /**
  * Copies the app into `into`, points its `@mcp-oauth/*` dependencies at the tarballs, installs
  * (exact versions from its package.json; the npm cache first, so a warm machine needs no
- * network) and builds it with its own `build` script. Returns the app's directory.
+ * network) and builds it with its own `build` script, or with `build` (a command and its
+ * arguments, run in the app's directory) when given. Returns the app's directory.
  */
 export async function installAndBuild(
   app: string,
   into: string,
   tarballs: Record<string, string>,
+  build: readonly string[] = [npm, 'run', 'build'],
 ): Promise<string> {
   const dir = join(into, app)
   await mkdir(dir, { recursive: true })
@@ -78,7 +85,8 @@ export async function installAndBuild(
       ],
       options,
     )
-    await exec(npm, ['run', 'build'], options)
+    const [command = npm, ...args] = build
+    await exec(command, args, options)
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: string; stderr?: string }
     throw new Error(`${app}: ${String(error)}\n${stdout ?? ''}\n${stderr ?? ''}`)

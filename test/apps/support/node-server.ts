@@ -20,7 +20,12 @@ async function freePort(): Promise<number> {
 export async function serveNode(
   entry: string,
   connectSrc: readonly string[],
-  options: { cwd?: string; args?: readonly string[] | undefined } = {},
+  options: {
+    cwd?: string
+    args?: readonly string[] | undefined
+    /** More environment for the app (a relay route's allowlist, say). */
+    env?: Readonly<Record<string, string>>
+  } = {},
 ): Promise<StaticServer> {
   const port = await freePort()
   const origin = `http://127.0.0.1:${port}`
@@ -33,6 +38,7 @@ export async function serveNode(
       PORT: String(port),
       ORIGIN: origin,
       CONNECT_SRC: connectSrc.join(' '),
+      ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

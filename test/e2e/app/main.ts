@@ -103,5 +103,42 @@ on('submit-client-id', () =>
     .then((s) => s.status),
 )
 
+// Six chains of tools/list calls, back to back, until Stop, and one more call each time another
+// tab announces a change (this page's channel is newer than the kit's, so the kit has heard it
+// first). #calls shows `ok failed`; #call-log the error of each failed call.
+let looping = false
+const calls = { ok: 0, failed: 0 }
+const callOnce = () =>
+  rpc('tools/list').then(
+    () => {
+      calls.ok++
+    },
+    (error: Error) => {
+      calls.failed++
+      el('call-log').textContent += `${error.message}\n`
+    },
+  )
+async function callChain(): Promise<void> {
+  while (looping) {
+    await callOnce()
+    el('calls').textContent = `${calls.ok} ${calls.failed}`
+  }
+}
+el('call-loop').addEventListener('click', () => {
+  looping = true
+  const heard = new BroadcastChannel('mcp-oauth:tokens')
+  heard.onmessage = () => {
+    if (looping) void callOnce()
+  }
+  show(async () => {
+    await initialize()
+    await Promise.all(Array.from({ length: 6 }, callChain))
+    heard.close()
+  })()
+})
+el('stop-loop').addEventListener('click', () => {
+  looping = false
+})
+
 // Finish a full-page redirect that came back here, then find out what the server needs.
 await server.probe().catch(() => {})

@@ -13,7 +13,8 @@ export interface AuthorizationRequest {
 /**
  * Builds the authorization URL (OAuth 2.1 §4.1.1): PKCE S256 (RFC 7636), a fresh `state`, and
  * the `resource` parameter with the exact resource identifier (RFC 8707 §2), plus `scope` when
- * there is one. The endpoint must be https (http on loopback): any other scheme, `javascript:`
+ * there is one, and `dpop_jkt` when the code will be exchanged with DPoP proofs of that key
+ * (RFC 9449 §10: the code is then bound to the key). The endpoint must be https (http on loopback): any other scheme, `javascript:`
  * included, is refused before anything is opened. The pending record holds the verifier and
  * the recorded issuer for this one flow (MCP 2026-07-28, SEP-2468).
  */
@@ -24,6 +25,8 @@ export async function createAuthorizationRequest(input: {
   resource: string
   scopes: string[]
   returnTo?: string | undefined
+  /** The JWK thumbprint of the DPoP key the code exchange will prove (RFC 9449 §10). */
+  dpopJkt?: string | undefined
   now?: number
 }): Promise<AuthorizationRequest> {
   const url = assertSecureUrl(input.as.authorization_endpoint, 'authorization_endpoint')
@@ -39,6 +42,7 @@ export async function createAuthorizationRequest(input: {
   params.set('state', state)
   params.set('resource', input.resource)
   if (input.scopes.length > 0) params.set('scope', input.scopes.join(' '))
+  if (input.dpopJkt) params.set('dpop_jkt', input.dpopJkt)
   const now = input.now ?? Date.now()
   return {
     url: url.href,

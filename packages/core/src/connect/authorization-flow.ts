@@ -10,6 +10,7 @@ import type { DriverSession } from '../contracts/driver.js'
 import { type ClientRecord, TOKEN_RECORD_VERSION, type TokenRecord } from '../contracts/records.js'
 import type { PopupState } from '../contracts/snapshot.js'
 import { AuthorizationError } from '../errors.js'
+import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { keys } from '../storage/records.js'
 import { exchangeAuthorizationCode } from '../tokens/code-exchange.js'
 import { traced } from '../tracing.js'
@@ -54,26 +55,38 @@ export async function prepareAuthorization(input: {
     ...(discovery.as.scopes_supported ?? []),
     ...scopes,
   ])
-  const client = await traced(ctx, input.server, 'client', (f) =>
+  const { as, resource } = discovery
+  const client = traced(ctx, input.server, 'client', (f) =>
     input.clients.resolve(discovery, true, [...registrationScopes].join(' ') || undefined, f),
   )
-  if (!client) return undefined
-  // Before the user signs in: `'required'` refuses a server that cannot bind tokens (RFC 9449
-  // §5.1), and the DPoP chunk loads while the window is open.
-  const dpop = await ctx.dpop(discovery.as)
-  dpop?.forAuthorization(discovery.as, discovery.resource)
+  // DPoP and the routes of the code (see `routing/plan.ts`), decided before the URL while the
+  // client is resolved; with neither DPoP nor a relay, nothing needs deciding or loading.
+  const dpop = await ctx.dpop(
+    as,
+    discovery.prm?.dpop_bound_access_tokens_required ? 'DPoP' : undefined,
+  )
+  const planned =
+    dpop || ctx.routes || ctx.preRegistered[as.issuer]?.secretAtRelay
+      ? import('../routing/index.js').then(({ planAuthorization }) =>
+          planAuthorization({ ctx, server: input.server, discovery, dpop, client }),
+        )
+      : undefined
+  const [resolved, plan] = await Promise.all([client, planned])
+  if (!resolved) return undefined
   const request = await createAuthorizationRequest({
-    as: discovery.as,
-    client,
+    as,
+    client: resolved,
     redirectUri: ctx.redirectUri,
-    resource: discovery.resource,
+    resource,
     scopes,
     returnTo: options.returnTo ?? (typeof location === 'undefined' ? undefined : location.href),
+    dpopJkt: plan?.dpopJkt,
   })
+  if (plan) request.pending.route = plan.route
   request.pending.server = input.server
   request.pending.generation = input.generation
   await ctx.storage.set(keys.pending(request.pending.state), request.pending)
-  return { client, request }
+  return { client: resolved, request }
 }
 
 /** What an exchanged callback yields: the record to store, and what the flow started with. */
@@ -115,31 +128,42 @@ export async function exchangeCallback(
     state: pending.state,
     as: pending.as,
   })
-  const issued = await traced(ctx, pending.server ?? pending.resource, 'token', async (f) =>
+  const { as, resource, route } = pending
+  // Sent straight, a code meant for the relay would be spent for nothing.
+  if (!followRoute(ctx, pending)) throw relayNeeded()
+  // Proofs as decided before the URL was built; a flow with no route had nothing to decide.
+  const proofs =
+    route && route.dpop !== 'off'
+      ? (await ctx.dpop(as, 'DPoP'))?.forAuthorization(as, resource, route.dpop)
+      : undefined
+  const issued = await traced(ctx, pending.server ?? resource, 'token', async (f) =>
     exchangeAuthorizationCode({
       fetch: f,
-      as: pending.as,
+      as,
       client: pending.client,
       params,
       redirectUri: pending.redirectUri,
       codeVerifier: pending.codeVerifier,
-      resource: pending.resource,
+      resource,
       requestedScopes: pending.scopes,
-      proofs: (await ctx.dpop(pending.as))?.forAuthorization(pending.as, pending.resource),
+      proofs,
     }),
   )
   const record: TokenRecord = {
     v: TOKEN_RECORD_VERSION,
-    resource: pending.resource,
+    resource,
     ...issued,
     issuer: pending.issuer,
     clientId: pending.client.clientId,
     client: pending.client,
     registration: pending.client.kind,
     ...(resourceName ? { resourceName } : {}),
+    ...(route && { route }),
+    // A key the storage could not keep: the tokens bound to it end with the page.
+    ...((await proofs?.persistence()) === 'memory' && { dpopKey: 'memory' as const }),
   }
-  await storeIssuer(ctx, pending.as)
-  return { record, client: pending.client, as: pending.as, generation: pending.generation }
+  await storeIssuer(ctx, as)
+  return { record, client: pending.client, as, generation: pending.generation }
 }
 
 /**

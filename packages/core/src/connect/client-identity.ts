@@ -20,7 +20,9 @@ export class ClientIdentity {
   readonly #onCorrupt: (key: string) => void
   readonly #onMisconfigured: (error: McpAuthError) => void
   #manual: ClientRecord | undefined
-  /** The last blank client ID met while resolving, reported without stopping the flow. */
+  /** Registrations an AS refused (RFC 7591 §3.2.2), by issuer: not asked again by this handle. */
+  readonly #refused = new Map<string, McpAuthError>()
+  /** The last blank client ID or registration refusal met while resolving, reported without stopping the flow. */
   problem: McpAuthError | undefined
 
   constructor(
@@ -48,10 +50,11 @@ export class ClientIdentity {
   }
 
   /**
-   * Pre-registered credentials for this exact issuer, then one the user typed or an earlier
-   * registration (both keyed by issuer, never reused with another AS), then a client ID
-   * metadata document, then dynamic registration (only when `register`; otherwise a
-   * placeholder of the kind it will be). A registration is sent with `fetchFn`.
+   * Pre-registered credentials for this exact issuer, then one the user typed, then a client
+   * ID metadata document, then an earlier dynamic registration (stored ones keyed by issuer,
+   * never reused with another AS), then dynamic registration (only when `register`; otherwise
+   * a placeholder of the kind it will be). A registration is sent with `fetchFn`; one the AS
+   * refused is `undefined` with the refusal as `problem`: the user gives a client ID instead.
    */
   async resolve(
     discovery: Discovery,
@@ -71,12 +74,21 @@ export class ClientIdentity {
       this.#blank('stored registration', as.issuer)
       stored = undefined
     }
-    // A registration is kept whatever the scope: it asked for every scope the resource and the
-    // AS list, so step-up needs no new client. Only a refused scope drops it (`scopeRefused`).
-    if (stored && stored.issuer === as.issuer) return stored
+    if (stored?.issuer !== as.issuer) stored = undefined
+    if (stored?.kind === 'manual') return stored
     const cimd = metadataDocumentClient(as, redirectUri, this.#ctx.clientMetadata?.metadataUrl)
     if (cimd) return cimd
+    // A registration is kept whatever the scope: it asked for every scope the resource and the
+    // AS list, so step-up needs no new client. Only a refused scope drops it (`scopeRefused`).
+    if (stored) return stored
     if (!as.registration_endpoint) return undefined
+    const refused = this.#refused.get(as.issuer)
+    if (refused) {
+      // Reported like a blank ID: a probe shows it with `needs-client-id`, a flow throws it.
+      this.problem = refused
+      this.#onMisconfigured(refused)
+      return undefined
+    }
     if (!register) {
       // Registration happens when the user authorizes; report the kind it will be.
       return {
@@ -105,7 +117,14 @@ export class ClientIdentity {
         return client
       })
     } catch (error) {
-      if (!(error instanceof McpAuthError && error.code === 'invalid_client_id')) throw error
+      const code = error instanceof McpAuthError && error.code
+      if (code === 'registration_refused') {
+        // No client: the flow stops at `needs-client-id` with the refusal, and asks no more.
+        this.#refused.set(as.issuer, error as McpAuthError)
+        this.problem = error as McpAuthError
+        return undefined
+      }
+      if (code !== 'invalid_client_id') throw error
       this.#blank('registration response', as.issuer)
       return undefined
     }

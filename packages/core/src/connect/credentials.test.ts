@@ -92,6 +92,8 @@ describe('a static token typed by the user', () => {
     ['white space only', '   '],
     ['inner white space', 'abc def'],
     ['an inner tab', 'abc\tdef'],
+    ['a non-ASCII character', 'tok-é'],
+    ['a quote', 'tok"en'],
     ['not a string', 42 as unknown as string],
     ['undefined', undefined as unknown as string],
   ])('is refused when it is %s, and nothing is stored', async (_, token) => {
@@ -102,7 +104,8 @@ describe('a static token typed by the user', () => {
     expect(failure).toBeInstanceOf(ConfigurationError)
     expect(failure).toMatchObject({
       code: 'invalid_configuration',
-      message: 'A token must be a non-empty string without spaces',
+      message:
+        'A token must be a non-empty string that can be sent in an Authorization header (RFC 6750 §2.1)',
     })
     expect(await storage.keys('tokens:')).toEqual([])
     expect(handle.getSnapshot().status).toBe('needs-token')

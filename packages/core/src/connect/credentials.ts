@@ -1,6 +1,7 @@
 import type { PreRegisteredClient } from '../contracts/client.js'
 import type { McpServerSnapshot } from '../contracts/snapshot.js'
 import { ConfigurationError, superseded } from '../errors.js'
+import { isPresentableToken } from '../tokens/token-syntax.js'
 import type { AuthorizationHost } from './host.js'
 
 /**
@@ -22,20 +23,19 @@ export async function submitClientId(
 }
 
 /**
- * Stores a static bearer token (RFC 6750) for a token-only server (`needs-token`): a non-empty
- * string without white space inside; surrounding white space is trimmed. `started` is the token
- * generation when the app submitted it (see `TokenSession.commit`): a disconnect asked for
- * after that wins.
+ * Stores a static bearer token (RFC 6750) for a token-only server (`needs-token`): a `b64token`
+ * (RFC 6750 §2.1) once surrounding white space is trimmed. `started` is the token generation
+ * when the app submitted it (see `TokenSession.commit`): a disconnect asked for after that wins.
  */
 export async function submitToken(
   host: AuthorizationHost,
   token: string,
   started: Promise<number>,
 ): Promise<McpServerSnapshot> {
-  if (typeof token !== 'string' || token.trim() === '' || /\s/.test(token.trim())) {
+  if (typeof token !== 'string' || !isPresentableToken(token.trim())) {
     throw new ConfigurationError(
       'invalid_configuration',
-      'A token must be a non-empty string without spaces',
+      'A token must be a non-empty string that can be sent in an Authorization header (RFC 6750 §2.1)',
     )
   }
   if (!(await host.session.saveStatic(await started, token.trim()))) throw superseded()

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest'
 
 afterEach(() => {
   vi.doUnmock('./index.js')
+  vi.doUnmock('./finish-redirect.js')
   vi.resetModules()
 })
 
@@ -37,5 +38,19 @@ describe('the sign-in chunk loads on demand', () => {
     const first = loadConnect()
     expect(loadConnect()).toBe(first)
     expect(await first).toBe(await loadConnect())
+  })
+
+  test('what finishing a full-page redirect takes is a chunk too, typed when it does not load', async () => {
+    vi.doMock('./finish-redirect.js', () => {
+      throw new TypeError('Failed to fetch dynamically imported module')
+    })
+    vi.resetModules()
+    const { loadRedirect } = await import('./load.js')
+    await expect(loadRedirect()).rejects.toMatchObject({
+      code: 'network_error',
+      message: 'The sign-in module did not load',
+    })
+    vi.doUnmock('./finish-redirect.js')
+    expect(typeof (await loadRedirect()).finishRedirect).toBe('function')
   })
 })

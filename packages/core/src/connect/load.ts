@@ -4,20 +4,28 @@ import { McpAuthError } from '../errors.js'
 export type Connect = typeof import('./index.js')
 
 /**
- * Loads a chunk of the core once per page, the first time it is needed. A chunk that failed to
- * load (offline) is a transient failure, tried again on the next use.
+ * A chunk loaded once per page by `load`. One that failed to load (offline) is a transient
+ * failure, tried again on the next use.
  */
-function onDemand<T>(load: () => Promise<T>): () => Promise<T> {
+function lazily<T>(load: () => Promise<T>, what: string): () => Promise<T> {
   let loading: Promise<T> | undefined
-  return () =>
-    (loading ??= load().catch((cause: unknown) => {
+  return () => {
+    loading ??= load().catch((cause: unknown) => {
       loading = undefined
-      throw new McpAuthError('network_error', 'The sign-in module did not load', { cause })
-    }))
+      throw new McpAuthError('network_error', `The ${what} module did not load`, { cause })
+    })
+    return loading
+  }
 }
 
-/** Discovery, registration and the authorization flow. */
-export const loadConnect = onDemand(() => import('./index.js'))
+/** The connect chunk: discovery, registration and the authorization flow. */
+export const loadConnect = lazily(() => import('./index.js'), 'sign-in')
+
+/**
+ * What finishing a full-page redirect takes first (see `finish-redirect.ts`): a page that comes
+ * back from the authorization server loads it alongside the connect chunk.
+ */
+export const loadRedirect = lazily(() => import('./finish-redirect.js'), 'sign-in')
 
 /** A client ID or a token the user types, for servers that offer no registration or no OAuth. */
-export const loadCredentials = onDemand(() => import('./credentials.js'))
+export const loadCredentials = lazily(() => import('./credentials.js'), 'sign-in')

@@ -7,6 +7,12 @@ export interface PreRegisteredClient {
   clientSecret?: string
   /** Defaults to what the AS advertises: `client_secret_basic` when a secret is given, else `none`. */
   tokenEndpointAuthMethod?: TokenEndpointAuthMethod
+  /**
+   * The client's secret is held by the app's relay (`createMcpRelay({ clients })`), never by the
+   * page: token and revocation requests go through the relay, which adds the client
+   * authentication. Needs the `relay` option; give no `clientSecret`.
+   */
+  secretAtRelay?: boolean
 }
 
 /** How the client identity for an issuer was obtained. */

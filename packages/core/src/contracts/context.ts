@@ -6,7 +6,9 @@ import type { DriverSession } from './driver.js'
 import type { FetchLike } from './fetch.js'
 import type { McpAuthOptions } from './options.js'
 import type { PendingRecord } from './records.js'
+import type { Routes } from './routes.js'
 import type { TokenStorage } from './storage.js'
+import type { TabLink } from './tabs.js'
 
 /**
  * The protocol steps the event hook sees, by their internal names: `@mcp-oauth/core/events`
@@ -17,6 +19,7 @@ export type TracedStep =
   | 'prm'
   | 'as'
   | 'client'
+  | 'route'
   | 'window'
   | 'token'
   | 'refresh'
@@ -36,10 +39,15 @@ export type EventHook = <T>(
 
 /** What every server handle of one `createMcpAuth()` instance shares. */
 export interface AuthContext {
+  /** Sends every request: straight to its server, or through the relay (`routes`). */
   readonly fetch: FetchLike
+  /** The relay and the routes learned; only when the app configured a relay. */
+  readonly routes: Routes | undefined
   /** Set by `subscribeEvents()` while someone listens; until then no step pays for events. */
   hook?: EventHook | undefined
   readonly storage: TokenStorage
+  /** The instance's channel to the other tabs, opened on first use. */
+  readonly tabs: TabLink
   readonly redirectUri: string
   readonly preRegistered: Readonly<Record<string, PreRegisteredClient>>
   readonly clientMetadata: McpAuthOptions['client']

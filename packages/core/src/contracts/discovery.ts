@@ -7,6 +7,8 @@ export interface ProtectedResourceMetadata {
   readonly authorization_servers: readonly string[]
   readonly scopes_supported?: readonly string[]
   readonly resource_name?: string
+  /** The resource accepts DPoP-bound access tokens only (RFC 9728 §2, RFC 9449 §5.2). */
+  readonly dpop_bound_access_tokens_required?: boolean
   /** Where the document was found. */
   readonly url: string
 }

@@ -89,6 +89,10 @@ export interface TokenProofs {
   readonly tokenRequest: DpopTokenRequest
   /** How the issued token is presented; throws on a downgrade the mode refuses (RFC 9449 §5). */
   tokenType(tokenType: string): TokenType
+  /** The key's JWK thumbprint, for the authorization request's `dpop_jkt` (RFC 9449 §10). */
+  thumbprint(): Promise<string>
+  /** Where the key lives: `memory` when the storage cannot keep a `CryptoKey`. */
+  persistence(): Promise<DpopKeyPersistence>
 }
 
 type Metadata = Pick<AuthorizationServer, 'issuer' | 'dpop_signing_alg_values_supported'>
@@ -99,31 +103,45 @@ export interface StoredGrant {
   issuer?: string | undefined
   as?: Metadata | undefined
   tokenType?: TokenType | undefined
+  /** The routes decided for these tokens (`TokenRoute`): their DPoP mode rules over the instance's. */
+  route?: { readonly dpop: DpopMode } | undefined
 }
 
 /** Sender-constrained tokens (RFC 9449) for every server of one `createMcpAuth()`. */
 export interface Dpop {
   readonly mode: DpopMode
-  /** Whether token requests to `as` carry proofs; throws `dpop_unsupported` when required but impossible. */
-  applies(as: Metadata): boolean
+  /**
+   * The DPoP mode of a new authorization with `as`: `off` when its token requests carry no
+   * proofs. `required` (the resource's `dpop_bound_access_tokens_required`, RFC 9728 §2 and
+   * RFC 9449 §5.2) makes it `required` whatever the instance's mode; it throws
+   * `dpop_unsupported` when DPoP is required and `as` cannot bind tokens, or the app turned it
+   * `'off'`.
+   */
+  plan(as: Metadata, required?: boolean): DpopMode
   /** How an issued token is presented; throws on a downgrade the mode refuses (RFC 9449 §5). */
   tokenType(proofSent: boolean, tokenType: string): TokenType
   /** The key and proofs of one server (canonical resource) with one authorization server. */
   binding(issuer: string, resource: string): DpopBinding
   /**
    * Proofs for the code exchange of a new authorization with `as` (RFC 9449 §5), made with the
-   * server's key (created on first use); `undefined` when its tokens are bearer tokens. Throws
+   * server's key (created on first use), in `mode` (the authorization's, see {@link plan};
+   * default the instance's); `undefined` when its tokens are bearer tokens. Throws
    * `dpop_unsupported` in `'required'` mode when the server cannot bind tokens.
    */
-  forAuthorization(as: Metadata, resource: string): TokenProofs | undefined
+  forAuthorization(as: Metadata, resource: string, mode?: DpopMode): TokenProofs | undefined
   /**
-   * Proofs for a refresh (RFC 9449 §5): a bound token keeps its key, never a new one (its loss
-   * is `dpop_key_lost`); a bearer token gets proofs when the server now binds tokens.
+   * Proofs for a refresh (RFC 9449 §5), in the mode of the grant's route when it has one: a
+   * bound token keeps its key, never a new one (its loss is `dpop_key_lost`); a bearer token
+   * gets proofs when its route's mode (or, for tokens stored without a route, the server) binds
+   * tokens; none when its route's mode is `off`.
    */
   forRefresh(grant: StoredGrant): TokenProofs | undefined
   /** The binding a DPoP token is presented with (RFC 9449 §7.1); none for bearer tokens. */
   bindingFor(grant: StoredGrant): DpopBinding | undefined
-  /** Whether a DPoP token's key still exists; `true` for bearer tokens, which need none. */
+  /**
+   * Whether stored tokens can be used: a DPoP token's key still exists; a bearer token of an
+   * authorization server is refused in `'required'` mode (it was stored before that mode).
+   */
   usable(grant: StoredGrant): Promise<boolean>
   /** Deletes the key of tokens being disconnected; resolves with proofs for their revocation. */
   release(grant: StoredGrant): Promise<DpopTokenRequest | undefined>
@@ -132,8 +150,9 @@ export interface Dpop {
 /**
  * The DPoP module (RFC 9449) of one `createMcpAuth()`, a chunk of its own: it loads only when
  * `as` may bind tokens (always in `'required'` mode; in `'auto'` when it lists ES256 in
- * `dpop_signing_alg_values_supported`, RFC 9449 §5.1) or a stored token is bound (`tokenType`),
- * and resolves `undefined` otherwise, without loading anything.
+ * `dpop_signing_alg_values_supported`, RFC 9449 §5.1), a stored token is bound (`tokenType`
+ * `DPoP`), or, in `'required'` mode, a stored token of any type is read; it resolves
+ * `undefined` otherwise, without loading anything.
  */
 export type DpopLoader = (
   as: Pick<AuthorizationServer, 'dpop_signing_alg_values_supported'> | undefined,

@@ -23,8 +23,14 @@ export interface McpServerHandle {
 
   /**
    * Finds out what the server needs, without user interaction: stored tokens → `authorized`;
-   * otherwise an unauthenticated request, then discovery and client resolution →
-   * `open`, `needs-authorization`, `needs-client-id`, `needs-token` or `error`.
+   * otherwise an unauthenticated request (MCP authorization, "Authorization Server
+   * Discovery"), then discovery and client resolution → `open`, `needs-authorization`,
+   * `needs-client-id`, `needs-token` or `error`.
+   *
+   * Never rejects: a protocol, network or server failure is state, not an exception. The
+   * snapshot it resolves with has `status: 'error'` and the typed failure in `error` (a
+   * transient one with stored tokens keeps `authorized`), the way a query library keeps a
+   * failed query's error in its state. So `void server.probe()` is safe anywhere.
    */
   probe: () => Promise<McpServerSnapshot>
 
@@ -73,11 +79,18 @@ export interface McpServerHandle {
   fetch: (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>
 
   /**
-   * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
-   * revocation endpoint, then clears the tokens whatever the AS answered.
+   * Clears the tokens, then revokes the refresh token and the access token (RFC 7009 §2) when
+   * the AS has a revocation endpoint, whatever it answers. An AS that answered
+   * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
+   * When the storage refuses the clear, the status is `disconnected` with a `storage_failed`
+   * error: signed out in this page and revoked, but not saved, so another tab or a reload may
+   * still find the tokens; calling `disconnect()` again tries the clear again.
    */
   disconnect: () => Promise<McpServerSnapshot>
 
-  /** Clears the last error and probes again. */
+  /**
+   * Clears the last error and probes again. Like `probe()`, never rejects: the snapshot it
+   * resolves with carries any failure.
+   */
   retry: () => Promise<McpServerSnapshot>
 }

@@ -1,6 +1,7 @@
 import type { PreRegisteredClient } from './client.js'
 import type { DpopMode } from './dpop.js'
 import type { AuthorizationDriver } from './driver.js'
+import type { RelayOption } from './routes.js'
 import type { TokenStorage } from './storage.js'
 
 export interface McpAuthOptions {
@@ -16,7 +17,10 @@ export interface McpAuthOptions {
   }
   /** Credentials by exact issuer identifier. */
   preRegistered?: Readonly<Record<string, PreRegisteredClient>>
-  /** Token and client storage. Defaults to IndexedDB, falling back to memory. */
+  /**
+   * Token and client storage. Defaults to IndexedDB, falling back to memory only when it
+   * cannot be opened at all.
+   */
   storage?: TokenStorage
   /** Fetch used for every request; route through a proxy here when servers lack CORS. */
   fetch?: typeof fetch
@@ -44,4 +48,13 @@ export interface McpAuthOptions {
    * (`dpop_unsupported`); `'off'` asks for bearer tokens only. The DPoP code loads on first use.
    */
   dpop?: DpopMode
+  /**
+   * The app's relay (`createMcpRelay()` from `@mcp-oauth/core/relay`, mounted at e.g.
+   * `/mcp-relay`), for the servers a browser cannot reach by itself: no CORS, a preflight that
+   * refuses a header, a confidential client whose secret only the relay holds. A host goes
+   * through it when listed in `hosts`, or once a harmless request to it (a metadata GET, the
+   * probe, a route check) was refused by CORS; a request that may already have been processed
+   * is never sent again. Bearer rules are unchanged: a token goes only to its resource.
+   */
+  relay?: RelayOption
 }

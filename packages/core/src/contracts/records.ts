@@ -1,6 +1,7 @@
 import type { AuthorizationServer } from 'oauth4webapi'
 import type { RegistrationKind, TokenEndpointAuthMethod } from './client.js'
-import type { TokenType } from './dpop.js'
+import type { DpopKeyPersistence, TokenType } from './dpop.js'
+import type { TokenRoute } from './routes.js'
 
 /** Bumped when a record's shape changes; older versions are ignored, never misread. */
 export const RECORD_VERSION = 1
@@ -35,6 +36,13 @@ export interface TokenRecord {
    * proofs. Absent in records written before DPoP support: those are bearer tokens.
    */
   tokenType?: TokenType
+  /**
+   * How the token, revocation and resource requests of these tokens go, decided before the code
+   * was sent. Absent in records written before routes were kept: those go direct.
+   */
+  route?: TokenRoute
+  /** `memory` when the DPoP key could not be stored (a storage without `CryptoKey` support). */
+  dpopKey?: DpopKeyPersistence
 }
 
 /** A token record as version 1 stored it: with its own copy of the AS metadata. */
@@ -87,4 +95,17 @@ export interface PendingRecord {
   server?: string
   /** The token generation when the flow started: a later disconnect makes the flow lose. */
   generation?: number
+  /** The routes decided before the authorization URL was built (`dpop_jkt` follows `dpop`). */
+  route?: TokenRoute
+}
+
+/**
+ * What an authorization server said it cannot revoke (RFC 7009 §2.2.1 `unsupported_token_type`
+ * for an access token), so that later disconnects do not ask again until `until`.
+ */
+export interface RevocationRecord {
+  v: typeof RECORD_VERSION
+  issuer: string
+  /** Epoch milliseconds after which the server is asked again. */
+  until: number
 }

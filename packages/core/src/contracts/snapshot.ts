@@ -1,6 +1,6 @@
 import type { McpAuthError } from '../errors.js'
 import type { RegistrationKind } from './client.js'
-import type { TokenType } from './dpop.js'
+import type { DpopKeyPersistence, TokenType } from './dpop.js'
 
 /** Where the server stands. Every value is distinct and documented in the README. */
 export type McpServerStatus =
@@ -26,7 +26,11 @@ export type McpServerStatus =
   | 'needs-step-up'
   /** The last authorization was cancelled or denied by the user. */
   | 'cancelled'
-  /** `disconnect()` cleared the tokens. */
+  /**
+   * `disconnect()` cleared the tokens. With an `error` of code `storage_failed`, the storage
+   * refused the clear: the tokens left this page's memory (and were revoked when the server
+   * can), but the sign-out is not saved, and another tab or a reload may still find them.
+   */
   | 'disconnected'
   /** The last operation failed: see `error`. */
   | 'error'
@@ -64,11 +68,24 @@ export interface McpServerSnapshot {
    * this browser's non-extractable key (RFC 9449, "sender-constrained"), else `Bearer`.
    */
   readonly tokenType?: TokenType
+  /**
+   * `memory` while the stored token is bound to a DPoP key that the storage could not keep (a
+   * custom storage without `CryptoKey` support): the key, and so the tokens, end with the page.
+   */
+  readonly dpopKey?: DpopKeyPersistence
   /** Scopes that `authorize()` will request to satisfy a step-up challenge. */
   readonly stepUpScopes?: readonly string[]
-  /** Whether the tokens are kept in memory only (IndexedDB unavailable). */
+  /**
+   * Where tokens are kept: `memory` only when IndexedDB could not be opened at all (tokens are
+   * lost on reload). A write the storage refuses is an `error` (`storage_failed`), never a
+   * switch to memory.
+   */
   readonly storage: 'indexeddb' | 'memory' | 'custom'
-  /** The last error, with a stable `code`. */
+  /**
+   * The last error, with a stable `code`. `storage_failed` says what was not saved: with status
+   * `disconnected`, the sign-out; with status `authorized`, the tokens of the last refresh (in
+   * use in this page, stored by its next refresh or disconnect).
+   */
   readonly error?: McpAuthError
   /**
    * While `authorizing` in a popup: `open`, or `closed` once the window reports closed. Under

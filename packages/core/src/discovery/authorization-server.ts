@@ -2,7 +2,8 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import type { IssuerHints } from '../contracts/discovery.js'
 import type { FetchLike, RequestStep } from '../contracts/fetch.js'
 import { DiscoveryError, type McpAuthError } from '../errors.js'
-import { getJson, isStringArray } from '../http/fetch-json.js'
+import { isStringArray } from '../http/fetch-json.js'
+import { getJson, pick } from '../http/json-document.js'
 import { assertSecureUrl } from '../http/urls.js'
 import { type CandidateResult, firstInPriorityOrder } from './candidates.js'
 
@@ -42,11 +43,23 @@ const ENDPOINTS = [
   'revocation_endpoint',
 ] as const
 
+/** The AS metadata the kit uses, and so keeps (in memory, in records): nothing else. */
+const KEPT = [
+  'issuer',
+  ...ENDPOINTS,
+  'code_challenge_methods_supported',
+  'scopes_supported',
+  'token_endpoint_auth_methods_supported',
+  'dpop_signing_alg_values_supported',
+  'client_id_metadata_document_supported',
+  'authorization_response_iss_parameter_supported',
+]
+
 /**
  * Validates one AS metadata document (RFC 8414 §3.3): `issuer` must equal the expected issuer
  * as an exact string (no URL normalisation: a trailing "/" is a different issuer), PKCE S256
  * must be advertised (MCP authorization 2025-11-25, "Authorization Code Protection"), and
- * every endpoint must be https (http only on loopback).
+ * every endpoint must be https (http only on loopback). Only the fields the kit uses are kept.
  */
 export function validateAuthorizationServerMetadata(
   body: Record<string, unknown>,
@@ -89,7 +102,7 @@ export function validateAuthorizationServerMetadata(
       )
     }
   }
-  return body as unknown as AuthorizationServer
+  return pick(body, KEPT) as unknown as AuthorizationServer
 }
 
 /**

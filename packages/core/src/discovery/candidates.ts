@@ -1,5 +1,5 @@
 import type { FetchLike, RequestStep } from '../contracts/fetch.js'
-import { getJson, type JsonResult } from '../http/fetch-json.js'
+import { getJson, type JsonResult } from '../http/json-document.js'
 
 /** One candidate's outcome: the GET's result, or the transport error it threw. */
 export type CandidateResult = JsonResult | { error: unknown }

@@ -23,9 +23,43 @@ describe('probeServer', () => {
     await probe()
     expect(seen?.headers.get('mcp-protocol-version')).toBe('2025-11-25')
     expect(seen?.headers.get('authorization')).toBeNull()
-    expect(seen?.headers.get('accept')).toContain('text/event-stream')
-    expect(JSON.parse(body)).toMatchObject({ jsonrpc: '2.0', method: 'ping' })
+    expect(seen?.headers.get('accept')).toBe('application/json, text/event-stream')
+    expect(JSON.parse(body)).toEqual({ jsonrpc: '2.0', id: 'mcp-oauth-probe', method: 'ping' })
+    // Before 2026-07-28 there is no Mcp-Method header: an older server's preflight may refuse it.
+    expect(seen?.headers.get('mcp-method')).toBeNull()
   })
+
+  // MCP 2026-07-28, Streamable HTTP, "Request Metadata": Mcp-Method on every POST, and the
+  // _meta protocol version the MCP-Protocol-Version header must match. A ping has no Mcp-Name.
+  test.each(['2026-07-28', '2027-01-01'])(
+    'at %s: Mcp-Method: ping, the matching _meta, no Mcp-Name',
+    async (version) => {
+      let seen: Request | undefined
+      let body = ''
+      server.use(
+        http.post(URL_, async ({ request }) => {
+          seen = request
+          body = await request.text()
+          return new HttpResponse(null, { status: 401 })
+        }),
+      )
+      await probeServer(fetch, URL_, version)
+      expect(seen?.headers.get('mcp-method')).toBe('ping')
+      expect(seen?.headers.get('mcp-protocol-version')).toBe(version)
+      expect(seen?.headers.has('mcp-name')).toBe(false)
+      expect(JSON.parse(body)).toEqual({
+        jsonrpc: '2.0',
+        id: 'mcp-oauth-probe',
+        method: 'ping',
+        params: {
+          _meta: {
+            'io.modelcontextprotocol/protocolVersion': version,
+            'io.modelcontextprotocol/clientCapabilities': {},
+          },
+        },
+      })
+    },
+  )
 
   test.each([401, 403] as const)(
     '%i with a Bearer challenge → unauthorized, challenge parsed',

@@ -205,6 +205,20 @@ describe('validateProtectedResourceMetadata (RFC 9728 §2, §3.3)', () => {
   const validate = (body: Record<string, unknown>, serverUrl = SERVER) =>
     validateProtectedResourceMetadata(body, PATH_URL, serverUrl)
 
+  test.each(['https://mcp.example.com/mcp#frag', 'https://mcp.example.com/mcp#'])(
+    'a resource with a fragment (%s) is refused: RFC 8707 §2 forbids it',
+    (resource) => {
+      expect(() => validate(prm({ resource }))).toThrow(
+        expect.objectContaining({
+          name: 'DiscoveryError',
+          code: 'invalid_resource_metadata',
+          message: `"resource" has a fragment in ${PATH_URL}; a resource indicator must not (RFC 8707 §2)`,
+          details: { url: PATH_URL, attribute: 'resource', actual: resource },
+        }),
+      )
+    },
+  )
+
   test('keeps the resource string exactly as published', () => {
     expect(validate(prm({ resource: 'https://mcp.example.com' })).resource).toBe(
       'https://mcp.example.com',

@@ -56,7 +56,11 @@ export async function discoverProtectedResource(
   )
 }
 
-/** Checks types and the `resource` binding of a PRM document (RFC 9728 §2, §3.3). */
+/**
+ * Checks types and the `resource` binding of a PRM document (RFC 9728 §2, §3.3). The `resource`
+ * is sent as is in authorization and token requests, so it must be a resource indicator: no
+ * fragment (RFC 8707 §2).
+ */
 export function validateProtectedResourceMetadata(
   body: Record<string, unknown>,
   url: string,
@@ -67,6 +71,13 @@ export function validateProtectedResourceMetadata(
     throw new DiscoveryError('invalid_resource_metadata', `"resource" is missing in ${url}`, {
       details: { url, attribute: 'resource' },
     })
+  }
+  if (resource.includes('#')) {
+    throw new DiscoveryError(
+      'invalid_resource_metadata',
+      `"resource" has a fragment in ${url}; a resource indicator must not (RFC 8707 §2)`,
+      { details: { url, attribute: 'resource', actual: resource } },
+    )
   }
   if (!resourceIdentifiesServer(resource, serverUrl)) {
     throw new DiscoveryError(
@@ -95,5 +106,9 @@ export function validateProtectedResourceMetadata(
     url,
     ...(scopes_supported ? { scopes_supported } : {}),
     ...(typeof resource_name === 'string' ? { resource_name } : {}),
+    // Only `true` binds: anything else is the default, `false` (RFC 9728 §2).
+    ...(body.dpop_bound_access_tokens_required === true && {
+      dpop_bound_access_tokens_required: true,
+    }),
   }
 }

@@ -24,16 +24,16 @@ describe('createDpop: the mode and its rules', () => {
   test("'auto' by default: proofs only for a server listing ES256", () => {
     const dpop = createDpop({ storage: memoryStorage() })
     expect(dpop.mode).toBe('auto')
-    expect(dpop.applies(binds)).toBe(true)
-    expect(dpop.applies(bearerOnly)).toBe(false)
+    expect(dpop.plan(binds)).toBe('auto')
+    expect(dpop.plan(bearerOnly)).toBe('off')
     expect(dpop.forAuthorization(bearerOnly, RESOURCE)).toBeUndefined()
   })
 
   test("'required' mode applies to a server that lists nothing, and refuses a bearer answer", () => {
     const dpop = createDpop({ storage: memoryStorage(), mode: 'required' })
     expect(dpop.mode).toBe('required')
-    expect(dpop.applies(bearerOnly)).toBe(true)
-    expect(() => dpop.applies({ issuer: ISSUER, dpop_signing_alg_values_supported: [] })).toThrow(
+    expect(dpop.plan(bearerOnly)).toBe('required')
+    expect(() => dpop.plan({ issuer: ISSUER, dpop_signing_alg_values_supported: [] })).toThrow(
       expect.objectContaining({ code: 'dpop_unsupported' }),
     )
     expect(() => dpop.tokenType(true, 'Bearer')).toThrow(

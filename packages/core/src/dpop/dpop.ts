@@ -1,5 +1,6 @@
 import type { Dpop, DpopBinding, DpopMode, TokenProofs } from '../contracts/dpop.js'
 import type { TokenStorage } from '../contracts/storage.js'
+import { DiscoveryError } from '../errors.js'
 import type { CorruptHandler } from '../storage/records.js'
 import { createBinding } from './binding.js'
 import { DpopKeyStore } from './key-store.js'
@@ -35,29 +36,50 @@ export function createDpop(options: DpopOptions): Dpop {
     }
     return found
   }
-  const proofs = (bound: DpopBinding, create: boolean): TokenProofs => ({
+  const proofs = (bound: DpopBinding, create: boolean, proofMode: DpopMode): TokenProofs => ({
     tokenRequest: (endpoint, send) => bound.tokenRequest(endpoint, send, create),
-    tokenType: (tokenType) => checkTokenType(mode, true, tokenType),
+    tokenType: (tokenType) => checkTokenType(proofMode, true, tokenType),
+    thumbprint: () => bound.thumbprint(),
+    persistence: () => bound.persistence(),
   })
   return {
     mode,
-    applies: (as) => usesDpop(mode, as),
+    plan(as, required) {
+      if (required && mode === 'off') {
+        throw new DiscoveryError(
+          'dpop_unsupported',
+          "The resource requires DPoP-bound tokens (dpop_bound_access_tokens_required) and dpop is 'off'",
+          { details: { issuer: as.issuer } },
+        )
+      }
+      const planned = required ? 'required' : mode
+      return usesDpop(planned, as) ? planned : 'off'
+    },
     tokenType: (proofSent, tokenType) => checkTokenType(mode, proofSent, tokenType),
     binding,
-    forAuthorization: (as, resource) =>
-      usesDpop(mode, as) ? proofs(binding(as.issuer, resource), true) : undefined,
-    forRefresh({ issuer, resource, as, tokenType }) {
-      if (!issuer || !as) return undefined
-      if (tokenType === 'DPoP') return proofs(binding(issuer, resource), false)
-      return usesDpop(mode, as) ? proofs(binding(issuer, resource), true) : undefined
+    forAuthorization: (as, resource, proofMode = mode) =>
+      usesDpop(proofMode, as) ? proofs(binding(as.issuer, resource), true, proofMode) : undefined,
+    forRefresh({ issuer, resource, as, tokenType, route }) {
+      const proofMode = route?.dpop ?? mode
+      if (!issuer || !as || proofMode === 'off') return undefined
+      if (tokenType === 'DPoP') return proofs(binding(issuer, resource), false, proofMode)
+      return usesDpop(proofMode, as)
+        ? proofs(binding(issuer, resource), true, proofMode)
+        : undefined
     },
     bindingFor: ({ issuer, resource, tokenType }) =>
       tokenType === 'DPoP' && issuer ? binding(issuer, resource) : undefined,
     usable: async (grant) => {
-      const bound = grant.tokenType === 'DPoP' && grant.issuer
-      return !bound || binding(grant.issuer!, grant.resource).hasKey()
+      if (grant.tokenType === 'DPoP' && grant.issuer) {
+        return binding(grant.issuer, grant.resource).hasKey()
+      }
+      // A bearer token from before `'required'`: presenting it would be the downgrade refused.
+      return !(mode === 'required' && grant.issuer)
     },
-    release: async ({ issuer, resource }) =>
-      issuer ? binding(issuer, resource).release() : undefined,
+    async release({ issuer, resource, route }) {
+      const revoke = issuer ? await binding(issuer, resource).release() : undefined
+      // Bearer tokens a CORS policy kept from DPoP: a proof would have their revocation refused.
+      return route?.dpop === 'off' ? undefined : revoke
+    },
   }
 }

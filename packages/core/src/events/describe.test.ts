@@ -220,6 +220,31 @@ describe('each event in words', () => {
     expect(describeEvent({ ...base, type: 'fetch', method: 'DELETE' })).toBe('MCP: DELETE ')
   })
 
+  test('the routes of an authorization, and a step whose requests went through the relay', () => {
+    expect(
+      describeEvent({
+        ...base,
+        type: 'route',
+        url: 'https://as.example/token',
+        token: 'direct',
+        resource: 'direct',
+        dpop: 'off',
+        note: 'dpop-refused',
+      }),
+    ).toBe(
+      'Route: token direct · resource direct · DPoP off — CORS refuses the DPoP header: bearer tokens.',
+    )
+    expect(
+      describeEvent({
+        ...base,
+        type: 'token',
+        url: 'https://as.example/token',
+        httpStatus: 200,
+        relay: true,
+      }),
+    ).toBe('Token: POST https://as.example/token · via the relay → 200')
+  })
+
   test('a status change, with the error that came with it', () => {
     expect(
       describeEvent({
@@ -236,21 +261,14 @@ describe('each event in words', () => {
     ).toBe('Status: authorizing → error — iss_mismatch: The callback came from another issuer')
   })
 
-  test('every step has its label', () => {
-    expect(EVENT_TEXT.labels).toEqual({
-      probe: 'Probe',
-      challenge: 'Challenge',
-      'resource-metadata': 'Resource metadata',
-      'authorization-server-metadata': 'AS metadata',
-      registration: 'Registration',
-      authorization: 'Authorization',
-      token: 'Token',
-      refresh: 'Refresh',
-      'step-up': 'Step-up',
-      revocation: 'Revocation',
-      fetch: 'MCP',
-      status: 'Status',
-    })
+  test('every event type opens with its own label', () => {
+    const types = Object.keys(EVENT_TEXT.labels) as (keyof typeof EVENT_TEXT.labels)[]
+    expect(types).toHaveLength(13)
+    for (const type of types) {
+      const event = { ...base, type, scopes: [] } as Parameters<typeof describeEvent>[0]
+      const text = describeEvent(event)
+      expect(text.startsWith(`${EVENT_TEXT.labels[type]}:`), type).toBe(true)
+    }
   })
 })
 
@@ -260,6 +278,7 @@ describe('other words', () => {
     notes: { ...EVENT_TEXT.notes, joined: 'Découverte partagée.' },
     phases: { ...EVENT_TEXT.phases, opened: 'fenêtre ouverte' },
     reused: 'déjà enregistré',
+    relay: 'par le relais',
   }
 
   test('labels, phases, notes and the reused registration come from the text given', () => {

@@ -12,6 +12,8 @@ export interface McpEventText {
   readonly phases: Readonly<Record<McpAuthorizationEvent['phase'], string>>
   /** Said of a dynamic registration kept from an earlier authorization. */
   readonly reused: string
+  /** Said of a step whose requests went through the app's relay. */
+  readonly relay: string
 }
 
 /** The English words {@link describeEvent} uses; the flow timeline element starts from them. */
@@ -22,6 +24,7 @@ export const EVENT_TEXT: McpEventText = {
     'resource-metadata': 'Resource metadata',
     'authorization-server-metadata': 'AS metadata',
     registration: 'Registration',
+    route: 'Route',
     authorization: 'Authorization',
     token: 'Token',
     refresh: 'Refresh',
@@ -38,6 +41,7 @@ export const EVENT_TEXT: McpEventText = {
     'token-not-revocable':
       'The authorization server does not revoke this kind of access token (such as a JWT): it stays valid until it expires.',
     joined: 'Shared the discovery already under way for another server.',
+    'dpop-refused': 'CORS refuses the DPoP header: bearer tokens.',
   },
   phases: {
     opened: 'window opened',
@@ -46,6 +50,7 @@ export const EVENT_TEXT: McpEventText = {
     failed: 'no callback',
   },
   reused: 'registered earlier',
+  relay: 'via the relay',
 }
 
 const path = (url: string) => {
@@ -88,6 +93,13 @@ export function eventSummary(event: McpAuthEvent, text: McpEventText = EVENT_TEX
     case 'registration':
       parts = [event.kind, event.clientId, event.reused && text.reused]
       break
+    case 'route':
+      parts = [
+        event.token && `token ${event.token}`,
+        event.resource && `resource ${event.resource}`,
+        event.dpop && `DPoP ${event.dpop}`,
+      ]
+      break
     case 'authorization':
       parts = [text.phases[event.phase], event.url]
       break
@@ -106,7 +118,7 @@ export function eventSummary(event: McpAuthEvent, text: McpEventText = EVENT_TEX
     case 'status':
       parts = [`${event.from} → ${event.to}`]
   }
-  return parts.filter(Boolean).join(' · ')
+  return [...parts, event.relay && text.relay].filter(Boolean).join(' · ')
 }
 
 /**

@@ -81,6 +81,16 @@ describe('redactUrl', () => {
     )
   })
 
+  test('user information (user:password@) never survives, in a URL or in a text', () => {
+    expect(redactUrl('https://alice:s3cret@mcp.example.com/mcp?x=1')).toBe(
+      'https://…@mcp.example.com/mcp?x=1',
+    )
+    expect(redactUrl('https://token@mcp.example.com/')).toBe('https://…@mcp.example.com/')
+    expect(redactText('Request to https://alice:s3cret@mcp.example.com/mcp failed.')).toBe(
+      'Request to https://…@mcp.example.com/mcp failed.',
+    )
+  })
+
   test('anything that is not a URL comes back as it is', () => {
     expect(redactUrl('/relative?code=1')).toBe('/relative?code=1')
     expect(redactText('see https://x.example/cb?code=abc, then retry')).toBe(

@@ -10,7 +10,8 @@ const SECRET_PARAM =
   /^(code|state|code_verifier|code_challenge|(access|refresh|id)_token|token|client_secret|(client_)?assertion|password|api_?key|key|dpop)$/i
 
 /**
- * A URL with the values of secret-looking query parameters (and any fragment) replaced by `…`.
+ * A URL with the values of secret-looking query parameters, any fragment and any user
+ * information (`user:password@`) replaced by `…`.
  * Anything that does not parse as a URL comes back as it is.
  */
 export function redactUrl(value: string): string {
@@ -24,6 +25,11 @@ export function redactUrl(value: string): string {
     if (SECRET_PARAM.test(name)) url.searchParams.set(name, '…')
   }
   if (url.hash) url.hash = '…'
+  // User information (RFC 3986 §3.2.1) is a credential when present: only its presence shows.
+  if (url.username || url.password) {
+    url.username = '…'
+    url.password = ''
+  }
   // `URLSearchParams` encodes the ellipsis; show it as it was written.
   return url.href.replace(/%E2%80%A6/g, '…')
 }

@@ -2,6 +2,7 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext, TracedStep } from '../contracts/context.js'
 import type { ProtectedResourceMetadata } from '../contracts/discovery.js'
 import type { ClientRecord } from '../contracts/records.js'
+import type { TokenRoute } from '../contracts/routes.js'
 import type { RevocationReport } from '../contracts/snapshot.js'
 import type { ProbeResult } from '../discovery/probe.js'
 import { bearerChallenge, parseWwwAuthenticate } from '../http/www-authenticate.js'
@@ -126,6 +127,19 @@ export function stepEvents(
       })
       break
     }
+    case 'route': {
+      const route = value as TokenRoute | undefined
+      const asked = input as { url: string; dpop: string }
+      Object.assign(event, {
+        url: redactUrl(asked.url),
+        httpStatus: undefined,
+        token: route?.token,
+        resource: route?.resource,
+        dpop: route?.dpop,
+        note: route && asked.dpop !== 'off' && route.dpop === 'off' ? 'dpop-refused' : undefined,
+      })
+      break
+    }
     case 'window':
       Object.assign(event, { type: 'authorization', phase: failed ? 'failed' : 'delivered' })
       break
@@ -178,6 +192,7 @@ export function stepEvents(
   Object.assign(event, {
     error: failed ? eventError(error) : undefined,
     requests: step === 'fetch' ? undefined : some(requests),
+    relay: requests.some((request) => request.relay) || undefined,
   })
   const events = [event]
   // At the step's own time: a timeline sorted by time shows it right under its request.

@@ -4,7 +4,7 @@ import type { McpServerHandle } from '../contracts/handle.js'
 import type { McpAuth } from '../contracts/instance.js'
 import type { McpServerSnapshot, McpServerStatus } from '../contracts/snapshot.js'
 import { ConfigurationError } from '../errors.js'
-import { diagnosable } from '../http/transport-error.js'
+import { diagnosable, relayed } from '../http/transport-error.js'
 import { contexts } from '../tracing.js'
 import { eventError, redactUrl } from './redact.js'
 import { type StepRecord, stepEvents, type Unnumbered } from './steps.js'
@@ -167,9 +167,10 @@ function hook(
           at: sentAt,
           ms: 0,
         }) - 1
-      const settle = (status?: number, error?: unknown) => {
+      const settle = (status?: number, error?: unknown, relay?: boolean) => {
         requests[index] = {
           ...requests[index]!,
+          ...(relay ? { relay: true } : {}),
           ...(status === undefined
             ? {
                 failure:
@@ -182,9 +183,10 @@ function hook(
         }
       }
       const response = ctx.fetch(resource, init)
+      // A relay's refusal or failure went through the relay too.
       response.then(
-        (r) => settle(r.status),
-        (error: unknown) => settle(undefined, error),
+        (r) => settle(r.status, undefined, relayed.has(r)),
+        (error: unknown) => settle(undefined, error, relayed.has(error as object)),
       )
       return response
     }

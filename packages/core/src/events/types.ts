@@ -1,4 +1,6 @@
 import type { RegistrationKind } from '../contracts/client.js'
+import type { DpopMode } from '../contracts/dpop.js'
+import type { Route } from '../contracts/routes.js'
 import type { McpServerStatus, RevocationOutcome } from '../contracts/snapshot.js'
 import type { McpAuthErrorCode } from '../errors.js'
 
@@ -27,6 +29,8 @@ export interface McpEventRequest {
   readonly status?: number
   /** Why no response came: the network (offline, DNS, CORS) or the kit stopped waiting. */
   readonly failure?: 'network' | 'aborted'
+  /** Sent through the app's relay (`createMcpAuth({ relay })`), to the URL above. */
+  readonly relay?: true
   /** When it was sent, epoch milliseconds. */
   readonly at: number
   /** How long it took, in milliseconds. */
@@ -44,8 +48,16 @@ export interface McpEventRequest {
  *   it stays valid until it expires.
  * - `joined`: this server shares its authorization server's metadata discovery, already in
  *   flight for another server: no request of its own.
+ * - `dpop-refused`: a CORS policy (the token endpoint's or the resource's) does not allow the
+ *   `dpop` header, and no relay takes the requests: in `'auto'` mode the tokens are bearer
+ *   tokens (RFC 9449 is not used with this server).
  */
-export type McpEventNote = 'challenge-hidden' | 'sse-not-offered' | 'token-not-revocable' | 'joined'
+export type McpEventNote =
+  | 'challenge-hidden'
+  | 'sse-not-offered'
+  | 'token-not-revocable'
+  | 'joined'
+  | 'dpop-refused'
 
 /** What every event carries. */
 interface EventBase<T extends string> {
@@ -67,6 +79,8 @@ interface EventBase<T extends string> {
   readonly note?: McpEventNote
   /** The requests the step sent, in the order they were sent. */
   readonly requests?: readonly McpEventRequest[]
+  /** A request of the step went through the app's relay. */
+  readonly relay?: true
 }
 
 /** The unauthenticated MCP request that finds out whether the server needs authorization. */
@@ -121,6 +135,19 @@ export interface McpRegistrationEvent extends EventBase<'registration'> {
   readonly clientId?: string
   /** A dynamic registration made earlier and kept for this authorization server: no request. */
   readonly reused?: true
+}
+
+/**
+ * The routes of an authorization, decided before its authorization URL is built, so that its
+ * code and refresh tokens are sent only once their route is known: how its token requests and
+ * its resource requests go (`direct`, or through the app's relay), and the DPoP mode of its
+ * tokens (`off`: bearer tokens). `url` is the token endpoint; `requests` are the checks made,
+ * harmless requests with the headers the real ones will carry.
+ */
+export interface McpRouteEvent extends EventBase<'route'> {
+  readonly token?: Route
+  readonly resource?: Route
+  readonly dpop?: DpopMode
 }
 
 /**
@@ -197,6 +224,7 @@ export type McpAuthEvent =
   | McpResourceMetadataEvent
   | McpAuthorizationServerMetadataEvent
   | McpRegistrationEvent
+  | McpRouteEvent
   | McpAuthorizationEvent
   | McpTokenEvent
   | McpRefreshEvent

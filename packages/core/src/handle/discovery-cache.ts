@@ -15,6 +15,11 @@ export class DiscoveryCache {
   #stale: AuthChallenge | undefined
   /** The `scope` of the latest 401 challenge (MCP authorization, "Scope Selection Strategy"). */
   challengeScope: string | undefined
+  /**
+   * The last discovery found no OAuth metadata at all: the server takes a static bearer token
+   * (RFC 6750) and nothing else, until a challenge names `resource_metadata`.
+   */
+  tokenOnly = false
   /** The discovery under way: a probe and an authorization started together share it. */
   #pending: Promise<Discovery | undefined> | undefined
 
@@ -77,6 +82,7 @@ export class DiscoveryCache {
     const previous = this.#current?.as.issuer
     const found = await runDiscovery(this.#ctx, this.#url, challenge, previous, refused)
     if (found) this.#current = found
+    this.tokenOnly = !found
     return found
   }
 }

@@ -53,6 +53,8 @@ describe('authorization with DPoP (RFC 9449 §5)', () => {
     const { w, d, handle, storage } = setup()
     const snapshot = await handle.authorize()
     expect(snapshot).toMatchObject({ status: 'authorized', tokenType: 'DPoP' })
+    // A key the storage keeps: nothing to report.
+    expect(snapshot).not.toHaveProperty('dpopKey')
     const exchange = d.proofs.filter((p) => p.at === 'token')
     expect(exchange).toHaveLength(1)
     expect(exchange[0]).toMatchObject({ verified: true, method: 'POST' })
@@ -338,7 +340,8 @@ describe('refresh, tabs and reloads keep the key', () => {
       keys: async (prefix) => [...map.keys()].filter((k) => k.startsWith(prefix)),
     }
     const { w, handle } = setup({ storage: json })
-    await handle.authorize()
+    // The snapshot says so: the tokens end with the page.
+    expect(await handle.authorize()).toMatchObject({ tokenType: 'DPoP', dpopKey: 'memory' })
     expect((await mcpCall(handle)).status).toBe(200)
     expect(map.has(keyOf(w))).toBe(false)
     const reloaded = createMcpAuth({ redirectUri: REDIRECT, storage: json, driver: w.driver() })

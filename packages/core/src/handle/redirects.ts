@@ -1,16 +1,17 @@
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import { TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
+import { isRedirect, redirectMethod } from '../http/redirects.js'
 import { replayable } from '../http/replayable-request.js'
 import { isWithinResource } from '../http/urls.js'
 
 /**
  * Whether `response` is a redirect a fetch with `redirect: 'manual'` did not follow: an opaque
- * one (browsers hide where it goes), or a 301, 302, 303, 307 or 308 with a `Location`.
+ * one (browsers hide where it goes), or one of the statuses fetch follows, with a `Location`.
  */
-const isRedirect = (response: Response): boolean =>
+const isRedirectAnswer = (response: Response): boolean =>
   response.type === 'opaqueredirect' ||
-  ([301, 302, 303, 307, 308].includes(response.status) && response.headers.has('location'))
+  (isRedirect(response.status) && response.headers.has('location'))
 
 /** Redirects followed inside the resource before giving up (WHATWG Fetch allows 20). */
 const MAX_REDIRECTS = 5
@@ -30,7 +31,7 @@ export async function followRedirects(
   send: (request: ReplayableRequest) => Promise<Response>,
 ): Promise<Response> {
   let current = request
-  for (let hops = 0; isRedirect(response); hops++) {
+  for (let hops = 0; isRedirectAnswer(response); hops++) {
     discard(response)
     const location = response.headers.get('location')
     const target = location ? new URL(location, current.url).href : undefined
@@ -47,10 +48,9 @@ export async function followRedirects(
   return response
 }
 
-/** The request a redirect asks for: 303, and 301/302 after POST, become a GET (RFC 9110 §15.4). */
+/** The request a redirect asks for (see `http/redirects.ts`), with the same body when it keeps one. */
 function redirected(request: ReplayableRequest, target: string, status: number): ReplayableRequest {
-  const toGet = status === 303 || ((status === 301 || status === 302) && request.method === 'POST')
-  const method = toGet && request.method !== 'HEAD' ? 'GET' : request.method
+  const method = redirectMethod(request.method, status)
   const headers = new Headers(request.headers)
   const bodiless = method === 'GET' || method === 'HEAD'
   if (bodiless) headers.delete('content-type')

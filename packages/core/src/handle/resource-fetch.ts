@@ -61,8 +61,8 @@ async function fetchWithToken(
   const { ctx, session } = host
   const request = new Request(input, init)
   if (request.headers.has('authorization')) return ctx.fetch(request)
-  await session.load()
-  const tokens = session.tokens
+  // Waits for a re-read another tab asked for: never the tokens it is about to replace.
+  const tokens = await session.current()
   const within = tokens && isWithinResource(request.url, tokens.resource)
   if (!within && !isWithinResource(request.url, host.url)) return ctx.fetch(request)
   // A string body (what the MCP SDK's transport sends) is sent again as it is; any other is read
@@ -121,7 +121,8 @@ async function fetchWithToken(
     if (response.status === 403) operationKey ??= (await import('./operation.js')).operationKey
   } catch (cause) {
     if (cause instanceof McpAuthError || request.signal.aborted) throw cause
-    const error = await transportError(ctx.fetch, request.url, 'MCP', cause)
+    const proof = scheme === 'dpop' ? ['dpop'] : []
+    const error = await transportError(ctx.fetch, request.url, 'MCP', cause, proof)
     reported.add(error)
     host.update(host.status(), { error })
     throw error
@@ -142,11 +143,16 @@ function observe(
   if (challenge?.params.error === 'use_dpop_nonce') return
   if (response.status === 401) {
     const tokens = host.session.tokens
-    if (tokens && !tokens.issuer && !challenge?.params.resource_metadata) {
-      // A token-only server refused the token it was given: ask for another, never for OAuth.
-      host.update('needs-token', {
-        error: new TokenError('invalid_token', `${host.url} refused the token it was given`),
-      })
+    const tokenOnly = tokens ? !tokens.issuer : host.discovery.tokenOnly
+    if (tokenOnly && !challenge?.params.resource_metadata) {
+      // A token-only server asks for a token, never for OAuth: for another one if it refused
+      // the one it was given.
+      host.update(
+        'needs-token',
+        tokens
+          ? { error: new TokenError('invalid_token', `${host.url} refused the token it was given`) }
+          : {},
+      )
       return
     }
     host.discovery.refused(challenge)

@@ -1,11 +1,18 @@
 import { createWorld, useMockServer, type WorldOptions } from '@mcp-oauth/test-world'
 import { describe, expect, test } from 'vitest'
 import { createMcpAuth } from '../auth.js'
-import type { TokenRecord } from '../contracts/records.js'
+import type { RevocationRecord, TokenRecord } from '../contracts/records.js'
+import { memoryStorage } from '../storage/memory.js'
 import { keys } from '../storage/records.js'
 import { REDIRECT, setupWorld } from '../test-support/harness.js'
 
 const mock = useMockServer()
+
+/** The access-token revocations the world received. */
+const accessTokenRevocations = (w: ReturnType<typeof createWorld>) =>
+  w
+    .hits('/revoke')
+    .filter((r) => new URLSearchParams(r.body).get('token_type_hint') === 'access_token')
 
 async function disconnectAfterAuthorize(options: Partial<WorldOptions>) {
   const w = createWorld(options)
@@ -115,5 +122,68 @@ describe('disconnect says what the authorization server did (RFC 7009)', () => {
       refreshToken: 'unsupported',
     })
     expect(w.hits('/revoke')).toHaveLength(0)
+  })
+})
+
+describe('an access-token revocation the authorization server refused is not sent again (RFC 7009 §2.2.1)', () => {
+  test('the second disconnect sends only the refresh token and reports the same', async () => {
+    const w = createWorld({ revocation: 'unsupported_token_type' })
+    const { handle } = setupWorld(mock, w)
+    await handle.authorize()
+    await handle.disconnect()
+    expect(accessTokenRevocations(w)).toHaveLength(1)
+    const authorized = await handle.authorize()
+    const snapshot = await handle.disconnect()
+    expect(accessTokenRevocations(w)).toHaveLength(1)
+    expect(snapshot.revocation).toEqual({
+      accessToken: 'unsupported',
+      refreshToken: 'revoked',
+      accessTokenExpiresAt: authorized.expiresAt,
+    })
+    expect(w.hits('/revoke')).toHaveLength(3)
+  })
+
+  test('remembered in storage per issuer: another instance after a reload does not ask either', async () => {
+    const w = createWorld({ revocation: 'unsupported_token_type' })
+    const storage = memoryStorage()
+    const { handle } = setupWorld(mock, w, { storage })
+    await handle.authorize()
+    await handle.disconnect()
+    const record = (await storage.get(keys.revocation(w.options.issuer))) as RevocationRecord
+    expect(record).toMatchObject({ v: 1, issuer: w.options.issuer })
+    expect(record.until).toBeGreaterThan(Date.now() + 29 * 24 * 3600_000)
+    const reloaded = createMcpAuth({ redirectUri: REDIRECT, storage, driver: w.driver() })
+    const again = reloaded.server(handle.url)
+    await again.authorize()
+    expect((await again.disconnect()).revocation?.accessToken).toBe('unsupported')
+    expect(accessTokenRevocations(w)).toHaveLength(1)
+  })
+
+  test('after the memory runs out, or when it is unreadable, the server is asked again', async () => {
+    const w = createWorld({ revocation: 'unsupported_token_type' })
+    const { handle, storage } = setupWorld(mock, w)
+    const key = keys.revocation(w.options.issuer)
+    await storage.set(key, { v: 1, issuer: w.options.issuer, until: Date.now() - 1 })
+    await handle.authorize()
+    await handle.disconnect()
+    expect(accessTokenRevocations(w)).toHaveLength(1)
+    await storage.set(key, { v: 1, issuer: w.options.issuer })
+    await handle.authorize()
+    await handle.disconnect()
+    expect(accessTokenRevocations(w)).toHaveLength(2)
+  })
+
+  test('a server that revokes access tokens, or answers 5xx, is asked every time and nothing is stored', async () => {
+    for (const revocation of ['ok', 'server-error'] as const) {
+      const w = createWorld({ revocation })
+      const { handle, storage } = setupWorld(mock, w)
+      await handle.authorize()
+      await handle.disconnect()
+      await handle.authorize()
+      await handle.disconnect()
+      expect(accessTokenRevocations(w)).toHaveLength(2)
+      expect(await storage.keys('revocation:')).toEqual([])
+      mock.resetHandlers()
+    }
   })
 })

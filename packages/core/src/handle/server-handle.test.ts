@@ -79,7 +79,7 @@ describe('probe and discovery', () => {
       },
     })
     const { handle } = setup(w)
-    const snapshot = await handle.probe().catch(() => handle.getSnapshot())
+    const snapshot = await handle.probe()
     expect(snapshot.status).toBe('error')
     expect(snapshot.error?.code).toBe('resource_mismatch')
     expect(w.hits('/.well-known/oauth-authorization-server')).toHaveLength(0)
@@ -96,7 +96,10 @@ describe('probe and discovery', () => {
     [{ resource: 'https://mcp.example.com/mcp', authorization_servers: [] }],
   ])('malformed PRM %j is a typed error', async (prm) => {
     const { handle } = setup(world({ prm }))
-    await expect(handle.probe()).rejects.toMatchObject({ code: 'invalid_resource_metadata' })
+    expect(await handle.probe()).toMatchObject({
+      status: 'error',
+      error: { code: 'invalid_resource_metadata' },
+    })
   })
 
   test.each([
@@ -112,7 +115,7 @@ describe('probe and discovery', () => {
   ])('AS metadata with %s is refused', async (_name, as, code) => {
     const w = world({ as })
     const { handle } = setup(w)
-    await expect(handle.probe()).rejects.toMatchObject({ code })
+    expect(await handle.probe()).toMatchObject({ status: 'error', error: { code } })
     await expect(handle.authorize()).rejects.toMatchObject({ code })
     expect(w.navigations()).toHaveLength(0)
   })
@@ -173,13 +176,40 @@ describe('probe and discovery', () => {
 
     const failing = setup(world()).handle
     mock.use(http.post(failing.url, () => new HttpResponse(null, { status: 502 })))
-    await expect(failing.probe()).rejects.toMatchObject({ code: 'server_error' })
+    expect(await failing.probe()).toMatchObject({
+      status: 'error',
+      error: { code: 'server_error' },
+    })
     mock.resetHandlers()
 
     const { handle } = setup(world())
     mock.use(http.post(handle.url, () => HttpResponse.error()))
-    await expect(handle.probe()).rejects.toMatchObject({ code: 'network_error' })
-    expect(handle.getSnapshot().error?.transient).toBe(true)
+    const offline = await handle.probe()
+    expect(offline).toMatchObject({ status: 'error', error: { code: 'network_error' } })
+    expect(offline.error?.transient).toBe(true)
+    expect(handle.getSnapshot()).toBe(offline)
+  })
+
+  test('probe() and retry() never reject: a failure is the snapshot they resolve with', async () => {
+    const { handle } = setup(world())
+    let offline = true
+    mock.use(http.post(handle.url, () => (offline ? HttpResponse.error() : undefined)))
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      // Fire and forget, as a UI does: nothing may surface as an unhandled rejection.
+      void handle.probe()
+      const retried = await handle.retry()
+      expect(retried).toMatchObject({ status: 'error', error: { code: 'network_error' } })
+      offline = false
+      expect((await handle.retry()).status).toBe('needs-authorization')
+      expect(handle.getSnapshot().error).toBeUndefined()
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+    }
+    expect(unhandled).toEqual([])
   })
 
   test('a server that wants a token but publishes no metadata needs a static token', async () => {
@@ -470,7 +500,10 @@ describe('authorization request and callback', () => {
     const flow = handle.authorize()
     await expect.poll(() => handle.getSnapshot().status).toBe('authorizing')
     handle.cancel()
-    await expect(flow).rejects.toBeDefined()
+    await expect(flow).rejects.toMatchObject({
+      code: 'cancelled',
+      message: 'The authorization was cancelled',
+    })
     expect(handle.getSnapshot().status).toBe('cancelled')
   })
 })

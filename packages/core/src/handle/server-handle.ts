@@ -26,7 +26,7 @@ import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
 import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { StepUp } from './step-up.js'
-import { TokenSession } from './token-session.js'
+import { type StoredSession, TokenSession } from './token-session.js'
 
 /**
  * The handle for one MCP server: the observable the bindings read. It runs each protocol step
@@ -147,9 +147,17 @@ export class ServerHandle implements McpServerHandle {
     return this.#update(status, patch)
   }
 
-  #fail(error: unknown, status: McpServerStatus = 'error'): never {
+  /**
+   * Reports a failure in the snapshot: a transient one keeps stored tokens usable
+   * (`authorized`), anything else sets `status`.
+   */
+  #report(error: McpAuthError, status: McpServerStatus = 'error'): McpServerSnapshot {
+    return this.#update(error.transient && this.#session.tokens ? 'authorized' : status, { error })
+  }
+
+  #fail(error: unknown, status?: McpServerStatus): never {
     const err = asMcpAuthError(error)
-    this.#update(err.transient && this.#session.tokens ? 'authorized' : status, { error: err })
+    this.#report(err, status)
     throw err
   }
 
@@ -173,8 +181,14 @@ export class ServerHandle implements McpServerHandle {
 
   /**
    * Finds out what the server needs, without user interaction: stored tokens → `authorized`;
-   * otherwise an unauthenticated request, then discovery and client resolution →
-   * `open`, `needs-authorization`, `needs-client-id`, `needs-token` or `error`.
+   * otherwise an unauthenticated request (MCP authorization, "Authorization Server
+   * Discovery"), then discovery and client resolution → `open`, `needs-authorization`,
+   * `needs-client-id`, `needs-token` or `error`.
+   *
+   * Never rejects: a protocol, network or server failure is state, not an exception. The
+   * snapshot it resolves with has `status: 'error'` and the typed failure in `error` (a
+   * transient one with stored tokens keeps `authorized`), the way a query library keeps a
+   * failed query's error in its state. So `void server.probe()` is safe anywhere.
    */
   probe = async (): Promise<McpServerSnapshot> => {
     // Only the newest probe or authorization sets the status; an older answer is dropped.
@@ -185,13 +199,12 @@ export class ServerHandle implements McpServerHandle {
       const [status, patch] = await this.#probe()
       return current() ? this.#update(status, patch) : this.getSnapshot()
     } catch (error) {
-      return current() ? this.#fail(error) : this.getSnapshot()
+      return current() ? this.#report(asMcpAuthError(error)) : this.getSnapshot()
     }
   }
 
   async #probe(): Promise<[McpServerStatus, Patch?]> {
-    await this.#session.load()
-    if (this.#session.tokens) return ['authorized']
+    if (await this.#session.current()) return ['authorized']
     // Discovery follows: its chunk loads while the probe is under way.
     loadConnect().catch(() => {})
     const result = await traced(this.#ctx, this.url, 'probe', (f) =>
@@ -306,10 +319,12 @@ export class ServerHandle implements McpServerHandle {
       this.#discovery.current?.prm?.resource_name,
     )
     const started = generation ?? (await this.#session.generation())
-    if (!(await this.#session.commit(started, record))) {
-      // Never stored; revoked so that they cannot outlive the disconnect.
+    const kept = await this.#session.commit(started, record).catch((error: unknown) => error)
+    if (kept !== true) {
+      // Never stored (a later disconnect won, or the storage refused them): revoked, so that
+      // they cannot outlive what the user sees.
       await this.#revoke(record, client, as)
-      throw superseded()
+      throw kept || superseded()
     }
     this.#stepUp.pending = undefined
     return this.#update('authorized', { error: undefined })
@@ -344,13 +359,16 @@ export class ServerHandle implements McpServerHandle {
     fetchResource(this.#resource, input, init)
 
   /**
-   * Revokes the refresh token, then the access token (RFC 7009 §2), when the AS has a
-   * revocation endpoint, then clears the tokens whatever the AS answered.
+   * Clears the tokens, then revokes the refresh token and the access token (RFC 7009 §2) when
+   * the AS has a revocation endpoint, whatever it answers. An AS that answered
+   * `unsupported_token_type` for an access token (§2.2.1) is not asked again for 30 days.
+   * When the storage refuses the clear, the status is `disconnected` with a `storage_failed`
+   * error: signed out here and revoked, but not saved (the next `disconnect()` tries again).
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
-    const tokens = await this.#session.clear()
+    const [tokens, error] = await this.#session.clear()
     this.#stepUp.pending = undefined
-    this.#update('disconnected', { error: undefined, scopes: [], revocation: undefined })
+    this.#update('disconnected', { error, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
     // A static token has no authorization server, and with its metadata gone from storage
     // nothing can be revoked: the tokens are cleared all the same.
@@ -362,7 +380,10 @@ export class ServerHandle implements McpServerHandle {
     return this.#update('disconnected', { revocation })
   }
 
-  /** Revokes `tokens` (RFC 7009) with the revocation module, loaded the first time. */
+  /**
+   * Revokes tokens (RFC 7009) with the code of a chunk of its own, loaded when a disconnect
+   * needs it; when it cannot load (offline), nothing could reach the server either.
+   */
   #revoke(
     tokens: TokenRecord,
     client: ClientRecord | undefined,
@@ -370,17 +391,21 @@ export class ServerHandle implements McpServerHandle {
   ): Promise<RevocationReport> {
     return import('./revocation.js').then(
       ({ revokeTokens }) => revokeTokens(this.#ctx, this.url, tokens, client, as),
-      // Offline before it loaded: no request reached the authorization server.
-      (cause: unknown) => ({
-        accessToken: 'failed',
-        error: new McpAuthError('network_error', 'The revocation module did not load', { cause }),
-      }),
+      () => ({ accessToken: 'failed' }),
     )
   }
 
-  /** Clears the last error and probes again. */
+  /**
+   * Clears the last error and probes again. Like `probe()`, never rejects: the snapshot it
+   * resolves with carries any failure.
+   */
   retry = (): Promise<McpServerSnapshot> => {
     return this.probe()
+  }
+
+  /** @internal What `restore()` read for this server: its first use reads nothing. */
+  seed(stored: StoredSession): void {
+    this.#session.seed(stored)
   }
 }
 

@@ -1,9 +1,10 @@
 import { describe, expect, test } from 'vitest'
 import type { TokenRecord } from '../contracts/records.js'
 import type { McpServerSnapshot } from '../contracts/snapshot.js'
-import { McpAuthError } from '../errors.js'
+import { ConfigurationError, McpAuthError } from '../errors.js'
 import {
   asMcpAuthError,
+  initialSnapshot,
   nextSnapshot,
   type SnapshotSources,
   statusAfterOutsideChange,
@@ -138,5 +139,27 @@ describe('statusAfterOutsideChange: another tab stored or removed the tokens', (
     for (const status of ['unknown', 'needs-authorization', 'authorizing', 'open'] as const) {
       expect(statusAfterOutsideChange(snapshot(status), undefined)).toBeUndefined()
     }
+  })
+})
+
+describe('initialSnapshot: a server nothing is known about yet', () => {
+  test('unknown, nothing granted, memory unless told; what a new handle starts with', () => {
+    expect(initialSnapshot(RESOURCE)).toEqual(prev)
+    expect(initialSnapshot(RESOURCE, { storage: 'indexeddb' })).toEqual({
+      ...prev,
+      storage: 'indexeddb',
+    })
+  })
+
+  test('with the error auth.server() threw: status error, the typed error kept as it is', () => {
+    const error = new ConfigurationError('insecure_url', 'http on a remote host')
+    const snapshot = initialSnapshot('http://remote.example/mcp', { error })
+    expect(snapshot).toEqual({
+      ...prev,
+      resource: 'http://remote.example/mcp',
+      status: 'error',
+      error,
+    })
+    expect(snapshot.error).toBe(error)
   })
 })

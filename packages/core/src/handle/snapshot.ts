@@ -14,6 +14,20 @@ export interface SnapshotSources {
 }
 
 /**
+ * The snapshot of a server nothing is known about yet: the one its handle starts with, and what
+ * a UI shows where it has no handle to read (server rendering and hydration, no URL yet). With
+ * `error` (say, the `insecure_url` that `auth.server()` threw for a URL), the `error` status.
+ */
+export function initialSnapshot(
+  resource: string,
+  options: { storage?: McpServerSnapshot['storage'] | undefined; error?: McpAuthError } = {},
+): McpServerSnapshot {
+  const { storage = 'memory', error } = options
+  const snapshot: McpServerSnapshot = { resource, status: 'unknown', scopes: [], storage }
+  return error ? { ...snapshot, status: 'error', error } : snapshot
+}
+
+/**
  * The next snapshot: the patch first, then what the tokens and discovery say, then what the
  * previous snapshot said. Never carries tokens or secrets.
  */
@@ -44,6 +58,7 @@ export function nextSnapshot(
   assign('registration', patch.registration ?? tokens?.registration ?? prev.registration)
   assign('expiresAt', tokens?.expiresAt)
   assign('tokenType', tokens && (tokens.tokenType ?? 'Bearer'))
+  assign('dpopKey', tokens?.dpopKey)
   if (status === 'needs-step-up') assign('stepUpScopes', sources.stepUpScopes)
   // The last error stays until an operation clears it (a corrupt record found while probing
   // must survive the probe's own status changes).

@@ -47,3 +47,31 @@ describe('a token-only server is never offered OAuth', () => {
     expect(w.hits(w.prmPathUrl).length).toBeGreaterThan(0)
   })
 })
+
+describe('a token-only server stays token-only', () => {
+  test('a call before any token is typed: the 401 keeps needs-token, and no discovery runs', async () => {
+    const w = tokenOnlyWorld()
+    const { handle } = setupWorld(mock, w)
+    expect((await handle.probe()).status).toBe('needs-token')
+    const discoveries = w.hits('/.well-known/').length
+    expect((await mcpCall(handle)).status).toBe(401)
+    expect(handle.getSnapshot().status).toBe('needs-token')
+    expect(w.hits('/.well-known/')).toHaveLength(discoveries)
+    expect(w.hits('/token')).toHaveLength(0)
+  })
+
+  test('a 401 naming resource_metadata still means the server moved to OAuth', async () => {
+    const w = tokenOnlyWorld()
+    const { handle } = setupWorld(mock, w)
+    await handle.probe()
+    w.options.prm = {
+      resource: w.options.resource,
+      authorization_servers: [w.options.issuer],
+      scopes_supported: ['read'],
+    }
+    w.options.as = {}
+    w.options.challenge = `Bearer resource_metadata="${w.prmPathUrl}"`
+    expect((await mcpCall(handle)).status).toBe(401)
+    expect(handle.getSnapshot().status).toBe('needs-authorization')
+  })
+})

@@ -157,6 +157,33 @@ describe('refresh', () => {
     })
   })
 
+  test('a refreshed access token that cannot go in a header is refused; the stored tokens stay', async () => {
+    const { storage, handle, record } = await authorized({ accessTokenTtl: 0 })
+    mock.use(
+      http.post(/\/token$/, () =>
+        HttpResponse.json({ access_token: 'at\r\nX-Evil: 1', token_type: 'Bearer' }),
+      ),
+    )
+    await expect(handle.getAccessToken()).rejects.toMatchObject({
+      code: 'token_request_failed',
+      details: { attribute: 'access_token' },
+    })
+    expect(await storage.get(tokensKey)).toEqual(record)
+    expect(handle.getSnapshot().error?.code).toBe('token_request_failed')
+  })
+
+  test('an expires_in of 1e308 stores no expiry, never Infinity', async () => {
+    const { storage, handle } = await authorized({ accessTokenTtl: 0 })
+    mock.use(
+      http.post(/\/token$/, () =>
+        HttpResponse.json({ access_token: 'fresh', token_type: 'Bearer', expires_in: 1e308 }),
+      ),
+    )
+    expect(await handle.getAccessToken()).toBe('fresh')
+    expect(await storage.get(tokensKey)).not.toHaveProperty('expiresAt')
+    expect(handle.getSnapshot()).not.toHaveProperty('expiresAt')
+  })
+
   test('a success clears the last error; an answer without expires_in drops the old expiry', async () => {
     const { storage, handle, w } = await authorized({ accessTokenTtl: 0 })
     handle.reportCorrupt('client:x')
@@ -295,55 +322,5 @@ describe('listening to other tabs', () => {
     vi.stubGlobal('BroadcastChannel', PageChannel)
     expect((await reload(w, storage).probe()).status).toBe('authorized')
     expect(opened).toEqual([TAB_CHANNEL])
-  })
-
-  /** A second tab whose store reads are slow, with a counter of reads. */
-  async function slowTab() {
-    const { w, storage, handle } = await authorized()
-    const counter = { reads: 0, slow: false }
-    const slow: TokenStorage = {
-      ...storage,
-      kind: storage.kind,
-      get: async (key) => {
-        counter.reads++
-        if (counter.slow) await new Promise((resolve) => setTimeout(resolve, 30))
-        return storage.get(key)
-      },
-    }
-    const other = reload(w, slow)
-    expect((await other.probe()).status).toBe('authorized')
-    const channel = new BroadcastChannel(TAB_CHANNEL)
-    return { handle, other, counter, channel, storage }
-  }
-
-  test('a message of a newer generation drops the tokens at once; one of the same keeps them', async () => {
-    const { other, counter, channel } = await slowTab()
-    counter.slow = true
-    let reads = counter.reads
-    channel.postMessage({ resource: RESOURCE, change: 'tokens', generation: 1, revision: 'same' })
-    await until(() => counter.reads > reads)
-    other.reportCorrupt('client:x')
-    expect(other.getSnapshot().tokenType).toBe('Bearer')
-    await new Promise((resolve) => setTimeout(resolve, 80))
-    reads = counter.reads
-    channel.postMessage({ resource: RESOURCE, change: 'tokens', generation: 2, revision: 'newer' })
-    await until(() => counter.reads > reads)
-    other.reportCorrupt('client:x')
-    expect(other.getSnapshot()).not.toHaveProperty('tokenType')
-    channel.close()
-    await new Promise((resolve) => setTimeout(resolve, 80))
-  })
-
-  test('a message heard twice is handled once', async () => {
-    const { counter, channel } = await slowTab()
-    const reads = counter.reads
-    const message = { resource: RESOURCE, change: 'tokens', generation: 1, revision: 'twice' }
-    channel.postMessage(message)
-    channel.postMessage(message)
-    channel.postMessage({ ...message, revision: 'last' })
-    await until(() => counter.reads >= reads + 4)
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(counter.reads - reads).toBe(4)
-    channel.close()
   })
 })

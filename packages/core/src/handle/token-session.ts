@@ -8,19 +8,19 @@ import {
   type TokenRecordV1,
 } from '../contracts/records.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
+import type { TabMessage } from '../contracts/tabs.js'
 import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
 import { SingleFlight } from '../coordination/single-flight.js'
-import {
-  newRevision,
-  readTabMessage,
-  TAB_CHANNEL,
-  type TabChange,
-} from '../coordination/tab-messages.js'
+import { newRevision } from '../coordination/tab-messages.js'
 import { knownIssuer, shareClient, upgradeTokens } from '../discovery/issuer-hints.js'
-import { AuthorizationError, McpAuthError } from '../errors.js'
-import { keys, readRecord } from '../storage/records.js'
+import { AuthorizationError, McpAuthError, storageFailed } from '../errors.js'
+import { followRoute, relayNeeded } from '../routing/follow-route.js'
+import { checkRecord, keys } from '../storage/records.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import { traced } from '../tracing.js'
+
+/** A server's stored generation and token record as `restore()` read them, unchecked. */
+export type StoredSession = readonly [generation: unknown, tokens: unknown]
 
 /** What the token session needs from its handle. */
 export interface TokenSessionHost {
@@ -39,7 +39,17 @@ export interface TokenSessionHost {
  * generation stored beside the tokens: every new session and every clear bumps it, and every
  * write happens under the cross-tab lock, only if the generation is still the one the writer
  * captured when it started. So a disconnect is never undone by a refresh, an exchange or a
- * static token that started before it. Other tabs hear of each write and re-read the store.
+ * static token that started before it.
+ *
+ * Other tabs hear of each write and re-read the store. A message never empties memory by
+ * itself: the tokens stay until the re-read says otherwise, and a call made meanwhile waits
+ * for it. A burst of messages costs one re-read, and one more for those heard during it (a
+ * store read takes at least a task, as IndexedDB's do).
+ *
+ * A write the storage refuses leaves memory as the write would have (a sign-out drops the
+ * tokens, a refresh keeps its rotated tokens) and is owed: a re-read of the generation it was
+ * to replace does not undo it, and the next write of this server (a refresh, an authorization,
+ * a disconnect) stores what memory holds. A newer generation written by another tab wins.
  */
 export class TokenSession {
   readonly #ctx: AuthContext
@@ -51,15 +61,18 @@ export class TokenSession {
   /** The generation the tokens in memory belong to. */
   #generation = 0
   #loaded: Promise<void> | undefined
-  #channel: BroadcastChannel | undefined
   #listening = false
-  /** The revision of the last write made or heard, to ignore a message already handled. */
-  #revision: string | undefined
   /** Orders re-reads and writes: one that started before the last applied never overwrites it. */
   #syncs = 0
   #applied = 0
-  /** The re-read started by a message from another tab, awaited before a token is handed out. */
-  #pending: Promise<unknown> | undefined
+  /** The re-reads asked for by messages from other tabs, awaited before a token is handed out. */
+  #pending: Promise<void> | undefined
+  /** A message arrived since the last re-read started: one more follows. */
+  #stale = false
+  /** What `restore()` read for this server, used by the first load instead of a read. */
+  #seed: StoredSession | undefined
+  /** The stored generation an owed write (one the storage refused) was to replace. */
+  #owed: number | undefined
   /** Disconnects asked for and not done yet: meanwhile no token is handed out, even a fresh one. */
   #clearing = 0
 
@@ -83,6 +96,24 @@ export class TokenSession {
     return this.#loaded
   }
 
+  /**
+   * The tokens, once loaded and once every re-read another tab asked for is done: never
+   * those of an older generation that a re-read is about to replace, and never none while
+   * storage has some. Costs no storage read when nothing changed.
+   */
+  async current(): Promise<TokenRecord | undefined> {
+    await this.load()
+    await this.#pending
+    return this.#tokens
+  }
+
+  /** Hands the session what `restore()` read for it: its first load then reads nothing. */
+  seed(stored: StoredSession): void {
+    if (this.#loaded) return
+    this.#seed = stored
+    this.#listen()
+  }
+
   /** The current generation: a writer captures it when it starts, and passes it to `commit`. */
   async generation(): Promise<number> {
     await this.load()
@@ -101,7 +132,14 @@ export class TokenSession {
         await this.#sync()
         return false
       }
-      await this.#write(stored + 1, record)
+      const before = [this.#generation, this.#tokens, this.#owed] as const
+      try {
+        await this.#write(stored + 1, record, stored)
+      } catch (error) {
+        // A session that could not be stored is not used: memory goes back to what it held.
+        ;[this.#generation, this.#tokens, this.#owed] = before
+        throw error
+      }
       return true
     })
   }
@@ -117,14 +155,26 @@ export class TokenSession {
     return this.commit(generation, record)
   }
 
-  /** Removes the tokens for good (disconnect); resolves with what was stored, to revoke. */
-  clear(): Promise<TokenRecord | undefined> {
+  /**
+   * Removes the tokens for good (disconnect); resolves with what was stored (to revoke) and,
+   * when the storage refused the clear, the `storage_failed` error. The tokens leave memory
+   * whatever the storage says; a refused clear is owed, and made by the next disconnect.
+   */
+  clear(): Promise<[TokenRecord | undefined, McpAuthError?]> {
     this.#clearing += 1
-    return this.#locked(async () => {
+    return this.#locked(async (): Promise<[TokenRecord | undefined, McpAuthError?]> => {
       await this.load()
-      const stored = (await this.#read()) ?? this.#tokens
-      await this.#write((await this.#readGeneration()) + 1, undefined)
-      return stored
+      const held = this.#tokens
+      // The stored tokens are the ones to revoke, unless memory holds newer ones (unsaved, or
+      // the store lost them).
+      const stored = await this.#sync()
+      const tokens = this.#tokens ?? held
+      try {
+        await this.#write(stored + 1, undefined, stored)
+        return [tokens]
+      } catch (error) {
+        return [tokens, error as McpAuthError]
+      }
     }).finally(() => {
       this.#clearing -= 1
     })
@@ -145,9 +195,7 @@ export class TokenSession {
 
   /** A valid access token, refreshed just in time (`refreshSkewSeconds` before expiry). */
   async accessToken(): Promise<string> {
-    await this.load()
-    await this.#pending
-    const tokens = this.#tokens
+    const tokens = await this.current()
     if (!tokens) throw new AuthorizationError('not_authorized', 'This server is not authorized')
     if (!this.expiring(tokens)) return this.#handOut(tokens.accessToken)
     return this.refresh(tokens.accessToken)
@@ -167,6 +215,8 @@ export class TokenSession {
     this.#refreshFlight ??= new SingleFlight()
     const refreshed = this.#refreshFlight.run(this.#url, () =>
       this.#locked(async () => {
+        // Rotated tokens an earlier refresh could not store stay the live ones: the re-read
+        // keeps them, and this refresh stores its own.
         const generation = await this.#sync()
         const current = this.#tokens
         if (!current) {
@@ -178,7 +228,7 @@ export class TokenSession {
           return current.accessToken
         }
         if (!current.refreshToken || !current.issuer || !current.clientId) {
-          await this.#write(generation + 1, undefined)
+          await this.#write(generation + 1, undefined, generation).catch(() => {})
           host.update('needs-authorization')
           throw new AuthorizationError(
             'not_authorized',
@@ -187,6 +237,8 @@ export class TokenSession {
         }
         host.update('refreshing')
         try {
+          // Obtained through the relay: sent straight, the refresh token would be spent for nothing.
+          if (!followRoute(this.#ctx, current)) throw relayNeeded()
           const { issuer, refreshToken } = current
           const ctx = this.#ctx
           // Gone from storage: discovered anew (RFC 8414).
@@ -222,15 +274,20 @@ export class TokenSession {
             await this.#sync()
             throw new AuthorizationError('not_authorized', 'The authorization was removed')
           }
-          await this.#write(generation, next)
-          host.update('authorized', { error: undefined })
+          // The refresh token was spent: a write the storage refuses keeps the new tokens in
+          // use (owed, stored by the next write), and says so.
+          const error = await this.#write(generation, next, generation).then(
+            () => undefined,
+            (failed: McpAuthError) => failed,
+          )
+          host.update('authorized', { error })
           return next.accessToken
         } catch (error) {
           if (
             error instanceof McpAuthError &&
             (error.code === 'invalid_grant' || error.code === 'dpop_key_lost')
           ) {
-            await this.#write(generation + 1, undefined)
+            await this.#write(generation + 1, undefined, generation).catch(() => {})
             host.update('needs-authorization', { error })
             throw error
           }
@@ -248,20 +305,34 @@ export class TokenSession {
     return withCrossTabLock(`mcp-oauth:refresh:${this.#url}`, task)
   }
 
-  async #read(): Promise<TokenRecord | undefined> {
-    const read = await readRecord<TokenRecord | TokenRecordV1>(
-      this.#ctx.storage,
+  /** Reports the token record as unreadable. */
+  #corrupt(): undefined {
+    this.#host.onCorrupt(keys.tokens(this.#url))
+    return undefined
+  }
+
+  /** A token record as read, if it is valid and usable; a corrupt one is reported. */
+  async #checked(value: unknown): Promise<TokenRecord | undefined> {
+    const read = checkRecord<TokenRecord | TokenRecordV1>(
+      value,
       keys.tokens(this.#url),
       'tokens',
       (key) => this.#host.onCorrupt(key),
     )
     const tokens = read && shareClient(read.v === 1 ? upgradeTokens(this.#ctx, read) : read)
+    // Their requests go the way they went when the tokens were obtained (directly or relayed):
+    // relayed token requests go to the endpoints the metadata of their issuer names.
+    const as =
+      tokens?.route?.token === 'relay' && tokens.issuer
+        ? await knownIssuer(this.#ctx, tokens.issuer, this.#host.onCorrupt)
+        : undefined
+    if (tokens) followRoute(this.#ctx, { ...tokens, as })
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
-    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none. Offline,
-    // the key cannot be checked, and the tokens stay.
+    // nobody (RFC 9449 §7.1), and never as bearer tokens: they are as good as none; so are
+    // bearer tokens in 'required' mode. Offline, the key cannot be checked, and the tokens stay.
     const usable =
       tokens &&
-      this.#ctx.dpop(undefined, tokens.tokenType)?.then(
+      this.#ctx.dpop(undefined, tokens.issuer ? (tokens.tokenType ?? 'Bearer') : undefined)?.then(
         (dpop) => dpop.usable(tokens),
         // Stryker disable next-line ArrowFunction: only `false` drops the tokens; undefined keeps them as true does
         () => true,
@@ -269,22 +340,38 @@ export class TokenSession {
     return (await usable) === false ? undefined : tokens
   }
 
+  /** The stored generation; when the store cannot be read, the one memory holds. */
   async #readGeneration(): Promise<number> {
-    try {
-      const value = await this.#ctx.storage.get(keys.generation(this.#url))
-      return typeof value === 'number' && Number.isSafeInteger(value) ? value : 0
-    } catch {
-      return 0
-    }
+    const stored = this.#ctx.storage.get(keys.generation(this.#url))
+    return generationOf(await stored.catch(() => this.#generation))
   }
 
-  /** Re-reads the generation and the tokens; resolves with the generation. */
+  /**
+   * Re-reads the generation and the tokens (or takes what `restore()` read);
+   * resolves with the stored generation. While a write is owed, a read of the generation it
+   * replaces does not undo it in memory.
+   */
   async #sync(): Promise<number> {
     const sync = ++this.#syncs
-    const generation = await this.#readGeneration()
-    const tokens = await this.#read()
+    const { storage } = this.#ctx
+    let read: readonly unknown[] | undefined = this.#seed
+    this.#seed = undefined
+    try {
+      read ??= await Promise.all([
+        storage.get(keys.generation(this.#url)),
+        storage.get(keys.tokens(this.#url)),
+      ])
+    } catch {
+      // Unreadable: reported, and memory stays as it is.
+      this.#corrupt()
+      return this.#generation
+    }
+    const [value, record] = read
+    const generation = generationOf(value)
+    const tokens = await this.#checked(record)
     // A re-read that ends after a newer re-read or a write must not overwrite what they set.
-    if (sync > this.#applied) {
+    if (sync > this.#applied && generation !== this.#owed) {
+      this.#owed = undefined
       this.#applied = sync
       this.#tokens = tokens
       this.#generation = generation
@@ -292,19 +379,31 @@ export class TokenSession {
     return generation
   }
 
-  /** Call under the lock only. A clear deletes before it bumps: a crash never undoes it. */
-  async #write(generation: number, record: TokenRecord | undefined): Promise<void> {
+  /**
+   * Call under the lock only. Memory takes `record` at once; the storage then, unless it
+   * refuses: the write is then owed, to replace the stored generation `base`, and this rejects
+   * with `storage_failed`. A clear deletes before it bumps: a crash never undoes it.
+   */
+  async #write(generation: number, record: TokenRecord | undefined, base: number): Promise<void> {
     const { storage } = this.#ctx
+    const tokensKey = keys.tokens(this.#url)
+    const generationKey = keys.generation(this.#url)
     this.#applied = ++this.#syncs
     this.#tokens = record
     this.#generation = generation
-    if (record) {
-      await storage.set(keys.generation(this.#url), generation)
-      await storage.set(keys.tokens(this.#url), record)
-    } else {
-      await storage.delete(keys.tokens(this.#url))
-      await storage.set(keys.generation(this.#url), generation)
+    this.#owed = base
+    try {
+      if (record) {
+        await storage.set(generationKey, generation)
+        await storage.set(tokensKey, record)
+      } else {
+        await storage.delete(tokensKey)
+        await storage.set(generationKey, generation)
+      }
+    } catch (error) {
+      throw storageFailed(error)
     }
+    this.#owed = undefined
     this.#announce('tokens')
   }
 
@@ -313,53 +412,49 @@ export class TokenSession {
     this.#announce('client')
   }
 
-  #announce(change: TabChange): void {
-    this.#revision = newRevision()
-    const message = { resource: this.#url, change, generation: this.#generation }
-    this.#channel?.postMessage({ ...message, revision: this.#revision })
+  #announce(change: TabMessage['change']): void {
+    const revision = newRevision()
+    this.#ctx.tabs.post({ resource: this.#url, change, generation: this.#generation, revision })
   }
 
-  /**
-   * Hears writes from other tabs and instances, and re-reads the store on each. Without
-   * `BroadcastChannel`, re-reads the store whenever the page comes back into view.
-   */
+  /** Hears writes from other tabs and instances through the instance's channel. */
   #listen(): void {
     if (this.#listening) return
-    // Stryker disable next-line BooleanLiteral: load() runs once, so this is only ever called once
+    // Stryker disable next-line BooleanLiteral: listening twice only routes the same server to the same listener again
     this.#listening = true
-    if (typeof BroadcastChannel === 'undefined') {
-      const page = (globalThis as { document?: Document }).document
-      page?.addEventListener?.('visibilitychange', () => {
-        if (page.visibilityState !== 'visible') return
-        this.#reread()
-        this.#host.clientChanged()
-      })
-      return
-    }
-    const channel = new BroadcastChannel(TAB_CHANNEL)
-    // Node keeps a process alive while a channel is open; a page does not need this.
-    ;(channel as { unref?: () => void }).unref?.()
-    channel.onmessage = (event: MessageEvent<unknown>) => {
-      const message = readTabMessage(event.data, this.#url)
-      if (!message || message.revision === this.#revision) return
-      this.#revision = message.revision
-      if (message.change === 'client') return this.#host.clientChanged()
-      // Tokens of an older generation are never attached once a newer one is heard of: a
-      // disconnect elsewhere drops them now, not after the re-read.
-      if (message.generation > this.#generation) this.#tokens = undefined
-      this.#reread()
-    }
-    this.#channel = channel
-  }
-
-  #reread(): void {
-    const pending = this.#sync().then(
-      () => this.#host.changed(this.#tokens),
-      () => {},
-    )
-    this.#pending = pending
-    void pending.finally(() => {
-      if (this.#pending === pending) this.#pending = undefined
+    this.#ctx.tabs.listen(this.#url, (message) => {
+      if (message?.change === 'client') return this.#host.clientChanged()
+      // What restore() read may predate this change: the first load reads the store instead.
+      this.#seed = undefined
+      if (this.#loaded) this.#reread()
+      // Back into view without a channel: a client ID may have been stored meanwhile too.
+      if (!message) this.#host.clientChanged()
     })
   }
+
+  /** Asks for a re-read; one under way takes the messages heard meanwhile as one more. */
+  #reread(): void {
+    this.#stale = true
+    this.#pending ??= this.#catchUp()
+  }
+
+  async #catchUp(): Promise<void> {
+    try {
+      // Messages heard during a read (a burst arrives while the first read waits for the
+      // store) cost one more read, not one each.
+      while (this.#stale) {
+        this.#stale = false
+        await this.#sync()
+        this.#host.changed(this.#tokens)
+      }
+    } catch {
+      // A listener of the snapshot threw: the tokens are read all the same.
+    } finally {
+      this.#pending = undefined
+    }
+  }
 }
+
+/** A stored generation; anything unreadable counts as 0. */
+const generationOf = (value: unknown): number =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? value : 0

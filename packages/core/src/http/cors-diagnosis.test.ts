@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, test, vi } from 'vitest'
-import { corsBlocked } from './cors-diagnosis.js'
+import { corsBlocked, corsRefusal, RELAY_GUIDE } from './cors-diagnosis.js'
 
 const url = 'https://mcp.example.com/mcp'
 const cause = new TypeError('Failed to fetch')
@@ -54,5 +54,51 @@ describe('corsBlocked', () => {
       throw new TypeError('Failed to fetch')
     })
     expect(await corsBlocked(url, 'MCP', cause)).toBeUndefined()
+  })
+})
+
+describe('corsRefusal: how to fix it', () => {
+  test('an MCP request: every header a client sends, the 2026-07-28 ones included, and the relay', () => {
+    vi.stubGlobal('location', { origin: 'https://app.example' })
+    const error = corsRefusal(url, 'MCP', cause)
+    expect(error).toMatchObject({ code: 'cors_blocked', transient: false, cause })
+    expect(error.details).toEqual({
+      url,
+      step: 'MCP',
+      allowHeaders: [
+        'authorization',
+        'content-type',
+        'mcp-protocol-version',
+        'mcp-session-id',
+        'mcp-method',
+        'mcp-name',
+        'last-event-id',
+      ],
+      exposeHeaders: ['www-authenticate', 'mcp-session-id'],
+    })
+    expect(error.message).toBe(
+      `The MCP request to ${url} was blocked by CORS. Either the server answers this page with ` +
+        'Access-Control-Allow-Origin: https://app.example; Access-Control-Allow-Headers: ' +
+        'authorization, content-type, mcp-protocol-version, mcp-session-id, mcp-method, mcp-name, ' +
+        'last-event-id; Access-Control-Expose-Headers: www-authenticate, mcp-session-id, or the ' +
+        'app sends it through its relay: deploy createMcpRelay() from @mcp-oauth/core/relay and ' +
+        `pass relay: '/mcp-relay' to createMcpAuth() (${RELAY_GUIDE}).`,
+    )
+    expect(RELAY_GUIDE).toMatch(/\/docs\/guide\/real-servers\.md$/)
+  })
+
+  test('a request that carried a proof names dpop, and DPoP-Nonce to expose', () => {
+    const error = corsRefusal(`${url}/token`, 'token', undefined, ['DPoP', 'accept'])
+    expect(error.details).toMatchObject({ allowHeaders: ['dpop'], exposeHeaders: ['dpop-nonce'] })
+    expect(error.message).toContain('Access-Control-Allow-Headers: dpop;')
+    expect(error.message).toContain('Access-Control-Expose-Headers: dpop-nonce,')
+  })
+
+  test('a metadata GET needs no header; outside a page the origin is described', () => {
+    const error = corsRefusal(url, 'authorization server metadata')
+    expect(error.details).toMatchObject({ allowHeaders: [], exposeHeaders: [] })
+    expect(error.message).toContain(
+      "answers this page with Access-Control-Allow-Origin: this app's origin, or the app",
+    )
   })
 })

@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from 'vitest'
 import { McpAuthError } from '../errors.js'
-import { discard, getJson, isStringArray, serverError } from './fetch-json.js'
+import { discard, isStringArray, serverError } from './fetch-json.js'
+import { getJson } from './json-document.js'
 
 const url = 'https://as.example.com/.well-known/oauth-authorization-server'
 

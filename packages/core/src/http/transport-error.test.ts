@@ -30,14 +30,12 @@ describe('transportError', () => {
     expect(error).toBeInstanceOf(McpAuthError)
     expect(error.code).toBe('cors_blocked')
     expect(error.transient).toBe(false)
-    expect(error.details).toEqual({ url, step: 'token' })
+    expect(error.details).toEqual({ url, step: 'token', allowHeaders: [], exposeHeaders: [] })
     for (const text of [
       url,
       'token request',
-      'Access-Control-Allow-Origin',
-      'authorization, content-type, mcp-protocol-version, mcp-session-id',
-      'WWW-Authenticate, Mcp-Session-Id',
-      "'fetch' option",
+      'Access-Control-Allow-Origin: https://app.example',
+      "relay: '/mcp-relay'",
     ]) {
       expect(error.message).toContain(text)
     }
@@ -45,6 +43,14 @@ describe('transportError', () => {
     expect(calls).toHaveLength(1)
     expect(calls[0]).toMatchObject({ mode: 'no-cors', credentials: 'omit' })
     expect(calls[0]!.headers).toBeUndefined()
+  })
+
+  it('names the headers the request carried, and passes a typed error on as it is', async () => {
+    browserPage(opaque)
+    const error = await transportError(defaultFetch, url, 'token', new TypeError('x'), ['dpop'])
+    expect(error.details).toMatchObject({ allowHeaders: ['dpop'], exposeHeaders: ['dpop-nonce'] })
+    const relayed = new McpAuthError('relay_refused', 'no')
+    expect(await transportError(defaultFetch, url, 'MCP', relayed)).toBe(relayed)
   })
 
   it('keeps network_error (transient) when the host does not answer either', async () => {

@@ -5,6 +5,7 @@ import {
   canonicalResourceUri,
   isInsecureLoopback,
   isLoopbackHost,
+  isSecureUrl,
   isWithinResource,
   resourceIdentifiesServer,
 } from './urls.js'
@@ -195,5 +196,33 @@ describe('loopback hosts (RFC 8252 §7.3)', () => {
     expect(isWithinResource('https://mcp.example.com/mcp/', resource)).toBe(true)
     expect(isWithinResource('https://mcp.example.com/mcp/x', resource)).toBe(true)
     expect(isWithinResource('https://mcp.example.com/mcpx', resource)).toBe(false)
+  })
+})
+
+describe('isSecureUrl: the rule assertSecureUrl enforces, as a yes or no', () => {
+  test.each([
+    'https://mcp.example.com/mcp',
+    'http://localhost:8080/mcp',
+    'http://127.0.0.1/mcp',
+    'http://127.0.0.2:3000/mcp',
+    'http://127.255.255.254/mcp',
+    'http://[::1]:3000/mcp',
+  ])('yes: %s', (url) => {
+    expect(isSecureUrl(url)).toBe(true)
+  })
+
+  test.each([
+    'http://mcp.example.com/mcp',
+    'http://128.0.0.1/mcp',
+    'http://127.0.0.1.evil.example/mcp',
+    'https://user:pass@mcp.example.com/mcp',
+    'http://user@127.0.0.1/mcp',
+    'javascript:alert(1)',
+    'ftp://127.0.0.1/mcp',
+    'mcp.example.com/mcp',
+    '',
+  ])('no: %s', (url) => {
+    expect(isSecureUrl(url)).toBe(false)
+    expect(() => assertSecureUrl(url, 'url')).toThrow(ConfigurationError)
   })
 })

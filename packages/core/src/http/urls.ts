@@ -42,6 +42,20 @@ export function assertSecureUrl(value: unknown, what: string): URL {
 }
 
 /**
+ * Whether the kit accepts `url` as a server or endpoint address: the rule of
+ * `assertSecureUrl()` (`https:`, or `http:` on a loopback host: `localhost`, `127.0.0.0/8`,
+ * `[::1]`, RFC 8252 §7.3; no credentials), as a yes or no for a UI that decides before it asks.
+ */
+export function isSecureUrl(url: string): boolean {
+  try {
+    assertSecureUrl(url, 'URL')
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
  * The canonical resource URI of an MCP server (RFC 8707 §2): absolute, no fragment, and no
  * trailing slash on an empty path (MCP authorization, "Canonical Server URI").
  */

@@ -12,7 +12,10 @@ export function normalizeClientId(value: unknown): string {
   return value.trim()
 }
 
-/** Credentials given by the app or typed by the user, bound to one issuer. */
+/**
+ * Credentials given by the app or typed by the user, bound to one issuer. A client whose secret
+ * is at the relay (`secretAtRelay`) sends its ID alone: the relay adds the authentication.
+ */
 export function manualClient(
   as: oauth.AuthorizationServer,
   redirectUri: string,
@@ -27,7 +30,11 @@ export function manualClient(
     redirectUri,
     clientId,
     ...(secret ? { clientSecret: secret } : {}),
-    tokenEndpointAuthMethod: chooseAuthMethod(as, !!secret, client.tokenEndpointAuthMethod),
+    tokenEndpointAuthMethod: chooseAuthMethod(
+      as,
+      !!secret,
+      client.secretAtRelay ? 'none' : client.tokenEndpointAuthMethod,
+    ),
     kind,
   }
 }

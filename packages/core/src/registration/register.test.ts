@@ -121,11 +121,17 @@ describe('registerDynamicClient (RFC 7591)', () => {
 
   test.each([
     [
-      'a 400 error response',
-      () => HttpResponse.json({ error: 'invalid_redirect_uri' }, { status: 400 }),
+      'a 400 invalid_request',
+      () => HttpResponse.json({ error: 'invalid_request' }, { status: 400 }),
       'registration_failed',
     ],
+    ['a 404', () => new HttpResponse(null, { status: 404 }), 'registration_failed'],
     ['a 503', () => new HttpResponse(null, { status: 503 }), 'server_error'],
+    [
+      'a 500 naming a refusal code',
+      () => HttpResponse.json({ error: 'invalid_redirect_uri' }, { status: 500 }),
+      'server_error',
+    ],
     [
       'no client_id',
       () => HttpResponse.json({ client_name: 'x' }, { status: 201 }),
@@ -147,6 +153,80 @@ describe('registerDynamicClient (RFC 7591)', () => {
     await expect(
       registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined),
     ).rejects.toMatchObject({ code })
+  })
+
+  // RFC 7591 §3.2.2: each refusal is told apart, so the app can say why and ask for a client ID.
+  test.each<[number, { error: string; error_description?: string } | undefined, string]>([
+    [403, undefined, 'forbidden'],
+    [403, { error: 'access_denied', error_description: 'Unknown client_name' }, 'forbidden'],
+    [401, { error: 'invalid_token' }, 'initial_access_token_required'],
+    [401, undefined, 'initial_access_token_required'],
+    [400, { error: 'invalid_redirect_uri' }, 'invalid_redirect_uri'],
+    [400, { error: 'invalid_client_metadata' }, 'invalid_client_metadata'],
+    [400, { error: 'unapproved_software_statement' }, 'unapproved_software_statement'],
+    [400, { error: 'invalid_software_statement' }, 'invalid_software_statement'],
+    // The error code says more than the status.
+    [403, { error: 'invalid_redirect_uri' }, 'invalid_redirect_uri'],
+  ])('HTTP %i %j → registration_refused, reason %s', async (status, body, reason) => {
+    registrar(() =>
+      body ? HttpResponse.json(body, { status }) : new HttpResponse('Forbidden', { status }),
+    )
+    const error = await registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined).catch(
+      (e: unknown) => e,
+    )
+    expect(error).toBeInstanceOf(McpAuthError)
+    expect(error).toMatchObject({
+      name: 'RegistrationError',
+      code: 'registration_refused',
+      message: `Dynamic client registration at ${ISSUER}/register was refused (HTTP ${status}${body ? ` ${body.error}` : ''})`,
+      details: {
+        status,
+        reason,
+        ...(body ? { error: body.error } : {}),
+        ...(body?.error_description ? { description: body.error_description } : {}),
+      },
+    })
+    expect((error as McpAuthError).transient).toBe(false)
+  })
+
+  test.each(['constructor', 'toString', '__proto__'])(
+    'an error code %s that names no refusal is registration_failed',
+    async (code) => {
+      registrar(() => HttpResponse.json({ error: code }, { status: 400 }))
+      await expect(
+        registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined),
+      ).rejects.toMatchObject({
+        code: 'registration_failed',
+        details: { status: 400, error: code },
+      })
+    },
+  )
+
+  test('a long error_description is cut to 200 characters; a non-string one is left out', async () => {
+    registrar(() =>
+      HttpResponse.json(
+        { error: 'invalid_client_metadata', error_description: 'x'.repeat(500) },
+        { status: 400 },
+      ),
+    )
+    const error = (await registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined).catch(
+      (e: unknown) => e,
+    )) as McpAuthError
+    expect(error.details?.description).toBe('x'.repeat(200))
+    registrar(() =>
+      HttpResponse.json(
+        { error: 'invalid_client_metadata', error_description: 7 },
+        { status: 400 },
+      ),
+    )
+    const second = (await registerDynamicClient(fetch, as(), REDIRECT, undefined, undefined).catch(
+      (e: unknown) => e,
+    )) as McpAuthError
+    expect(second.details).toEqual({
+      status: 400,
+      reason: 'invalid_client_metadata',
+      error: 'invalid_client_metadata',
+    })
   })
 
   test('a network failure is a transient network_error', async () => {
@@ -262,6 +342,23 @@ describe('metadataDocumentClient (client ID metadata documents)', () => {
       metadataDocumentClient(as({ client_id_metadata_document_supported: true }), REDIRECT, bad),
     ).toBeUndefined()
   })
+
+  // The kit's one rule (https, or http on loopback), and no AS can fetch another machine's loopback.
+  test.each([
+    ['http://127.0.0.1:5173/oauth/client.json', 'http://127.0.0.1:9000', true],
+    ['http://localhost:5173/oauth/client.json', 'http://[::1]:9000', true],
+    ['https://localhost/oauth/client.json', 'http://localhost:9000', true],
+    ['http://127.0.0.1:5173/oauth/client.json', 'https://auth.example.com', false],
+    ['https://localhost/oauth/client.json', 'https://auth.example.com', false],
+    ['https://app.example/oauth/client.json', 'http://127.0.0.1:9000', true],
+  ])('document %s with the AS %s: used %s', (url, issuer, used) => {
+    const client = metadataDocumentClient(
+      as({ issuer, client_id_metadata_document_supported: true }),
+      REDIRECT,
+      url,
+    )
+    expect(client?.clientId).toBe(used ? url : undefined)
+  })
 })
 
 describe('client authentication at the token endpoint', () => {
@@ -359,14 +456,23 @@ describe('registerDynamicClient: requests, answers and errors', () => {
   test.each([
     [500, 'server_error'],
     [499, 'registration_failed'],
-  ])('HTTP %i → %s, quoting the endpoint and status', async (status, code) => {
+  ])('HTTP %i → %s, quoting the endpoint, the status and the error code', async (status, code) => {
     registrar(() => HttpResponse.json({ error: 'x' }, { status }))
     const error = await register().catch((e) => e)
     expect(error).toMatchObject({
       name: 'RegistrationError',
       code,
-      message: `Dynamic client registration at ${ISSUER}/register failed (HTTP ${status})`,
-      details: { status },
+      message: `Dynamic client registration at ${ISSUER}/register failed (HTTP ${status} x)`,
+      details: { status, error: 'x' },
+    })
+    expect(error.details).not.toHaveProperty('reason')
+  })
+
+  test('without an error code, the message quotes the status only', async () => {
+    registrar(() => new HttpResponse(null, { status: 502 }))
+    await expect(register()).rejects.toMatchObject({
+      message: `Dynamic client registration at ${ISSUER}/register failed (HTTP 502)`,
+      details: { status: 502 },
     })
   })
 

@@ -2,18 +2,23 @@ import type * as oauth from 'oauth4webapi'
 import type { FetchLike } from '../contracts/fetch.js'
 import type { McpAuthOptions } from '../contracts/options.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
-import { McpAuthError, RegistrationError } from '../errors.js'
+import { McpAuthError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
+import { readJsonObject } from '../http/json-document.js'
 import { transportError } from '../http/transport-error.js'
 import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
 import { chooseAuthMethod } from './client-auth.js'
+import { clientMetadata } from './client-metadata.js'
 import { normalizeClientId } from './manual-client.js'
 
 /**
- * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document; MCP
- * 2025-11-25, "Client ID Metadata Documents"): used when the AS advertises
- * `client_id_metadata_document_supported` and the app hosts a document at an https URL with a
- * path. The URL itself is the client ID; it is portable across authorization servers.
+ * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document-02 §3;
+ * MCP 2025-11-25, "Client ID Metadata Documents"): used when the AS advertises
+ * `client_id_metadata_document_supported` and the app hosts a document at a URL with a path.
+ * The URL itself is the client ID; it is portable across authorization servers. The kit's one
+ * rule for URLs holds (https, or http on a loopback host), and a document on a loopback host
+ * is offered only to an AS on a loopback host: no other can fetch it (§8.6 allows loopback
+ * fetches to development servers only).
  */
 export function metadataDocumentClient(
   as: oauth.AuthorizationServer,
@@ -22,7 +27,10 @@ export function metadataDocumentClient(
 ): ClientRecord | undefined {
   if (!metadataUrl || as.client_id_metadata_document_supported !== true) return undefined
   const url = new URL(metadataUrl)
-  if (url.protocol !== 'https:' || url.pathname === '/' || url.hash) return undefined
+  const reachable = isLoopbackHost(url.hostname)
+    ? isLoopbackHost(new URL(as.issuer).hostname)
+    : url.protocol === 'https:'
+  if (!reachable || url.pathname === '/' || url.hash) return undefined
   return {
     v: RECORD_VERSION,
     issuer: as.issuer,
@@ -47,21 +55,10 @@ export async function registerDynamicClient(
 ): Promise<ClientRecord> {
   const endpoint = assertSecureUrl(as.registration_endpoint, 'registration_endpoint').href
   const supported = as.token_endpoint_auth_methods_supported
-  const method =
-    !supported || supported.includes('none')
-      ? 'none'
-      : supported.includes('client_secret_basic')
-        ? 'client_secret_basic'
-        : 'client_secret_post'
-  const metadata: Partial<oauth.OmitSymbolProperties<oauth.Client>> = {
-    redirect_uris: [redirectUri],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
+  const method = !supported || supported.includes('none') ? 'none' : chooseAuthMethod(as, true)
+  const metadata = {
+    ...clientMetadata(redirectUri, client),
     token_endpoint_auth_method: method,
-    application_type: isLoopbackHost(new URL(redirectUri).hostname) ? 'native' : 'web',
-    client_name: client?.name ?? 'MCP client',
-    ...(client?.uri ? { client_uri: client.uri } : {}),
-    ...(client?.logoUri ? { logo_uri: client.logoUri } : {}),
     ...(scope ? { scope } : {}),
   }
   let response: Response
@@ -72,39 +69,30 @@ export async function registerDynamicClient(
     if (cause instanceof McpAuthError) throw cause
     throw await transportError(fetchFn, endpoint, 'registration', cause)
   }
-  const registered = await readRegistration(response)
-  if (!registered) {
-    throw new RegistrationError(
-      response.status >= 500 ? 'server_error' : 'registration_failed',
-      `Dynamic client registration at ${endpoint} failed (HTTP ${response.status})`,
-      { details: { status: response.status } },
-    )
+  // Whatever the body is (an object within the document limits, or anything else), reading a
+  // field is safe.
+  const body: Record<string, unknown> = (await readJsonObject(response)) ?? {}
+  const { status } = response
+  if ((status === 201 || status === 200) && typeof body.client_id === 'string') {
+    const secret = typeof body.client_secret === 'string' ? body.client_secret : undefined
+    const returned = body.token_endpoint_auth_method
+    return {
+      v: RECORD_VERSION,
+      issuer: as.issuer,
+      redirectUri,
+      clientId: normalizeClientId(body.client_id),
+      ...(secret ? { clientSecret: secret } : {}),
+      tokenEndpointAuthMethod:
+        returned === 'client_secret_basic' ||
+        returned === 'client_secret_post' ||
+        returned === 'none'
+          ? returned
+          : chooseAuthMethod(as, !!secret),
+      kind: 'dynamic',
+      ...(scope ? { scope } : {}),
+    }
   }
-  const secret = typeof registered.client_secret === 'string' ? registered.client_secret : undefined
-  const returned = registered.token_endpoint_auth_method
-  return {
-    v: RECORD_VERSION,
-    issuer: as.issuer,
-    redirectUri,
-    clientId: normalizeClientId(registered.client_id),
-    ...(secret ? { clientSecret: secret } : {}),
-    tokenEndpointAuthMethod:
-      returned === 'client_secret_basic' || returned === 'client_secret_post' || returned === 'none'
-        ? returned
-        : chooseAuthMethod(as, !!secret),
-    kind: 'dynamic',
-    ...(scope ? { scope } : {}),
-  }
-}
-
-/**
- * The client information response (RFC 7591 §3.2.1): `201 Created` (or `200`) with a JSON object
- * carrying a `client_id`. Anything else, including an error response (§3.2.2), is `undefined`.
- */
-async function readRegistration(response: Response): Promise<Record<string, unknown> | undefined> {
-  if (response.status !== 201 && response.status !== 200) return undefined
-  const body: unknown = await response.json().catch(() => undefined)
-  if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined
-  const record = body as Record<string, unknown>
-  return typeof record.client_id === 'string' ? record : undefined
+  // Why it failed is worked out only when it did: that code loads then.
+  const { registrationFailure } = await import('./registration-failure.js')
+  throw registrationFailure(endpoint, status, body)
 }

@@ -40,6 +40,70 @@ describe('IndexedDB storage', () => {
     expect(await storage.keys('pending:')).toEqual(['pending:c'])
   })
 
+  test('a failed write rejects with storage_failed, and IndexedDB stays in use for the rest', async () => {
+    const name = `failing-${Math.random()}`
+    const storage = indexedDbStorage(name)
+    await storage.set('tokens:a', { v: 1 })
+    // A function cannot be stored (DataCloneError), like a document too deep to clone.
+    await expect(storage.set('tokens:b', () => {})).rejects.toMatchObject({
+      name: 'McpAuthError',
+      code: 'storage_failed',
+    })
+    expect(storage.kind).toBe('indexeddb')
+    await storage.set('tokens:c', { v: 3 })
+    await storage.delete('tokens:a')
+    const raw = createStore(name, 'records')
+    expect(await get('tokens:c', raw)).toEqual({ v: 3 })
+    expect(await get('tokens:a', raw)).toBeUndefined()
+    expect(await indexedDbStorage(name).get('tokens:c')).toEqual({ v: 3 })
+  })
+
+  test('a failed delete rejects with storage_failed and keeps the record', async () => {
+    const name = `failing-delete-${Math.random()}`
+    const storage = indexedDbStorage(name)
+    await storage.set('tokens:a', { v: 1 })
+    const spy = vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementationOnce(() => {
+      throw new DOMException('The disk is full', 'QuotaExceededError')
+    })
+    try {
+      await expect(storage.delete('tokens:a')).rejects.toMatchObject({ code: 'storage_failed' })
+    } finally {
+      spy.mockRestore()
+    }
+    expect(storage.kind).toBe('indexeddb')
+    expect(await storage.get('tokens:a')).toEqual({ v: 1 })
+  })
+
+  test('entries reads the whole store in one transaction', async () => {
+    const name = `batch-${Math.random()}`
+    const storage = indexedDbStorage(name)
+    await storage.set('tokens:a', { v: 1 })
+    await storage.set('generation:a', 4)
+    await storage.set('tokens:b', { v: 2 })
+    let transactions = 0
+    const open = IDBDatabase.prototype.transaction
+    const spy = vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
+      this: IDBDatabase,
+      ...args: Parameters<IDBDatabase['transaction']>
+    ) {
+      transactions++
+      return open.apply(this, args)
+    })
+    try {
+      const entries = await storage.entries!()
+      expect(transactions).toBe(1)
+      expect(new Map(entries)).toEqual(
+        new Map<string, unknown>([
+          ['tokens:a', { v: 1 }],
+          ['tokens:b', { v: 2 }],
+          ['generation:a', 4],
+        ]),
+      )
+    } finally {
+      spy.mockRestore()
+    }
+  })
+
   test('the memory fallback keeps, lists and deletes records like IndexedDB does', async () => {
     vi.stubGlobal('indexedDB', refusing)
     const storage = indexedDbStorage(`broken-${Math.random()}`)

@@ -1,32 +1,42 @@
-import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval'
+import { createStore, del, entries, get, keys, set, type UseStore } from 'idb-keyval'
 import type { TokenStorage } from '../contracts/storage.js'
+import { storageFailed } from '../errors.js'
 import { memoryStorage } from './memory.js'
 
 /**
- * IndexedDB storage in a database of its own (`mcp-oauth`), through idb-keyval. When IndexedDB
- * is missing or refuses to open (some private modes), it switches to memory for the rest of the
- * page's life and reports `kind: 'memory'`.
+ * IndexedDB storage in a database of its own (`mcp-oauth`, object store `records`), through
+ * idb-keyval. When IndexedDB is missing or refuses to open (some private modes), it keeps
+ * everything in memory for the rest of the page's life and reports `kind: 'memory'`. Any
+ * other failure fails its own operation only, with a `StorageError` (`storage_failed`): one
+ * refused write never turns the instance into memory storage, so a later sign-out is still
+ * written where the next page load reads.
  */
 export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
+  let memory = typeof indexedDB === 'undefined' ? memoryStorage() : undefined
   let store: UseStore | undefined
-  let fallback: TokenStorage | undefined
-  if (typeof indexedDB === 'undefined') fallback = memoryStorage()
-
+  /** Whether the database ever opened: only one that never did means memory. */
+  let opened = false
   const run = async <T>(idb: (s: UseStore) => Promise<T>, mem: (m: TokenStorage) => Promise<T>) => {
-    if (!fallback) {
-      try {
-        store ??= createStore(databaseName, 'records')
-        return await idb(store)
-      } catch {
-        fallback = memoryStorage()
-      }
+    if (memory) return mem(memory)
+    store ??= createStore(databaseName, 'records')
+    const open = store
+    try {
+      return await idb((mode, callback) =>
+        open(mode, (objectStore) => {
+          opened = true
+          return callback(objectStore)
+        }),
+      )
+    } catch (cause) {
+      if (opened) throw storageFailed(cause)
+      memory ??= memoryStorage()
+      return mem(memory)
     }
-    return mem(fallback!)
   }
 
   return {
     get kind() {
-      return fallback ? 'memory' : 'indexeddb'
+      return memory ? 'memory' : 'indexeddb'
     },
     get: (key) =>
       run(
@@ -45,8 +55,14 @@ export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
       ),
     keys: (prefix) =>
       run(
-        async (s) => (await keys(s)).map(String).filter((k) => k.startsWith(prefix)),
+        async (s) => (await keys(s)).map(String).filter((key) => key.startsWith(prefix)),
         (m) => m.keys(prefix),
+      ),
+    // One transaction reads the whole store: a few small records per server.
+    entries: () =>
+      run(
+        (s) => entries<string, unknown>(s),
+        (m) => m.entries!(),
       ),
   }
 }

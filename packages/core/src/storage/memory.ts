@@ -17,5 +17,8 @@ export function memoryStorage(): TokenStorage {
     async keys(prefix) {
       return [...map.keys()].filter((k) => k.startsWith(prefix))
     },
+    async entries() {
+      return structuredClone([...map])
+    },
   }
 }

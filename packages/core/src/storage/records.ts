@@ -7,6 +7,7 @@ export const keys = {
   /** The AS metadata of an issuer, shared by every token record of that issuer. */
   issuer: (issuer: string) => `issuer:${issuer}`,
   pending: (state: string) => `pending:${state}`,
+  revocation: (issuer: string) => `revocation:${issuer}`,
   /** A counter bumped by every new session and every clear of a resource's tokens. */
   generation: (resource: string) => `generation:${resource}`,
   tokensPrefix: 'tokens:',
@@ -46,19 +47,26 @@ const validators = {
  * wrong shape is reported through `onCorrupt` and treated as missing, never thrown. Token
  * records of version 1 are read too: the caller upgrades them.
  */
-export async function readRecord<T>(
+export const readRecord = async <T>(
   storage: TokenStorage,
   key: string,
   kind: keyof typeof validators,
   onCorrupt: CorruptHandler,
-): Promise<T | undefined> {
-  let value: unknown
-  try {
-    value = await storage.get(key)
-  } catch (error) {
-    onCorrupt(key, error)
-    return undefined
-  }
+): Promise<T | undefined> =>
+  checkRecord<T>(
+    await storage.get(key).then(undefined, (error) => void onCorrupt(key, error)),
+    key,
+    kind,
+    onCorrupt,
+  )
+
+/** `value` as read from `key`, if it is a record of this version and shape (see `readRecord`). */
+export function checkRecord<T>(
+  value: unknown,
+  key: string,
+  kind: keyof typeof validators,
+  onCorrupt: CorruptHandler,
+): T | undefined {
   if (value === undefined || value === null) return undefined
   const record = value as Record<string, unknown>
   const versions = kind === 'tokens' ? [1, TOKEN_RECORD_VERSION] : [RECORD_VERSION]

@@ -21,6 +21,20 @@ describe.each([
     expect(storage.kind).toBe(kind)
   })
 
+  test('entries reads every key and value, as copies', async () => {
+    const storage: TokenStorage = create()
+    await storage.set('tokens:https://a.example/mcp', { v: 1 })
+    await storage.set('generation:https://a.example/mcp', 2)
+    const entries = await storage.entries!()
+    expect(entries.sort(([a], [b]) => a.localeCompare(b))).toEqual([
+      ['generation:https://a.example/mcp', 2],
+      ['tokens:https://a.example/mcp', { v: 1 }],
+    ])
+    const value = new Map(entries).get('tokens:https://a.example/mcp') as { v: number }
+    value.v = 9
+    expect(await storage.get('tokens:https://a.example/mcp')).toEqual({ v: 1 })
+  })
+
   test('values are copies: mutating a read value changes nothing stored', async () => {
     const storage = create()
     await storage.set('k', { list: [1] })

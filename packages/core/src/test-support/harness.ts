@@ -78,3 +78,56 @@ export async function dump(storage: TokenStorage): Promise<Record<string, unknow
   for (const key of (await storage.keys('')).sort()) out[key] = await storage.get(key)
   return out
 }
+
+/** What `make` throws; fails the test when it does not throw. */
+export function fails(make: () => unknown): unknown {
+  try {
+    make()
+  } catch (error) {
+    return error
+  }
+  throw new Error('did not throw')
+}
+
+/**
+ * A storage that counts what it is asked, and can be slowed down (`delay` ms per read) or made
+ * to refuse reads or writes (`failReads`, `failWrites`), to see what a tab message, a restore or
+ * a fault costs.
+ * `entries` is offered only when the wrapped storage has it.
+ */
+export function instrumented(inner: TokenStorage) {
+  const counts = { reads: 0, writes: 0, batches: 0 }
+  const control = { delay: 0, failReads: false, failWrites: false }
+  const pause = async () => {
+    if (control.delay) await new Promise((resolve) => setTimeout(resolve, control.delay))
+    if (control.failReads) throw new DOMException('The database is closing', 'InvalidStateError')
+  }
+  const write = async (run: () => Promise<void>) => {
+    counts.writes++
+    if (control.failWrites) throw new DOMException('The disk is full', 'QuotaExceededError')
+    await run()
+  }
+  const storage: TokenStorage = {
+    kind: inner.kind,
+    async get(key) {
+      counts.reads++
+      await pause()
+      return inner.get(key)
+    },
+    set: (key, value) => write(() => inner.set(key, value)),
+    delete: (key) => write(() => inner.delete(key)),
+    async keys(prefix) {
+      counts.reads++
+      return inner.keys(prefix)
+    },
+  }
+  const { entries } = inner
+  if (entries) {
+    storage.entries = async () => {
+      counts.reads++
+      counts.batches++
+      return entries.call(inner)
+    }
+  }
+  return { storage, counts, control }
+}

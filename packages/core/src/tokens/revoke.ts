@@ -3,7 +3,7 @@ import type { DpopTokenRequest } from '../contracts/dpop.js'
 import type { FetchLike } from '../contracts/fetch.js'
 import type { ClientRecord } from '../contracts/records.js'
 import type { RevocationOutcome } from '../contracts/snapshot.js'
-import { McpAuthError } from '../errors.js'
+import { ConfigurationError, type McpAuthError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
 import { discard } from '../http/fetch-json.js'
 import { transportError } from '../http/transport-error.js'
@@ -47,7 +47,8 @@ export async function revokeToken(input: {
     const code = body && typeof body === 'object' ? (body as { error?: unknown }).error : undefined
     return response.status === 400 && code === 'unsupported_token_type' ? 'unsupported' : 'failed'
   } catch (cause) {
-    if (!(cause instanceof McpAuthError)) {
+    // Not an unsafe endpoint, refused before anything was sent: why the request did not arrive.
+    if (!(cause instanceof ConfigurationError)) {
       input.onTransportError?.(await transportError(input.fetch, endpoint, 'revocation', cause))
     }
     return 'failed'

@@ -146,4 +146,47 @@ describe('processTokenResponse: what is refused, and what the errors say', () =>
       await processTokenResponse(json({ access_token: 'at', token_type: 'Bearer', scope: '' })),
     ).toStrictEqual({ access_token: 'at', token_type: 'Bearer', scope: '' })
   })
+
+  test.each([
+    ['a line break', 'at\r\nX-Injected: 1'],
+    ['a space', 'at two'],
+    ['a non-ASCII character', 'at-é'],
+    ['a quote', 'at"'],
+    ['a comma', 'a,b'],
+    ['padding inside', 'a=b'],
+  ])('an access token with %s cannot go in an Authorization header: refused', async (_n, token) => {
+    const error = await refusal(json({ ...ok, access_token: token }))
+    expect(error).toMatchObject({
+      name: 'TokenError',
+      code: 'token_request_failed',
+      message:
+        'The token response has an access_token that cannot be sent in an Authorization header (RFC 6750 §2.1)',
+      details: { attribute: 'access_token' },
+    })
+  })
+})
+
+describe('processTokenResponse: tokens and lifetimes the kit can use', () => {
+  test.each(['eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln', 'AZaz09-._~+/', 'abc=='])(
+    'the access token %s is accepted as b64token (RFC 6750 §2.1, RFC 9449 §7.1 token68)',
+    async (token) => {
+      expect((await processTokenResponse(json({ ...ok, access_token: token }))).access_token).toBe(
+        token,
+      )
+    },
+  )
+
+  test.each([1e308, 315_576_001, '99999999999999999999'])(
+    'an expires_in beyond ten years (%j) is treated as absent',
+    async (expiresIn) => {
+      const response = await processTokenResponse(json({ ...ok, expires_in: expiresIn }))
+      expect(response).not.toHaveProperty('expires_in')
+    },
+  )
+
+  test('ten years exactly is kept', async () => {
+    expect((await processTokenResponse(json({ ...ok, expires_in: 315_576_000 }))).expires_in).toBe(
+      315_576_000,
+    )
+  })
 })

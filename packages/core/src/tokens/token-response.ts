@@ -1,4 +1,12 @@
 import { TokenError } from '../errors.js'
+import { isPresentableToken } from './token-syntax.js'
+
+/**
+ * The longest `expires_in` taken at its word: ten years, in seconds. A longer one (`1e308`, say)
+ * is treated as absent, so the token is used until its resource refuses it and then refreshed,
+ * instead of holding an expiry of `Infinity`.
+ */
+export const MAX_EXPIRES_IN = 315_576_000
 
 /** The fields of a successful token response this kit uses (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -46,6 +54,13 @@ export async function processTokenResponse(
   if (!body) throw invalid('body')
   const { access_token, token_type, expires_in, refresh_token, scope } = body
   if (typeof access_token !== 'string' || !access_token) throw invalid('access_token')
+  if (!isPresentableToken(access_token)) {
+    throw new TokenError(
+      'token_request_failed',
+      'The token response has an access_token that cannot be sent in an Authorization header (RFC 6750 §2.1)',
+      { details: { attribute: 'access_token' } },
+    )
+  }
   if (
     typeof token_type !== 'string' ||
     !(proofSent ? /^(bearer|dpop)$/i : /^bearer$/i).test(token_type)
@@ -57,6 +72,8 @@ export async function processTokenResponse(
   if (expires !== undefined && (typeof expires !== 'number' || !(expires >= 0))) {
     throw invalid('expires_in')
   }
+  // A lifetime beyond any real token's says nothing usable: absent, as RFC 6749 §5.1 allows.
+  const lifetime = expires !== undefined && expires <= MAX_EXPIRES_IN ? expires : undefined
   if (refresh_token !== undefined && (typeof refresh_token !== 'string' || !refresh_token)) {
     throw invalid('refresh_token')
   }
@@ -64,7 +81,7 @@ export async function processTokenResponse(
   return {
     access_token,
     token_type,
-    ...(expires !== undefined ? { expires_in: expires } : {}),
+    ...(lifetime !== undefined ? { expires_in: lifetime } : {}),
     ...(refresh_token ? { refresh_token } : {}),
     ...(scope !== undefined ? { scope } : {}),
   }

@@ -13,7 +13,8 @@ import { setupServer } from 'msw/node'
 import { type ReactNode, useState } from 'react'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { McpAuthProvider } from '../context.js'
-import { type UseMcpAuthOptions, useMcpAuth } from '../useMcpAuth.js'
+import type { UseMcpAuthOptions } from '../types.js'
+import { useMcpAuth } from '../useMcpAuth.js'
 
 export { createWorld, type World, type WorldOptions }
 

@@ -1,9 +1,8 @@
 import type { McpAuth, McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
 import { vi } from 'vitest'
-import type { RevocationReport } from '../revocation.js'
 
-/** A snapshot as the core gives it, with the report that a disconnect adds. */
-export type FakeSnapshot = Partial<McpServerSnapshot> & { revocation?: RevocationReport }
+/** Any part of a snapshot as the core gives it. */
+export type FakeSnapshot = Partial<McpServerSnapshot>
 
 /** A handle whose snapshot the test sets directly. */
 export function fakeHandle(initial: FakeSnapshot = {}) {
@@ -54,6 +53,7 @@ export function fakeAuth(fake: ReturnType<typeof fakeHandle>): McpAuth {
     completeRedirect: async () => undefined,
     restore: async () => [fake.handle as unknown as McpServerHandle],
     onServersChange: () => () => {},
+    dispose: () => {},
   }
 }
 
@@ -75,6 +75,12 @@ export const click = (element: HTMLElement, label: string) =>
   [...(element.shadowRoot?.querySelectorAll('button') ?? [])]
     .find((b) => b.textContent === label)!
     .click()
+/** Waits until the element shows its form: the forms load the first time one is needed. */
+export const formShown = (element: HTMLElement) =>
+  vi.waitFor(() => {
+    if (!element.shadowRoot?.querySelector('form')) throw new Error('no form yet')
+  })
+
 /** The shadow root's node matching `selector`. */
 export const part = (element: HTMLElement, selector: string) =>
   element.shadowRoot!.querySelector<HTMLElement>(selector)!

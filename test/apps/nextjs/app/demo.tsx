@@ -1,4 +1,5 @@
 'use client'
+import './zod-jitless'
 import { AuthorizeStep, McpAuthProvider, useMcpAuth } from '@mcp-oauth/react'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'

@@ -1,5 +1,6 @@
 // Vite + React 18 + TanStack Query 5. The redirect URI is a route of this app: the server's
 // SPA fallback serves this bundle there and createMcpAuth() hands the response over.
+import './zod-jitless.js'
 import { createMcpAuth } from '@mcp-oauth/core'
 import { AuthorizeStep, McpAuthProvider, useMcpAuth } from '@mcp-oauth/react'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'

@@ -1,5 +1,6 @@
 // Vite + React 19 with the custom elements used directly (React 19 sets properties on custom
 // elements and listens to their events).
+import './zod-jitless.js'
 import type { McpServerHandle, McpServerSnapshot } from '@mcp-oauth/core'
 import { defineMcpElements, setDefaultMcpAuth } from '@mcp-oauth/web-components'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'

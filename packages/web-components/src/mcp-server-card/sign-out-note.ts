@@ -1,0 +1,26 @@
+import type { McpServerSnapshot } from '@mcp-oauth/core'
+import { format } from '../host/format.js'
+import { type McpStrings, timeLeft } from '../server-element/strings.js'
+
+/**
+ * What the card says after a disconnect, in plain words: revoked, or signed out only here
+ * because the server does not revoke or could not be reached, with the time the access token
+ * still works. `undefined` when the snapshot carries no report.
+ */
+export function signedOutNote(
+  snapshot: McpServerSnapshot | undefined,
+  s: McpStrings,
+  now: number,
+): string | undefined {
+  const report = snapshot?.revocation
+  if (!report) return undefined
+  const outcomes = [report.accessToken, report.refreshToken]
+  if (outcomes.every((outcome) => outcome === undefined || outcome === 'revoked')) return s.revoked
+  const failed = outcomes.includes('failed')
+  const left =
+    report.accessToken !== 'revoked' && report.accessTokenExpiresAt
+      ? report.accessTokenExpiresAt - now
+      : 0
+  if (left <= 0) return failed ? s.revokeFailed : s.notRevoked
+  return format(failed ? s.revokeFailedEndsIn : s.notRevokedEndsIn, { time: timeLeft(left, s) })
+}
