@@ -2,7 +2,6 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import type { AuthContext } from '../contracts/context.js'
 import type { IssuerHints } from '../contracts/discovery.js'
 import {
-  type ClientRecord,
   type IssuerRecord,
   RECORD_VERSION,
   TOKEN_RECORD_VERSION,
@@ -14,16 +13,25 @@ import { type CorruptHandler, keys, readRecord } from '../storage/records.js'
 /** An empty {@link IssuerHints}; one per auth instance. */
 export const issuerHints = (): IssuerHints => ({ metadata: new Map(), pending: new Map() })
 
-/** One copy of each client that token records name. */
-const clients = new Map<string, ClientRecord>()
+/** One copy of each value token records repeat, by its JSON. */
+const copies = new Map<string, unknown>()
+const one = <T>(value: T): T => {
+  const key = JSON.stringify(value)
+  if (!copies.has(key)) copies.set(key, value)
+  return copies.get(key) as T
+}
 
 /**
- * `tokens` with the page's copy of their client: the records of every server one registration
- * authorized share it, instead of one copy each read from storage.
+ * `tokens` with the page's copy of what records repeat: their client (every server one
+ * registration authorized names it), scopes and the strings beside the tokens, instead of one
+ * copy each read from storage. The tokens themselves are never kept here, nor numbers (expiry
+ * times would pile up).
  */
-export function shareClient(tokens: TokenRecord): TokenRecord {
-  const key = JSON.stringify(tokens.client)
-  if (tokens.client) tokens.client = clients.get(key) ?? clients.set(key, tokens.client).get(key)!
+export function shareCopies(tokens: TokenRecord): TokenRecord {
+  const record = tokens as unknown as Record<string, unknown>
+  for (const [name, value] of Object.entries(record)) {
+    if (typeof value !== 'number' && !name.endsWith('Token')) record[name] = one(value)
+  }
   return tokens
 }
 

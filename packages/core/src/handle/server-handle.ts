@@ -26,7 +26,7 @@ import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
 import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import { StepUp } from './step-up.js'
-import { type StoredSession, TokenSession } from './token-session.js'
+import { type StoredSession, TokenSession, type TokenSessionHost } from './token-session.js'
 
 /**
  * The handle for one MCP server: the observable the bindings read. It runs each protocol step
@@ -38,12 +38,14 @@ export class ServerHandle implements McpServerHandle {
   readonly url: string
   readonly #ctx: AuthContext
   readonly #store: SnapshotStore<McpServerSnapshot>
-  readonly #discovery: DiscoveryCache
+  /** Made by the first discovery or flow: a server with stored tokens may never need one. */
+  #discoveryCache: DiscoveryCache | undefined
   /** Created with the connect chunk, the first time a client identity is needed. */
   #clients: ClientIdentity | undefined
   readonly #session: TokenSession
-  readonly #stepUp = new StepUp()
-  /** What `fetch` and the authorization flow lend from this handle: made on first use. */
+  #stepUps: StepUp | undefined
+  /** What the tokens, `fetch` and the authorization flow lend from this handle: made on first use. */
+  #sessionHost: TokenSessionHost | undefined
   #resourceHost: ResourceFetchHost | undefined
   #authorizationHost: AuthorizationHost | undefined
   #flow: AbortController | undefined
@@ -59,11 +61,14 @@ export class ServerHandle implements McpServerHandle {
       scopes: [],
       storage: ctx.storage.kind,
     })
-    this.#discovery = new DiscoveryCache(ctx, url)
-    this.#session = new TokenSession(ctx, url, {
+    this.#session = new TokenSession(ctx, url, () => this.#tokensHost)
+  }
+
+  get #tokensHost(): TokenSessionHost {
+    this.#sessionHost ??= {
       update: (status, patch) => this.#updateInUse(status, patch),
       fail: (error, status) => this.#fail(error, status),
-      clientFor: (tokens, as) => clientForTokens(ctx, tokens, as, this.reportCorrupt),
+      clientFor: (tokens, as) => clientForTokens(this.#ctx, tokens, as, this.reportCorrupt),
       onCorrupt: (key) => this.#ctx.reportCorrupt(this, key),
       changed: (tokens) => this.#changedElsewhere(tokens),
       // Another tab stored a client ID: a server waiting for one may now be authorized.
@@ -75,7 +80,18 @@ export class ServerHandle implements McpServerHandle {
           )
         }
       },
-    })
+    }
+    return this.#sessionHost
+  }
+
+  get #discovery(): DiscoveryCache {
+    this.#discoveryCache ??= new DiscoveryCache(this.#ctx, this.url)
+    return this.#discoveryCache
+  }
+
+  get #stepUp(): StepUp {
+    this.#stepUps ??= new StepUp()
+    return this.#stepUps
   }
 
   get #host(): AuthorizationHost {
@@ -123,14 +139,14 @@ export class ServerHandle implements McpServerHandle {
   getSnapshot = (): McpServerSnapshot => this.#store.get()
 
   #update(status: McpServerStatus, patch: Patch = {}): McpServerSnapshot {
-    const discovery = this.#discovery.current
+    const discovery = this.#discoveryCache?.current
     const next = nextSnapshot(this.#store.get(), status, patch, {
       resource: this.url,
       storage: this.#ctx.storage.kind,
       prm: discovery?.prm,
       issuer: discovery?.as.issuer,
       tokens: this.#session.tokens,
-      stepUpScopes: this.#stepUp.pending?.scopes,
+      stepUpScopes: this.#stepUps?.pending?.scopes,
     })
     this.#store.set(next)
     return next
@@ -316,7 +332,7 @@ export class ServerHandle implements McpServerHandle {
       this.#ctx,
       callbackUrl,
       expectedState,
-      this.#discovery.current?.prm?.resource_name,
+      this.#discoveryCache?.current?.prm?.resource_name,
     )
     const started = generation ?? (await this.#session.generation())
     const kept = await this.#session.commit(started, record).catch((error: unknown) => error)

@@ -12,7 +12,7 @@ import type { TabMessage } from '../contracts/tabs.js'
 import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
 import { SingleFlight } from '../coordination/single-flight.js'
 import { newRevision } from '../coordination/tab-messages.js'
-import { knownIssuer, shareClient, upgradeTokens } from '../discovery/issuer-hints.js'
+import { knownIssuer, shareCopies, upgradeTokens } from '../discovery/issuer-hints.js'
 import { AuthorizationError, McpAuthError, storageFailed } from '../errors.js'
 import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { checkRecord, keys } from '../storage/records.js'
@@ -54,7 +54,8 @@ export interface TokenSessionHost {
 export class TokenSession {
   readonly #ctx: AuthContext
   readonly #url: string
-  readonly #host: TokenSessionHost
+  /** The handle's side of the session, made when first needed: most sessions just hold tokens. */
+  readonly #host: () => TokenSessionHost
   /** Made by the first refresh: most sessions never need one. */
   #refreshFlight: SingleFlight<string> | undefined
   #tokens: TokenRecord | undefined
@@ -76,7 +77,7 @@ export class TokenSession {
   /** Disconnects asked for and not done yet: meanwhile no token is handed out, even a fresh one. */
   #clearing = 0
 
-  constructor(ctx: AuthContext, url: string, host: TokenSessionHost) {
+  constructor(ctx: AuthContext, url: string, host: () => TokenSessionHost) {
     this.#ctx = ctx
     this.#url = url
     this.#host = host
@@ -211,7 +212,7 @@ export class TokenSession {
     staleAccessToken: string,
     why: 'expiring' | 'invalid_token' | 'unauthorized' = 'expiring',
   ): Promise<string> {
-    const host = this.#host
+    const host = this.#host()
     this.#refreshFlight ??= new SingleFlight()
     const refreshed = this.#refreshFlight.run(this.#url, () =>
       this.#locked(async () => {
@@ -307,7 +308,7 @@ export class TokenSession {
 
   /** Reports the token record as unreadable. */
   #corrupt(): undefined {
-    this.#host.onCorrupt(keys.tokens(this.#url))
+    this.#host().onCorrupt(keys.tokens(this.#url))
     return undefined
   }
 
@@ -317,14 +318,16 @@ export class TokenSession {
       value,
       keys.tokens(this.#url),
       'tokens',
-      (key) => this.#host.onCorrupt(key),
+      (key) => this.#host().onCorrupt(key),
     )
-    const tokens = read && shareClient(read.v === 1 ? upgradeTokens(this.#ctx, read) : read)
+    // The handle's own string: one copy of the URL per server.
+    if (read?.resource === this.#url) read.resource = this.#url
+    const tokens = read && shareCopies(read.v === 1 ? upgradeTokens(this.#ctx, read) : read)
     // Their requests go the way they went when the tokens were obtained (directly or relayed):
     // relayed token requests go to the endpoints the metadata of their issuer names.
     const as =
       tokens?.route?.token === 'relay' && tokens.issuer
-        ? await knownIssuer(this.#ctx, tokens.issuer, this.#host.onCorrupt)
+        ? await knownIssuer(this.#ctx, tokens.issuer, this.#host().onCorrupt)
         : undefined
     if (tokens) followRoute(this.#ctx, { ...tokens, as })
     // DPoP tokens whose key is gone (a memory-only key after a reload) can be presented by
@@ -423,12 +426,12 @@ export class TokenSession {
     // Stryker disable next-line BooleanLiteral: listening twice only routes the same server to the same listener again
     this.#listening = true
     this.#ctx.tabs.listen(this.#url, (message) => {
-      if (message?.change === 'client') return this.#host.clientChanged()
+      if (message?.change === 'client') return this.#host().clientChanged()
       // What restore() read may predate this change: the first load reads the store instead.
       this.#seed = undefined
       if (this.#loaded) this.#reread()
       // Back into view without a channel: a client ID may have been stored meanwhile too.
-      if (!message) this.#host.clientChanged()
+      if (!message) this.#host().clientChanged()
     })
   }
 
@@ -445,7 +448,7 @@ export class TokenSession {
       while (this.#stale) {
         this.#stale = false
         await this.#sync()
-        this.#host.changed(this.#tokens)
+        this.#host().changed(this.#tokens)
       }
     } catch {
       // A listener of the snapshot threw: the tokens are read all the same.
