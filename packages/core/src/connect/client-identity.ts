@@ -5,9 +5,10 @@ import type { FetchLike } from '../contracts/fetch.js'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError, RegistrationError } from '../errors.js'
 import { manualClient } from '../registration/manual-client.js'
-import { metadataDocumentClient, registerDynamicClient } from '../registration/register.js'
+import { metadataDocumentClient } from '../registration/metadata-document-client.js'
 import { isBlank, readClient } from '../registration/stored-client.js'
 import { keys } from '../storage/records.js'
+import { loadRegistration } from './load.js'
 import { sharedRegistration } from './shared-registration.js'
 
 /**
@@ -90,7 +91,9 @@ export class ClientIdentity {
       return undefined
     }
     if (!register) {
-      // Registration happens when the user authorizes; report the kind it will be.
+      // Registration happens when the user authorizes (its code loads meanwhile); report the
+      // kind it will be.
+      loadRegistration().catch(() => {})
       return {
         v: RECORD_VERSION,
         issuer: as.issuer,
@@ -106,6 +109,7 @@ export class ClientIdentity {
     try {
       // Servers of this issuer authorized at once share one registration.
       return await sharedRegistration(this.#ctx, key, scope, async () => {
+        const { registerDynamicClient } = await loadRegistration()
         const client = await registerDynamicClient(
           fetchFn,
           as,

@@ -4,6 +4,7 @@ import type { ClientRecord } from '../contracts/records.js'
 import { ConfigurationError, RegistrationError } from '../errors.js'
 import { navigate, prepareAuthorization } from './authorization-flow.js'
 import type { AuthorizationHost } from './host.js'
+import { loadExchange } from './load.js'
 
 /**
  * One authorization up to its callback (OAuth 2.1 §4.1): discovery, a client identity, the
@@ -53,6 +54,8 @@ export async function runAuthorization(
   const { client, request } = prepared
   onClient(client)
   host.update('authorizing', { registration: client.kind, error: undefined })
+  // What finishing takes loads while the user is at the authorization server.
+  loadExchange().catch(() => {})
   const callbackUrl = await navigate(host.ctx, window, request, signal, (popup) => {
     if (current() && host.status() === 'authorizing') host.update('authorizing', { popup })
   })

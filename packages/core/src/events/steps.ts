@@ -5,7 +5,7 @@ import type { ClientRecord } from '../contracts/records.js'
 import type { TokenRoute } from '../contracts/routes.js'
 import type { RevocationReport } from '../contracts/snapshot.js'
 import type { ProbeResult } from '../discovery/probe.js'
-import { bearerChallenge, parseWwwAuthenticate } from '../http/www-authenticate.js'
+import { parseWwwAuthenticate } from '../http/www-authenticate.js'
 import type { IssuedTokens } from '../tokens/token-endpoint.js'
 import { eventError, redactUrl } from './redact.js'
 import type { McpAuthEvent, McpEventRequest } from './types.js'
@@ -179,12 +179,10 @@ export function stepEvents(
         note: call?.method === 'GET' && status === 405 ? 'sse-not-offered' : undefined,
       })
       if (status === 401 || status === 403) {
-        const header = response!.headers.get('www-authenticate')
+        const schemes = parseWwwAuthenticate(response!.headers.get('www-authenticate'))
         challenge = [
-          bearerChallenge(header)?.params,
-          parseWwwAuthenticate(header)
-            .map((c) => c.scheme)
-            .filter((s) => s !== 'bearer'),
+          schemes.find((c) => c.scheme === 'bearer')?.params,
+          schemes.map((c) => c.scheme).filter((s) => s !== 'bearer'),
         ]
       }
     }

@@ -32,20 +32,34 @@ vi.mock('./operation.js', async (original) => {
   loaded.add('operation')
   return original()
 })
+vi.mock('../discovery/probe.js', async (original) => {
+  loaded.add('probe')
+  return original()
+})
+vi.mock('../registration/register.js', async (original) => {
+  loaded.add('registration')
+  return original()
+})
+vi.mock('../connect/exchange-callback.js', async (original) => {
+  loaded.add('exchange')
+  return original()
+})
+vi.mock('../tokens/token-endpoint.js', async (original) => {
+  loaded.add('token endpoint')
+  return original()
+})
 
 const mock = useMockServer()
 
-test('a restored session sends no request and loads no chunk before its first call, nor for it', async () => {
-  const w = createWorld()
-  mock.use(...w.handlers)
-  // What an earlier page stored: tokens, and the metadata of their issuer.
+/** Tokens stored by an earlier page, with the metadata of their issuer, expiring at `expiresAt`. */
+async function storedSession(w: ReturnType<typeof createWorld>, expiresAt: number) {
   const storage = memoryStorage()
   const tokens: TokenRecord = {
     v: TOKEN_RECORD_VERSION,
     resource: w.options.resource,
     accessToken: 'at-stored',
     refreshToken: 'rt-stored',
-    expiresAt: Date.now() + 3_600_000,
+    expiresAt,
     scopes: ['read'],
     issuer: w.options.issuer,
     clientId: 'client-1',
@@ -56,6 +70,13 @@ test('a restored session sends no request and loads no chunk before its first ca
     v: RECORD_VERSION,
     as: { issuer: w.options.issuer, token_endpoint: `${w.options.issuer}/token` },
   })
+  return storage
+}
+
+test('a restored session sends no request and loads no chunk before its first call, nor for it', async () => {
+  const w = createWorld()
+  mock.use(...w.handlers)
+  const storage = await storedSession(w, Date.now() + 3_600_000)
   const sent: string[] = []
   const auth = createMcpAuth({
     redirectUri: REDIRECT,
@@ -73,4 +94,20 @@ test('a restored session sends no request and loads no chunk before its first ca
   expect((await mcpCall(server!)).status).toBe(200)
   expect(sent).toEqual([w.options.resource])
   expect([...loaded]).toEqual([])
+})
+
+test('the first refresh loads the token endpoint, and nothing a sign-in needs', async () => {
+  const w = createWorld({ refresh: 'server-error' })
+  mock.use(...w.handlers)
+  const auth = createMcpAuth({
+    redirectUri: REDIRECT,
+    storage: await storedSession(w, Date.now() - 1),
+    driver: w.driver(),
+  })
+  const [server] = await auth.restore()
+  await expect(mcpCall(server!)).rejects.toMatchObject({ code: 'server_error' })
+  expect(w.grants('refresh_token')).toHaveLength(1)
+  // A failed refresh keeps the tokens (a flaky server never signs the user out).
+  expect(server!.getSnapshot().status).toBe('authorized')
+  expect([...loaded]).toEqual(['token endpoint'])
 })

@@ -2,7 +2,7 @@ import type { AuthorizationServer } from 'oauth4webapi'
 import { appOrigin, checkReturnTo } from '../authorize/return-to.js'
 import type { ClientIdentity } from '../connect/client-identity.js'
 import type { AuthorizationHost } from '../connect/host.js'
-import { loadConnect, loadCredentials } from '../connect/load.js'
+import { loadConnect, loadCredentials, loadExchange, loadProbe } from '../connect/load.js'
 import type { AuthorizeOptions } from '../contracts/authorize.js'
 import type { PreRegisteredClient } from '../contracts/client.js'
 import type { AuthContext } from '../contracts/context.js'
@@ -16,7 +16,6 @@ import type {
   RevocationReport,
 } from '../contracts/snapshot.js'
 import { knownIssuer } from '../discovery/issuer-hints.js'
-import { probeServer } from '../discovery/probe.js'
 import { AuthorizationError, isSuperseded, McpAuthError, superseded } from '../errors.js'
 import { clientForTokens } from '../registration/stored-client.js'
 import { traced } from '../tracing.js'
@@ -223,6 +222,7 @@ export class ServerHandle implements McpServerHandle {
     if (await this.#session.current()) return ['authorized']
     // Discovery follows: its chunk loads while the probe is under way.
     loadConnect().catch(() => {})
+    const { probeServer } = await loadProbe()
     const result = await traced(this.#ctx, this.url, 'probe', (f) =>
       probeServer(f, this.url, this.#ctx.protocolVersion),
     )
@@ -327,7 +327,7 @@ export class ServerHandle implements McpServerHandle {
     callbackUrl: string,
     expectedState?: string,
   ): Promise<McpServerSnapshot> => {
-    const { exchangeCallback } = await loadConnect()
+    const { exchangeCallback } = await loadExchange()
     const { record, client, as, generation } = await exchangeCallback(
       this.#ctx,
       callbackUrl,

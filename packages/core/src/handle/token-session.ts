@@ -1,5 +1,5 @@
 import type { AuthorizationServer } from 'oauth4webapi'
-import { loadConnect } from '../connect/load.js'
+import { loadConnect, loadRefresh } from '../connect/load.js'
 import type { AuthContext } from '../contracts/context.js'
 import {
   type ClientRecord,
@@ -16,7 +16,6 @@ import { knownIssuer, shareCopies, upgradeTokens } from '../discovery/issuer-hin
 import { AuthorizationError, McpAuthError, storageFailed } from '../errors.js'
 import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { checkRecord, keys } from '../storage/records.js'
-import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import { traced } from '../tracing.js'
 
 /** A server's stored generation and token record as `restore()` read them, unchecked. */
@@ -247,6 +246,7 @@ export class TokenSession {
             (await knownIssuer(ctx, issuer, host.onCorrupt)) ??
             (await (await loadConnect()).rediscoverIssuer(ctx, issuer))
           const client = await host.clientFor(current, as)
+          const { refreshAccessToken } = await loadRefresh()
           // A bound token is refreshed with its own key: the new one stays bound to it.
           const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh({
             ...current,

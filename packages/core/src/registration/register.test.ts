@@ -8,7 +8,8 @@ import { authenticateClient } from '../http/endpoint-request.js'
 import { defaultFetch } from '../http/transport-error.js'
 import { chooseAuthMethod } from './client-auth.js'
 import { manualClient, normalizeClientId } from './manual-client.js'
-import { metadataDocumentClient, registerDynamicClient } from './register.js'
+import { metadataDocumentClient } from './metadata-document-client.js'
+import { registerDynamicClient } from './register.js'
 
 const server = useMockServer()
 const ISSUER = 'https://auth.example.com'

@@ -6,40 +6,10 @@ import { McpAuthError } from '../errors.js'
 import { postToEndpoint } from '../http/endpoint-request.js'
 import { readJsonObject } from '../http/json-document.js'
 import { transportError } from '../http/transport-error.js'
-import { assertSecureUrl, isLoopbackHost } from '../http/urls.js'
+import { assertSecureUrl } from '../http/urls.js'
 import { chooseAuthMethod } from './client-auth.js'
 import { clientMetadata } from './client-metadata.js'
 import { normalizeClientId } from './manual-client.js'
-
-/**
- * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document-02 §3;
- * MCP 2025-11-25, "Client ID Metadata Documents"): used when the AS advertises
- * `client_id_metadata_document_supported` and the app hosts a document at a URL with a path.
- * The URL itself is the client ID; it is portable across authorization servers. The kit's one
- * rule for URLs holds (https, or http on a loopback host), and a document on a loopback host
- * is offered only to an AS on a loopback host: no other can fetch it (§8.6 allows loopback
- * fetches to development servers only).
- */
-export function metadataDocumentClient(
-  as: oauth.AuthorizationServer,
-  redirectUri: string,
-  metadataUrl: string | undefined,
-): ClientRecord | undefined {
-  if (!metadataUrl || as.client_id_metadata_document_supported !== true) return undefined
-  const url = new URL(metadataUrl)
-  const reachable = isLoopbackHost(url.hostname)
-    ? isLoopbackHost(new URL(as.issuer).hostname)
-    : url.protocol === 'https:'
-  if (!reachable || url.pathname === '/' || url.hash) return undefined
-  return {
-    v: RECORD_VERSION,
-    issuer: as.issuer,
-    redirectUri,
-    clientId: metadataUrl,
-    tokenEndpointAuthMethod: 'none',
-    kind: 'metadata-document',
-  }
-}
 
 /**
  * Dynamic client registration (RFC 7591 §3): a public client (`none` when the AS allows it)
