@@ -53,9 +53,10 @@ const entries = [
   },
   {
     // What a page loads the first time a server has no tokens (a probe that finds no tokens, or
-    // an authorization): discovery, registration, PKCE and the code exchange. A page whose
-    // servers all have stored tokens never loads it: refresh, `server.fetch` and revocation are
-    // in the core at start.
+    // an authorization): discovery, choosing a client, PKCE and the authorization request. A
+    // page whose servers all have stored tokens never loads it. The probe, a dynamic
+    // registration, the code exchange, refresh and revocation are smaller chunks of their own
+    // (the "other chunks" row); `server.fetch` is in the core at start.
     name: '@mcp-oauth/core connect chunk (on demand)',
     code: "export * from '@mcp-oauth/core'",
     budget: 6 * KB,

@@ -1,6 +1,6 @@
 import { McpAuthError } from '../errors.js'
 
-/** The connect chunk's exports (see `connect.ts`). */
+/** The connect chunk's exports (see `index.ts`). */
 export type Connect = typeof import('./index.js')
 
 /**

@@ -22,7 +22,10 @@ export interface McpAuthOptions {
    * cannot be opened at all.
    */
   storage?: TokenStorage
-  /** Fetch used for every request; route through a proxy here when servers lack CORS. */
+  /**
+   * Fetch used for every request (a test double, an instrumented fetch). For servers a browser
+   * cannot reach (no CORS), use `relay` instead: it keeps the kit's rules about where tokens go.
+   */
   fetch?: typeof fetch
   /** Turns an authorization URL into a callback URL. Defaults to the browser popup/redirect. */
   driver?: AuthorizationDriver
