@@ -8,7 +8,7 @@ import { manualClient } from '../registration/manual-client.js'
 import { metadataDocumentClient } from '../registration/metadata-document-client.js'
 import { isBlank, readClient } from '../registration/stored-client.js'
 import { keys } from '../storage/records.js'
-import { loadRegistration } from './load.js'
+import { loadRegistration } from './load-steps.js'
 import { sharedRegistration } from './shared-registration.js'
 
 /**

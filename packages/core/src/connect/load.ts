@@ -1,22 +1,7 @@
-import { McpAuthError } from '../errors.js'
+import { lazily } from './lazily.js'
 
 /** The connect chunk's exports (see `index.ts`). */
 export type Connect = typeof import('./index.js')
-
-/**
- * A chunk loaded once per page by `load`. One that failed to load (offline) is a transient
- * failure, tried again on the next use.
- */
-function lazily<T>(load: () => Promise<T>, what: string): () => Promise<T> {
-  let loading: Promise<T> | undefined
-  return () => {
-    loading ??= load().catch((cause: unknown) => {
-      loading = undefined
-      throw new McpAuthError('network_error', `The ${what} module did not load`, { cause })
-    })
-    return loading
-  }
-}
 
 /** The connect chunk: discovery, registration and the authorization flow. */
 export const loadConnect = lazily(() => import('./index.js'), 'sign-in')
@@ -36,18 +21,6 @@ export const loadCredentials = lazily(() => import('./credentials.js'), 'sign-in
  * loads it.
  */
 export const loadProbe = lazily(() => import('../discovery/probe.js'), 'sign-in')
-
-/**
- * Dynamic client registration (RFC 7591): only an authorization server with no client for this
- * app yet needs it, once.
- */
-export const loadRegistration = lazily(() => import('../registration/register.js'), 'sign-in')
-
-/**
- * Finishing an authorization from its callback: the response checks and the code exchange.
- * Loaded while the user is at the authorization server.
- */
-export const loadExchange = lazily(() => import('./exchange-callback.js'), 'sign-in')
 
 /**
  * Refresh (OAuth 2.1 §4.3): loaded at the first refresh, so a page whose tokens are still fresh

@@ -4,7 +4,7 @@ import type { ClientRecord } from '../contracts/records.js'
 import { ConfigurationError, RegistrationError } from '../errors.js'
 import { navigate, prepareAuthorization } from './authorization-flow.js'
 import type { AuthorizationHost } from './host.js'
-import { loadExchange } from './load.js'
+import { loadExchange } from './load-steps.js'
 
 /**
  * One authorization up to its callback (OAuth 2.1 §4.1): discovery, a client identity, the
