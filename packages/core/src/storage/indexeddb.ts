@@ -1,4 +1,4 @@
-import { createStore, del, entries, get, keys, set, type UseStore } from 'idb-keyval'
+import { createStore, del, entries, getMany, keys, set, type UseStore } from 'idb-keyval'
 import type { TokenStorage } from '../contracts/storage.js'
 import { storageFailed } from '../errors.js'
 import { memoryStorage } from './memory.js'
@@ -10,6 +10,10 @@ import { memoryStorage } from './memory.js'
  * other failure fails its own operation only, with a `StorageError` (`storage_failed`): one
  * refused write never turns the instance into memory storage, so a later sign-out is still
  * written where the next page load reads.
+ *
+ * Reads asked for in the same turn (every server of a page probed at once, say) share one
+ * read-only transaction: the cost of a transaction, not of a read, is what grows with the
+ * number of servers.
  */
 export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
   let memory = typeof indexedDB === 'undefined' ? memoryStorage() : undefined
@@ -34,15 +38,34 @@ export function indexedDbStorage(databaseName = 'mcp-oauth'): TokenStorage {
     }
   }
 
+  /** The reads of this turn, sent together once the turn's other reads have joined. */
+  let batch: { key: string; settle: (read: Promise<unknown>) => void }[] | undefined
+  const readBatch = () => {
+    const reads = batch!
+    batch = undefined
+    const values = run(
+      (s) =>
+        getMany(
+          reads.map((read) => read.key),
+          s,
+        ),
+      (m) => Promise.all(reads.map((read) => m.get(read.key))),
+    )
+    for (const [i, read] of reads.entries()) read.settle(values.then((all) => all[i]))
+  }
+
   return {
     get kind() {
       return memory ? 'memory' : 'indexeddb'
     },
     get: (key) =>
-      run(
-        (s) => get(key, s),
-        (m) => m.get(key),
-      ),
+      new Promise((settle) => {
+        if (!batch) {
+          batch = []
+          queueMicrotask(readBatch)
+        }
+        batch.push({ key, settle })
+      }),
     set: (key, value) =>
       run(
         (s) => set(key, value, s),
