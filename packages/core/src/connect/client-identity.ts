@@ -6,7 +6,12 @@ import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError, RegistrationError } from '../errors.js'
 import { manualClient } from '../registration/manual-client.js'
 import { metadataDocumentClient } from '../registration/metadata-document-client.js'
-import { isBlank, readClient } from '../registration/stored-client.js'
+import {
+  isBlank,
+  readClient,
+  readStoredClient,
+  writeClient,
+} from '../registration/stored-client.js'
 import { keys } from '../storage/records.js'
 import { loadRegistration } from './load-steps.js'
 import { sharedRegistration } from './shared-registration.js'
@@ -117,7 +122,7 @@ export class ClientIdentity {
           this.#ctx.clientMetadata,
           scope,
         )
-        await this.#ctx.storage.set(key, client)
+        await writeClient(this.#ctx, key, client)
         return client
       })
     } catch (error) {
@@ -142,15 +147,16 @@ export class ClientIdentity {
   async scopeRefused(client: ClientRecord): Promise<void> {
     if (client.kind !== 'dynamic') return
     const key = keys.client(client.issuer, this.#ctx.redirectUri)
-    const stored = await this.#readStored(client.issuer)
-    if (stored?.clientId === client.clientId) await this.#ctx.storage.delete(key)
+    // Compared with what is stored now: another tab may have replaced it.
+    const stored = await readStoredClient(this.#ctx, client.issuer, this.#onCorrupt)
+    if (stored?.clientId === client.clientId) await writeClient(this.#ctx, key, undefined)
   }
 
   /** Keeps a client ID the user typed for `discovery`'s issuer. A blank ID is refused. */
   async submit(discovery: Discovery, credentials: PreRegisteredClient): Promise<ClientRecord> {
     const client = manualClient(discovery.as, this.#ctx.redirectUri, credentials, 'manual')
     this.#manual = client
-    await this.#ctx.storage.set(keys.client(client.issuer, client.redirectUri), client)
+    await writeClient(this.#ctx, keys.client(client.issuer, client.redirectUri), client)
     return client
   }
 }

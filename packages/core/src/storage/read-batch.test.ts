@@ -1,22 +1,7 @@
 import 'fake-indexeddb/auto'
 import { afterEach, expect, test, vi } from 'vitest'
-import { createMcpAuth } from '../auth.js'
-import { REDIRECT } from '../test-support/harness.js'
+import { countTransactions } from '../test-support/idb-transactions.js'
 import { indexedDbStorage } from './indexeddb.js'
-
-/** Counts the IndexedDB transactions opened from now on. */
-function countTransactions(): () => number {
-  let transactions = 0
-  const open = IDBDatabase.prototype.transaction
-  vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
-    this: IDBDatabase,
-    ...args: Parameters<IDBDatabase['transaction']>
-  ) {
-    transactions++
-    return open.apply(this, args)
-  })
-  return () => transactions
-}
 
 afterEach(() => {
   vi.restoreAllMocks()
@@ -53,21 +38,4 @@ test('a batch that fails rejects each of its reads with storage_failed, and the 
   })
   expect(storage.kind).toBe('indexeddb')
   expect(await storage.get('tokens:a')).toBe(1)
-})
-
-test('50 fresh servers probed at once cost a handful of IndexedDB transactions, not three each', async () => {
-  const auth = createMcpAuth({
-    redirectUri: REDIRECT,
-    storage: indexedDbStorage(`probes-${Math.random()}`),
-    // Servers that let anyone in: the probe reads what is stored, sends one request, and ends.
-    fetch: async () => new Response('{}', { status: 200 }),
-    driver: async (request) => request.url,
-  })
-  const handles = [...Array(50).keys()].map((i) => auth.server(`https://mcp${i}.example.com/mcp`))
-  // The database opens (one transaction of its own) before the count starts.
-  await handles[0]!.probe()
-  const transactions = countTransactions()
-  const snapshots = await Promise.all(handles.slice(1).map((handle) => handle.probe()))
-  expect(snapshots.map((snapshot) => snapshot.status)).toEqual(Array(49).fill('open'))
-  expect(transactions()).toBeLessThanOrEqual(3)
 })
