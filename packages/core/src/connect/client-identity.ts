@@ -6,13 +6,9 @@ import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { McpAuthError, RegistrationError } from '../errors.js'
 import { manualClient } from '../registration/manual-client.js'
 import { metadataDocumentClient } from '../registration/metadata-document-client.js'
-import {
-  isBlank,
-  readClient,
-  readStoredClient,
-  writeClient,
-} from '../registration/stored-client.js'
+import { isBlank, readClient } from '../registration/stored-client.js'
 import { keys } from '../storage/records.js'
+import { readKnownClient, writeClient } from './known-clients.js'
 import { loadRegistration } from './load-steps.js'
 import { sharedRegistration } from './shared-registration.js'
 
@@ -52,7 +48,7 @@ export class ClientIdentity {
   }
 
   #readStored(issuer: string): Promise<ClientRecord | undefined> {
-    return readClient(this.#ctx, issuer, this.#onCorrupt)
+    return readKnownClient(this.#ctx, issuer, this.#onCorrupt)
   }
 
   /**
@@ -148,7 +144,7 @@ export class ClientIdentity {
     if (client.kind !== 'dynamic') return
     const key = keys.client(client.issuer, this.#ctx.redirectUri)
     // Compared with what is stored now: another tab may have replaced it.
-    const stored = await readStoredClient(this.#ctx, client.issuer, this.#onCorrupt)
+    const stored = await readClient(this.#ctx, client.issuer, this.#onCorrupt)
     if (stored?.clientId === client.clientId) await writeClient(this.#ctx, key, undefined)
   }
 

@@ -14,6 +14,8 @@ export function tabChannel(): TabLink {
   let opened = false
   const visible = () => {
     if (page?.visibilityState !== 'visible') return
+    // Counted as a message heard: what was read before may be out of date.
+    link.heard++
     for (const listener of listeners.values()) listener(undefined)
   }
   const link: TabLink = {

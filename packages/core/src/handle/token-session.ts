@@ -14,7 +14,6 @@ import { SingleFlight } from '../coordination/single-flight.js'
 import { newRevision } from '../coordination/tab-messages.js'
 import { knownIssuer, shareCopies, upgradeTokens } from '../discovery/issuer-hints.js'
 import { AuthorizationError, McpAuthError, storageFailed } from '../errors.js'
-import { forgetClients } from '../registration/stored-client.js'
 import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { checkRecord, keys } from '../storage/records.js'
 import { traced } from '../tracing.js'
@@ -432,10 +431,7 @@ export class TokenSession {
       this.#seed = undefined
       if (this.#loaded) this.#reread()
       // Back into view without a channel: a client ID may have been stored meanwhile too.
-      if (!message) {
-        forgetClients(this.#ctx)
-        this.#host().clientChanged()
-      }
+      if (!message) this.#host().clientChanged()
     })
   }
 
