@@ -12,8 +12,16 @@ const dist = fileURLToPath(new URL('../dist', import.meta.url))
 const marked = /\/\* css \*\/ ?`([^`]*)`/g
 let count = 0
 
+// esbuild keeps the white space of custom property values (`--_bg: var(--mcp-bg, #fff)`) as
+// written: a custom property's leading white space is not part of its value (CSS Variables §2),
+// and a space after a comma outside a string is not significant.
 const minify = (css) =>
-  css.trim() === '' ? css : transformSync(css, { loader: 'css', minify: true }).code.trim()
+  css.trim() === ''
+    ? css
+    : transformSync(css, { loader: 'css', minify: true })
+        .code.trim()
+        .replace(/(--[\w-]+): /g, '$1:')
+        .replace(/, (?=(?:[^"]*"[^"]*")*[^"]*$)/g, ',')
 
 for (const file of readdirSync(dist, { recursive: true }).filter((name) => name.endsWith('.js'))) {
   const path = join(dist, file)

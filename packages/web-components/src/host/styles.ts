@@ -91,9 +91,9 @@ input {
   border: 1px solid currentColor;
   color: var(--_muted);
 }
-:host([status="authorized"]) [part~="pill"], :host([status="open"]) [part~="pill"] { color: var(--_success); }
-:host([status="error"]) [part~="pill"], :host([status]) [part~="pill"][data-expired] { color: var(--_danger); }
-:host([status="needs-step-up"]) [part~="pill"], :host([status="needs-authorization"]) [part~="pill"] { color: var(--_accent); }
+:host([status=authorized]) [part~="pill"], :host([status=open]) [part~="pill"] { color: var(--_success); }
+:host([status=error]) [part~="pill"], :host([status]) [part~="pill"][data-expired] { color: var(--_danger); }
+:host([status=needs-step-up]) [part~="pill"], :host([status=needs-authorization]) [part~="pill"] { color: var(--_accent); }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 2px 12px; margin: 0; font-size: 13px; }
 dt { color: var(--_muted); }
 dd { margin: 0; overflow-wrap: anywhere; }

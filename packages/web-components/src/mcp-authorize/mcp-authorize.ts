@@ -1,20 +1,10 @@
 import { button, type Child, h, setAttr, swap } from '../host/dom.js'
 import { format } from '../host/format.js'
+import { lazy } from '../host/lazy.js'
 import { McpElement } from '../server-element/mcp-element.js'
 
-/** The client ID and token forms, once loaded: most servers need neither. */
-let forms: typeof import('./forms.js') | undefined
-
-/** Loads the forms, then renders `element` again; a failed load is tried again next time. */
-function loadForms(element: McpAuthorizeElement): void {
-  import('./forms.js').then(
-    (module) => {
-      forms = module
-      element.refresh()
-    },
-    () => {},
-  )
-}
+/** The client ID and token forms, loaded the first time one is needed: most servers need neither. */
+const forms = lazy(() => import('./forms.js'))
 
 /**
  * `<mcp-authorize server-url="…">`: the authorize step for one MCP server. One view per status
@@ -115,9 +105,8 @@ export class McpAuthorizeElement extends McpElement {
         break
       case 'needs-client-id':
       case 'needs-token':
-        form = forms?.[status === 'needs-token' ? 'tokenForm' : 'clientIdForm']
+        form = forms(this)?.[status === 'needs-token' ? 'tokenForm' : 'clientIdForm']
         if (form) rest = () => [form!(this)]
-        else loadForms(this)
         break
       case 'needs-step-up':
       case 'disconnected':

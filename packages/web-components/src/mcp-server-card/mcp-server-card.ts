@@ -1,10 +1,13 @@
 import type { McpServerSnapshot } from '@mcp-oauth/core'
 import { button, h, setAttr, setText, swap } from '../host/dom.js'
 import { format } from '../host/format.js'
+import { lazy } from '../host/lazy.js'
 import { Timer } from '../host/timer.js'
 import { McpElement } from '../server-element/mcp-element.js'
 import { timeLeft } from '../server-element/strings.js'
-import { signedOutNote } from './sign-out-note.js'
+
+/** What the card says after a sign-out: most pages never show it. */
+const signOut = lazy(() => import('./sign-out-note.js'))
 
 /** The nodes built once; updates change their text or swap one slot. */
 interface CardNodes {
@@ -98,7 +101,12 @@ export class McpServerCardElement extends McpElement {
   /** What happened last, in words: step-up, denied or cancelled, an error, or the sign-out. */
   #note(snapshot: McpServerSnapshot, now: number): string {
     const { status } = snapshot
-    if (status === 'disconnected') return signedOutNote(snapshot, this.strings, now) ?? ''
+    if (status === 'disconnected') {
+      // Loaded with the first disconnect: the core's report follows once the server answered.
+      const s = this.strings
+      const [text, left] = signOut(this)?.signedOutNote(snapshot, s, now) ?? ['', 0]
+      return left > 0 ? format(text, { time: timeLeft(left, s) }) : text
+    }
     // In the words the authorize step says them.
     const said = status === 'needs-step-up' || status === 'cancelled' || status === 'error'
     return said ? format(this.words()[1], this.values()) : ''

@@ -12,27 +12,34 @@ afterEach(() => {
 const note = (card: HTMLElement) => part(card, '[part~="message"]')
 const live = (card: HTMLElement) => part(card, '[role="status"]').textContent
 
-/** A card that was authorized, then disconnected with this report from the core. */
-function signedOut(revocation?: RevocationReport) {
+/**
+ * A card that was authorized, then disconnected with this report from the core. The words for
+ * a report load with the first one (a page that never signs out never loads them).
+ */
+async function signedOut(revocation?: RevocationReport) {
   const fake = fakeHandle({ status: 'authorized' })
   const card = mount('mcp-server-card', fake)
   fake.set({ status: 'disconnected', ...(revocation ? { revocation } : {}) })
+  if (revocation) await vi.waitFor(() => expect(note(card).hidden).toBe(false))
   return { card, fake }
 }
 
 const in12min = () => Date.now() + 12 * 60_000
 
 describe('<mcp-server-card> says what the server did on disconnect', () => {
-  test('revoked', () => {
-    const { card } = signedOut({ accessToken: 'revoked', refreshToken: 'revoked' })
+  test('revoked', async () => {
+    const { card } = await signedOut({ accessToken: 'revoked', refreshToken: 'revoked' })
     expect(note(card).textContent).toBe('Signed out. Access was revoked.')
     expect(note(card).hidden).toBe(false)
     expect(live(card)).toBe('Disconnected. Signed out. Access was revoked.')
   })
 
-  test('not supported: the access token ends in 12 min, counted down live', () => {
+  test('not supported: the access token ends in 12 min, counted down live', async () => {
     vi.useFakeTimers()
-    const { card } = signedOut({ accessToken: 'unsupported', accessTokenExpiresAt: in12min() })
+    const { card } = await signedOut({
+      accessToken: 'unsupported',
+      accessTokenExpiresAt: in12min(),
+    })
     const text = note(card).firstChild
     expect(note(card).textContent).toBe(
       'Signed out here. This server does not support revoking access; it ends in 12 min.',
@@ -54,8 +61,8 @@ describe('<mcp-server-card> says what the server did on disconnect', () => {
     expect(vi.getTimerCount()).toBe(0)
   })
 
-  test('failed: the server could not be reached', () => {
-    const { card } = signedOut({
+  test('failed: the server could not be reached', async () => {
+    const { card } = await signedOut({
       accessToken: 'failed',
       refreshToken: 'failed',
       accessTokenExpiresAt: in12min(),
@@ -65,8 +72,8 @@ describe('<mcp-server-card> says what the server did on disconnect', () => {
     )
   })
 
-  test('access revoked but the refresh token could not be: signed out here, no countdown', () => {
-    const { card } = signedOut({
+  test('access revoked but the refresh token could not be: signed out here, no countdown', async () => {
+    const { card } = await signedOut({
       accessToken: 'revoked',
       refreshToken: 'failed',
       accessTokenExpiresAt: in12min(),
@@ -76,21 +83,24 @@ describe('<mcp-server-card> says what the server did on disconnect', () => {
     )
   })
 
-  test('not supported and no known expiry', () => {
-    const { card } = signedOut({ accessToken: 'unsupported' })
+  test('not supported and no known expiry', async () => {
+    const { card } = await signedOut({ accessToken: 'unsupported' })
     expect(note(card).textContent).toBe(
       'Signed out here. This server does not support revoking access.',
     )
   })
 
-  test('no report from the core: nothing is claimed', () => {
-    const { card } = signedOut()
+  test('no report from the core: nothing is claimed', async () => {
+    const { card } = await signedOut()
     expect(note(card).textContent).toBe('')
     expect(note(card).hidden).toBe(true)
   })
 
-  test('the wording can be overridden', () => {
-    const { card } = signedOut({ accessToken: 'unsupported', accessTokenExpiresAt: in12min() })
+  test('the wording can be overridden', async () => {
+    const { card } = await signedOut({
+      accessToken: 'unsupported',
+      accessTokenExpiresAt: in12min(),
+    })
     card.strings = { notRevokedEndsIn: 'Déconnecté ici ; l’accès se termine dans {time}.' }
     expect(note(card).textContent).toBe('Déconnecté ici ; l’accès se termine dans 12 min.')
   })
