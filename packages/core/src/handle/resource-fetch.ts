@@ -19,18 +19,18 @@ export interface ResourceFetchHost {
   readonly url: string
   readonly session: TokenSession
   readonly discovery: DiscoveryCache
-  readonly stepUp: StepUp
+  /**
+   * The step-up state, made by the first refusal (`make`): most servers never have one.
+   */
+  stepUp(make?: () => StepUp): StepUp | undefined
   status(): McpServerStatus
   /** The snapshot's last error. */
   error(): McpAuthError | undefined
   update(status: McpServerStatus, patch?: Patch): void
 }
 
-/**
- * Names the operation a step-up budget counts (`operation.ts`): loaded with the first 403, since
- * attempts are counted only from a refusal on.
- */
-let operationKey: typeof import('./operation.js').operationKey | undefined
+/** The step-up budget (`step-up.ts`): loaded with the first 403. */
+let budget: typeof import('./step-up.js') | undefined
 
 /** Transport failures this module reported, cleared by the next answer of the server. */
 const reported = new WeakSet<McpAuthError>()
@@ -118,7 +118,7 @@ async function fetchWithToken(
         }
       }
     }
-    if (response.status === 403) operationKey ??= (await import('./operation.js')).operationKey
+    if (response.status === 403) budget ??= await import('./step-up.js')
   } catch (cause) {
     if (cause instanceof McpAuthError || request.signal.aborted) throw cause
     const proof = scheme === 'dpop' ? ['dpop'] : []
@@ -161,14 +161,19 @@ function observe(
   }
   if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
     const granted = host.session.tokens?.scopes ?? []
-    host.stepUp.refused(operationKey!(request), [
-      ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
-    ])
+    const { operationKey, StepUp } = budget!
+    // Made here if this is the first refusal, so always there.
+    host
+      .stepUp(() => new StepUp())
+      ?.refused(operationKey(request), [
+        ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
+      ])
     host.update('needs-step-up')
     return
   }
   if (response.ok) {
-    host.stepUp.succeeded(() => operationKey!(request))
+    // Attempts are counted only once the budget loaded, with a refusal.
+    host.stepUp()?.succeeded(() => budget!.operationKey(request))
     const status = host.status()
     const error = host.error()
     if (status !== 'authorized' && host.session.tokens)

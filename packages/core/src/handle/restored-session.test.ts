@@ -28,8 +28,8 @@ vi.mock('./redirects.js', async (original) => {
   loaded.add('redirects')
   return original()
 })
-vi.mock('./operation.js', async (original) => {
-  loaded.add('operation')
+vi.mock('./step-up.js', async (original) => {
+  loaded.add('step-up')
   return original()
 })
 vi.mock('../discovery/probe.js', async (original) => {

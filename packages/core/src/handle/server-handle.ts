@@ -25,7 +25,7 @@ import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
 import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
-import { StepUp } from './step-up.js'
+import type { StepUp } from './step-up.js'
 import { type StoredSession, TokenSession, type TokenSessionHost } from './token-session.js'
 
 /**
@@ -89,11 +89,6 @@ export class ServerHandle implements McpServerHandle {
     return this.#discoveryCache
   }
 
-  get #stepUp(): StepUp {
-    this.#stepUps ??= new StepUp()
-    return this.#stepUps
-  }
-
   get #host(): AuthorizationHost {
     this.#authorizationHost ??= {
       ctx: this.#ctx,
@@ -113,7 +108,10 @@ export class ServerHandle implements McpServerHandle {
       url: this.url,
       session: this.#session,
       discovery: this.#discovery,
-      stepUp: this.#stepUp,
+      stepUp: (make) => {
+        if (make) this.#stepUps ??= make()
+        return this.#stepUps
+      },
       status: () => this.getSnapshot().status,
       error: () => this.getSnapshot().error,
       update: (status, patch) => this.#updateInUse(status, patch),
@@ -181,7 +179,7 @@ export class ServerHandle implements McpServerHandle {
   #changedElsewhere(tokens: TokenRecord | undefined): void {
     const next = statusAfterOutsideChange(this.getSnapshot(), tokens)
     // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: the pending step-up is read only in needs-step-up, which only a new refusal sets, replacing it
-    if (next === 'disconnected') this.#stepUp.pending = undefined
+    if (next === 'disconnected' && this.#stepUps) this.#stepUps.pending = undefined
     if (next) this.#update(next, next === 'disconnected' ? { error: undefined, scopes: [] } : {})
   }
 
@@ -275,7 +273,8 @@ export class ServerHandle implements McpServerHandle {
   #checkStepUpBudget(): void {
     if (this.getSnapshot().status !== 'needs-step-up') return
     try {
-      this.#stepUp.begin(this.#ctx.maxStepUpAttempts)
+      // `needs-step-up` comes from a refusal, which made the state.
+      this.#stepUps?.begin(this.#ctx.maxStepUpAttempts)
     } catch (error) {
       this.#update('error', { error: asMcpAuthError(error) })
       throw error
@@ -286,7 +285,8 @@ export class ServerHandle implements McpServerHandle {
     this.#flow?.abort()
     const flow = new AbortController()
     this.#flow = flow
-    const stepUp = this.getSnapshot().status === 'needs-step-up' ? this.#stepUp.pending : undefined
+    const stepUp =
+      this.getSnapshot().status === 'needs-step-up' ? this.#stepUps?.pending : undefined
     let flowClient: ClientRecord | undefined
     try {
       const { runAuthorization } = await loadConnect()
@@ -343,7 +343,7 @@ export class ServerHandle implements McpServerHandle {
       await this.#revoke(record, client, as)
       throw kept || superseded()
     }
-    this.#stepUp.pending = undefined
+    if (this.#stepUps) this.#stepUps.pending = undefined
     return this.#update('authorized', { error: undefined })
   }
 
@@ -384,7 +384,7 @@ export class ServerHandle implements McpServerHandle {
    */
   disconnect = async (): Promise<McpServerSnapshot> => {
     const [tokens, error] = await this.#session.clear()
-    this.#stepUp.pending = undefined
+    if (this.#stepUps) this.#stepUps.pending = undefined
     this.#update('disconnected', { error, scopes: [], revocation: undefined })
     if (!tokens) return this.getSnapshot()
     // A static token has no authorization server, and with its metadata gone from storage

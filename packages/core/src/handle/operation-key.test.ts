@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { replayable } from '../http/replayable-request.js'
-import { operationKey } from './operation.js'
+import { operationKey } from './step-up.js'
 
 const URL = 'https://mcp.example.com/mcp?x=1'
 const request = (method: string, body: string | ArrayBuffer | null) =>
