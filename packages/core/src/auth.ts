@@ -1,6 +1,7 @@
 import { browserDriver } from './browser/driver.js'
 import { finishLandedCallback } from './browser/landing.js'
-import { loadConnect, loadRedirect } from './connect/load.js'
+import { loadRedirect } from './connect/load.js'
+import { loadExchange } from './connect/load-steps.js'
 import type { AuthorizeOptions } from './contracts/authorize.js'
 import type { AuthContext } from './contracts/context.js'
 import type { AuthorizationDriver, DriverSession, InteractiveDriver } from './contracts/driver.js'
@@ -132,7 +133,8 @@ export function createMcpAuth(
       const state = current.searchParams.get('state')
       if (!state || !(current.searchParams.has('code') || current.searchParams.has('error')))
         return undefined
-      const [{ finishRedirect }] = await Promise.all([loadRedirect(), loadConnect()])
+      // The code exchange's chunk loads alongside; the rest of sign-in is not needed.
+      const [{ finishRedirect }] = await Promise.all([loadRedirect(), loadExchange()])
       return finishRedirect(auth, storage, current, url === undefined)
     },
     dispose: () => tabs.dispose(),

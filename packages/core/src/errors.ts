@@ -141,10 +141,23 @@ export function networkError(url: string, cause: unknown): McpAuthError {
 export function superseded(): AuthorizationError {
   return new AuthorizationError(
     'cancelled',
-    'A disconnect that came later wins: the tokens of this authorization were not kept',
+    'A later disconnect won: the tokens of this authorization were not kept',
     { details: { superseded: true } },
   )
 }
 
 export const isSuperseded = (error: unknown) =>
   error instanceof AuthorizationError && error.details?.superseded === true
+
+/** Any thrown value as a typed error; unknown failures become `unexpected_response`. */
+export function asMcpAuthError(error: unknown): McpAuthError {
+  return error instanceof McpAuthError
+    ? error
+    : new McpAuthError(
+        'unexpected_response',
+        error instanceof Error ? error.message : String(error),
+        {
+          cause: error,
+        },
+      )
+}

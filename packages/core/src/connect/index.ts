@@ -8,6 +8,7 @@
  * revocation; `server.fetch` is in the main chunk.
  */
 export { ClientIdentity } from './client-identity.js'
+export { flowFailure, statusAfterFailure } from './flow-outcome.js'
 export { rediscoverIssuer } from './issuer-record.js'
 export { runAuthorization } from './run-authorization.js'
 export { runDiscovery } from './run-discovery.js'

@@ -8,7 +8,8 @@ export const loadConnect = lazily(() => import('./index.js'), 'sign-in')
 
 /**
  * What finishing a full-page redirect takes first (see `finish-redirect.ts`): a page that comes
- * back from the authorization server loads it alongside the connect chunk.
+ * back from the authorization server loads it alongside the code exchange, not the connect
+ * chunk.
  */
 export const loadRedirect = lazily(() => import('./finish-redirect.js'), 'sign-in')
 

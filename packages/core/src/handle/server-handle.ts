@@ -17,13 +17,18 @@ import type {
   RevocationReport,
 } from '../contracts/snapshot.js'
 import { knownIssuer } from '../discovery/issuer-hints.js'
-import { AuthorizationError, isSuperseded, McpAuthError, superseded } from '../errors.js'
+import {
+  AuthorizationError,
+  asMcpAuthError,
+  isSuperseded,
+  McpAuthError,
+  superseded,
+} from '../errors.js'
 import { clientForTokens } from '../registration/stored-client.js'
 import { traced } from '../tracing.js'
 import { DiscoveryCache } from './discovery-cache.js'
-import { flowFailure, statusAfterFailure } from './flow-outcome.js'
 import { fetchResource, type ResourceFetchHost } from './resource-fetch.js'
-import { asMcpAuthError, nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
+import { nextSnapshot, statusAfterOutsideChange } from './snapshot.js'
 import { SnapshotStore } from './snapshot-store.js'
 import type { StepUp } from './step-up.js'
 import { type StoredSession, TokenSession, type TokenSessionHost } from './token-session.js'
@@ -305,13 +310,16 @@ export class ServerHandle implements McpServerHandle {
     } catch (error) {
       // A newer authorize() aborted this one, or a later disconnect() won: they own the snapshot.
       if (this.#flow !== flow || isSuperseded(error)) throw error
-      const reason = flowFailure(error, flow.signal)
+      // What the failure means is decided in the connect chunk; one that did not load is the
+      // failure (a network error).
+      const connect = await loadConnect().catch(() => undefined)
+      if (!connect) return this.#fail(error, 'error')
+      const reason = connect.flowFailure(error, flow.signal)
       if (flowClient && reason.details?.error === 'invalid_scope') {
         // Stryker disable next-line OptionalChaining: a flow client comes from the client identity, which is then created
         await this.#clients?.scopeRefused(flowClient)
       }
-      const status = statusAfterFailure(reason, this.getSnapshot().status)
-      return this.#fail(reason, status)
+      return this.#fail(reason, connect.statusAfterFailure(reason, this.getSnapshot().status))
     } finally {
       session.close()
       if (this.#flow === flow) this.#flow = undefined

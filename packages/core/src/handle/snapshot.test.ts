@@ -1,9 +1,8 @@
 import { describe, expect, test } from 'vitest'
 import type { TokenRecord } from '../contracts/records.js'
 import type { McpServerSnapshot } from '../contracts/snapshot.js'
-import { ConfigurationError, McpAuthError } from '../errors.js'
+import { asMcpAuthError, ConfigurationError, McpAuthError } from '../errors.js'
 import {
-  asMcpAuthError,
   initialSnapshot,
   nextSnapshot,
   type SnapshotSources,

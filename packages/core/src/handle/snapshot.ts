@@ -1,7 +1,7 @@
 import type { ProtectedResourceMetadata } from '../contracts/discovery.js'
 import type { TokenRecord } from '../contracts/records.js'
 import type { McpServerSnapshot, McpServerStatus, Patch } from '../contracts/snapshot.js'
-import { McpAuthError } from '../errors.js'
+import type { McpAuthError } from '../errors.js'
 
 /** The state a snapshot is derived from. */
 export interface SnapshotSources {
@@ -69,19 +69,6 @@ export function nextSnapshot(
     assign('revocation', 'revocation' in patch ? patch.revocation : prev.revocation)
   }
   return next
-}
-
-/** Any thrown value as a typed error; unknown failures become `unexpected_response`. */
-export function asMcpAuthError(error: unknown): McpAuthError {
-  return error instanceof McpAuthError
-    ? error
-    : new McpAuthError(
-        'unexpected_response',
-        error instanceof Error ? error.message : String(error),
-        {
-          cause: error,
-        },
-      )
 }
 
 /**

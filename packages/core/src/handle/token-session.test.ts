@@ -259,7 +259,7 @@ describe('static tokens and disconnect', () => {
     gate.resolve()
     await expect(authorizing).rejects.toMatchObject({
       code: 'cancelled',
-      message: 'A disconnect that came later wins: the tokens of this authorization were not kept',
+      message: 'A later disconnect won: the tokens of this authorization were not kept',
       details: { superseded: true },
     })
     expect(await storage.get(tokensKey)).toBeUndefined()

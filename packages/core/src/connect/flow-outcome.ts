@@ -1,6 +1,5 @@
 import type { McpServerStatus } from '../contracts/snapshot.js'
-import { AuthorizationError, McpAuthError } from '../errors.js'
-import { asMcpAuthError } from './snapshot.js'
+import { AuthorizationError, asMcpAuthError, McpAuthError } from '../errors.js'
 
 /** Why a flow failed, as a typed error: anything thrown after an abort is a cancellation. */
 export function flowFailure(error: unknown, signal: AbortSignal): McpAuthError {
