@@ -1,9 +1,17 @@
-import type { Dpop, DpopLoader, DpopMode } from '../contracts/dpop.js'
+import { lazily } from '../connect/lazily.js'
+import type { DpopLoader, DpopMode } from '../contracts/dpop.js'
 import type { TokenStorage } from '../contracts/storage.js'
-import { McpAuthError } from '../errors.js'
 
+/**
+ * The DPoP chunk (RFC 9449), loaded the first time a server's metadata or a stored token calls
+ * for bound tokens; `undefined` while nothing does.
+ */
 export function dpopLoader(mode: DpopMode, storage: TokenStorage): DpopLoader {
-  let loading: Promise<Dpop> | undefined
+  // A chunk that failed to load (offline) is a transient failure, tried again on the next use.
+  const load = lazily(
+    () => import('../dpop/index.js').then(({ createDpop }) => createDpop({ mode, storage })),
+    'DPoP',
+  )
   return (as, tokenType) => {
     const algs = as?.dpop_signing_alg_values_supported
     // In 'required' mode a stored bearer token loads it too: to be refused.
@@ -11,15 +19,6 @@ export function dpopLoader(mode: DpopMode, storage: TokenStorage): DpopLoader {
       tokenType === 'DPoP' ||
       (mode === 'required' && (as || tokenType)) ||
       (mode === 'auto' && Array.isArray(algs) && algs.includes('ES256'))
-    if (!binds) return undefined
-    // A chunk that failed to load (offline) is a transient failure, tried again on the next use.
-    loading ??= import('../dpop/index.js').then(
-      ({ createDpop }) => createDpop({ mode, storage }),
-      (cause: unknown) => {
-        loading = undefined
-        throw new McpAuthError('network_error', 'The DPoP module did not load', { cause })
-      },
-    )
-    return loading
+    return binds ? load() : undefined
   }
 }
