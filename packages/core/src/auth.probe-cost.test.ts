@@ -51,7 +51,8 @@ function oneIssuer(issuer: string): typeof fetch {
   }
 }
 
-test('servers of one issuer read its stored client once, however their probes are spread out', async () => {
+/** An app whose servers all name one issuer, with the keys its storage reads, in order. */
+function oneIssuerApp() {
   const issuer = 'https://auth.example.com'
   const storage = indexedDbStorage(`clients-${Math.random()}`)
   const reads: string[] = []
@@ -66,6 +67,11 @@ test('servers of one issuer read its stored client once, however their probes ar
     fetch: oneIssuer(issuer),
     driver: async (request) => request.url,
   })
+  return { issuer, storage, reads, auth }
+}
+
+test('servers of one issuer read its stored client once, however their probes are spread out', async () => {
+  const { reads, auth } = oneIssuerApp()
   // One after another: each discovery ends long after the one before.
   for (let i = 0; i < 5; i++) {
     const snapshot = await auth.server(`https://mcp${i}.example.com/mcp`).probe()
@@ -75,20 +81,7 @@ test('servers of one issuer read its stored client once, however their probes ar
 })
 
 test('a change another tab announces makes the next probe read the stored client again', async () => {
-  const issuer = 'https://auth.example.com'
-  const storage = indexedDbStorage(`clients-tab-${Math.random()}`)
-  const reads: string[] = []
-  const get = storage.get
-  storage.get = (key) => {
-    reads.push(key)
-    return get(key)
-  }
-  const auth = createMcpAuth({
-    redirectUri: REDIRECT,
-    storage,
-    fetch: oneIssuer(issuer),
-    driver: async (request) => request.url,
-  })
+  const { issuer, storage, reads, auth } = oneIssuerApp()
   const first = auth.server('https://mcp1.example.com/mcp')
   expect((await first.probe()).registration).toBe('dynamic')
   // Another tab stores a client ID the user typed, and says so.

@@ -5,6 +5,7 @@ import { TOKEN_RECORD_VERSION, type TokenRecord } from './contracts/records.js'
 import { indexedDbStorage } from './storage/indexeddb.js'
 import { keys } from './storage/records.js'
 import { REDIRECT } from './test-support/harness.js'
+import { countTransactions } from './test-support/idb-transactions.js'
 
 /** Which lazily loaded chunks were imported. */
 const loaded = vi.hoisted(() => new Set<string>())
@@ -58,17 +59,9 @@ test('restored servers: their first tokens, and every one after, cost no request
     },
     driver: async (request) => request.url,
   })
-  let transactions = 0
-  const open = IDBDatabase.prototype.transaction
-  vi.spyOn(IDBDatabase.prototype, 'transaction').mockImplementation(function (
-    this: IDBDatabase,
-    ...args: Parameters<IDBDatabase['transaction']>
-  ) {
-    transactions++
-    return open.apply(this, args)
-  })
+  const transactions = countTransactions()
   const handles = await auth.restore()
-  expect(transactions).toBe(1)
+  expect(transactions()).toBe(1)
   const timers = vi.spyOn(globalThis, 'setTimeout')
   const signs = vi.spyOn(crypto.subtle, 'sign')
   const digests = vi.spyOn(crypto.subtle, 'digest')
@@ -76,7 +69,7 @@ test('restored servers: their first tokens, and every one after, cost no request
   for (let call = 0; call < 20; call++) {
     for (const handle of handles) expect(await handle.getAccessToken()).toBe(`at-${handle.url}`)
   }
-  expect(transactions).toBe(1)
+  expect(transactions()).toBe(1)
   expect({ requests, locks, loaded: [...loaded] }).toEqual({ requests: [], locks: [], loaded: [] })
   expect(timers).not.toHaveBeenCalled()
   expect(signs).not.toHaveBeenCalled()
