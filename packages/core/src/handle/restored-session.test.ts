@@ -7,47 +7,24 @@ import { keys } from '../storage/records.js'
 import { mcpCall, REDIRECT } from '../test-support/harness.js'
 
 // The chunks a page loads on demand: each records that it was loaded.
-const loaded = vi.hoisted(() => new Set<string>())
-vi.mock('../connect/index.js', async (original) => {
-  loaded.add('connect')
-  return original()
+const { loaded, recorded } = vi.hoisted(() => {
+  const loaded = new Set<string>()
+  const recorded = (chunk: string) => async (original: () => Promise<unknown>) => {
+    loaded.add(chunk)
+    return original()
+  }
+  return { loaded, recorded }
 })
-vi.mock('../connect/credentials.js', async (original) => {
-  loaded.add('credentials')
-  return original()
-})
-vi.mock('../dpop/index.js', async (original) => {
-  loaded.add('dpop')
-  return original()
-})
-vi.mock('./revocation.js', async (original) => {
-  loaded.add('revocation')
-  return original()
-})
-vi.mock('./redirects.js', async (original) => {
-  loaded.add('redirects')
-  return original()
-})
-vi.mock('./step-up.js', async (original) => {
-  loaded.add('step-up')
-  return original()
-})
-vi.mock('../discovery/probe.js', async (original) => {
-  loaded.add('probe')
-  return original()
-})
-vi.mock('../registration/register.js', async (original) => {
-  loaded.add('registration')
-  return original()
-})
-vi.mock('../connect/exchange-callback.js', async (original) => {
-  loaded.add('exchange')
-  return original()
-})
-vi.mock('../tokens/token-endpoint.js', async (original) => {
-  loaded.add('token endpoint')
-  return original()
-})
+vi.mock('../connect/index.js', recorded('connect'))
+vi.mock('../connect/credentials.js', recorded('credentials'))
+vi.mock('../dpop/index.js', recorded('dpop'))
+vi.mock('./revocation.js', recorded('revocation'))
+vi.mock('./redirects.js', recorded('redirects'))
+vi.mock('./step-up.js', recorded('step-up'))
+vi.mock('../discovery/probe.js', recorded('probe'))
+vi.mock('../registration/register.js', recorded('registration'))
+vi.mock('../connect/exchange-callback.js', recorded('exchange'))
+vi.mock('../tokens/token-endpoint.js', recorded('token endpoint'))
 
 const mock = useMockServer()
 
