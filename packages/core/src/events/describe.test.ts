@@ -82,7 +82,9 @@ describe('each event in words', () => {
         fallback: false,
         note: 'joined',
       }),
-    ).toBe('AS metadata: GET  — Shared the discovery already under way for another server.')
+    ).toBe(
+      'AS metadata: https://as.example — Shared with another server of this issuer: no request.',
+    )
   })
 
   test('a challenge: its error, scope, metadata URL and other schemes, as they were sent', () => {
@@ -302,7 +304,7 @@ describe('other words', () => {
         },
         french,
       ),
-    ).toBe('AS metadata: GET  — Découverte partagée.')
+    ).toBe('AS metadata: https://as.example — Découverte partagée.')
   })
 
   test('the summary alone has no status, note or error', () => {

@@ -40,7 +40,7 @@ export const EVENT_TEXT: McpEventText = {
       'No standalone SSE stream: it is optional in Streamable HTTP, and the client goes on without it.',
     'token-not-revocable':
       'The authorization server does not revoke this kind of access token (such as a JWT): it stays valid until it expires.',
-    joined: 'Shared the discovery already under way for another server.',
+    joined: 'Shared with another server of this issuer: no request.',
     'dpop-refused': 'CORS refuses the DPoP header: bearer tokens.',
   },
   phases: {
@@ -79,8 +79,11 @@ export function eventSummary(event: McpAuthEvent, text: McpEventText = EVENT_TEX
       parts = [event.reason, `POST ${url}`, event.scopes?.join(' ')]
       break
     case 'resource-metadata':
-    case 'authorization-server-metadata':
       parts = [`GET ${url}`]
+      break
+    case 'authorization-server-metadata':
+      // Shared with another server (`joined`): no request, the issuer says which.
+      parts = [url ? `GET ${url}` : event.issuer]
       break
     case 'challenge':
       parts = [

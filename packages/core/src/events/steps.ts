@@ -26,7 +26,7 @@ export interface StepRecord {
   readonly at: number
   readonly ms: number
   readonly requests: readonly McpEventRequest[]
-  /** Whether another server's metadata discovery for the same issuer was already in flight. */
+  /** Whether another server's metadata discovery for the same issuer served this one. */
   readonly joined?: boolean
   /** A `server.fetch` call: its method, redacted URL and JSON-RPC method(s). */
   readonly call?: { method: string; url: string; rpc?: string | undefined }

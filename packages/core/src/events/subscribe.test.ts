@@ -4,6 +4,7 @@ import { describe, expect, test, vi } from 'vitest'
 import { createMcpAuth } from '../auth.js'
 import { mcpCall, REDIRECT, setupWorld } from '../test-support/harness.js'
 import { contexts } from '../tracing.js'
+import { describeEvent, EVENT_TEXT } from './describe.js'
 import { subscribeEvents } from './subscribe.js'
 import type { McpAuthEvent, McpAuthEventType } from './types.js'
 
@@ -286,6 +287,22 @@ describe('the stream itself', () => {
     expect(as.map((e) => e.note)).toEqual([undefined, 'joined'])
     expect(as[1]!.requests).toBeUndefined()
     expect(as[1]!.server).toBe(second.options.resource)
+  })
+
+  test('a server probed after another found its issuer says it shared that discovery, and sends nothing', async () => {
+    const first = createWorld()
+    const second = createWorld({ resource: 'https://tools.example.com/mcp' })
+    mock.use(...first.handlers, ...second.handlers)
+    const auth = createMcpAuth({ redirectUri: REDIRECT, driver: first.driver() })
+    const { of } = record(auth)
+    await auth.server(first.options.resource).probe()
+    await auth.server(second.options.resource).probe()
+    const as = of('authorization-server-metadata')
+    expect(as.map((e) => e.note)).toEqual([undefined, 'joined'])
+    expect(as[1]!.requests).toBeUndefined()
+    expect(describeEvent(as[1]!)).toBe(
+      `AS metadata: ${first.options.issuer} — ${EVENT_TEXT.notes.joined}`,
+    )
   })
 
   test('nothing from before the subscription; nothing after it ends; the hook goes away', async () => {

@@ -193,8 +193,6 @@ function hook(
     // An observer of the default fetch is diagnosed like it (CORS or offline).
     if (diagnosable.has(ctx.fetch)) diagnosable.add(observe)
 
-    // Stryker disable next-line ConditionalExpression: only the `as` step's input names an issuer
-    const joined = step === 'as' && ctx.issuerHints.pending.has(input as string)
     // Stryker disable next-line ArrayDeclaration: only the fetch step reads the call; others ignore it
     const [resource, init] = step === 'fetch' ? (input as [RequestInfo | URL, RequestInit]) : []
     const rpc = resource && rpcOf(resource, init)
@@ -221,7 +219,9 @@ function hook(
           at,
           ms: elapsed(began),
           requests,
-          joined,
+          // Metadata found without a request of its own: another server's discovery of this
+          // issuer, under way or done, served this one.
+          joined: step === 'as' && !failed && !requests.length,
           ...(resource && {
             call: { method: methodOf(resource, init), url: urlOf(resource), rpc },
           }),

@@ -46,8 +46,8 @@ export interface McpEventRequest {
  * - `token-not-revocable`: the authorization server does not revoke this kind of access token
  *   (RFC 7009 §2.2.1 `unsupported_token_type`, as oidc-provider answers for JWT access tokens);
  *   it stays valid until it expires.
- * - `joined`: this server shares its authorization server's metadata discovery, already in
- *   flight for another server: no request of its own.
+ * - `joined`: another server's discovery of the same authorization server's metadata, under
+ *   way or done on this page, served this server too: no request of its own.
  * - `dpop-refused`: a CORS policy (the token endpoint's or the resource's) does not allow the
  *   `dpop` header, and no relay takes the requests: in `'auto'` mode the tokens are bearer
  *   tokens (RFC 9449 is not used with this server).
