@@ -74,6 +74,14 @@ export function staleFiles(
   inputs: Inputs,
   options?: { full?: boolean; force?: string[] },
 ): Stale[]
+export function applyBaseline(
+  stale: { file: string; reason: string }[],
+  baseline: string[],
+): {
+  toTest: { file: string; reason: string }[]
+  waived: { file: string; reason: string }[]
+  cleared: string[]
+}
 export function mergeRecord(
   record: MutationRecord | null,
   entries: Record<string, Entry>,

@@ -152,6 +152,22 @@ export function staleFiles(record, inputs, { full = false, force = [] } = {}) {
 }
 
 /**
+ * The stale files the committed baseline (scripts/mutation-stale.json) lets a run pass over
+ * while the record catches up after a change too large to test in one go: a listed file is
+ * reported, not tested; a stale file not listed is tested as usual; a listed file that is no
+ * longer stale is `cleared` and must leave the list, which therefore only shrinks.
+ */
+export function applyBaseline(stale, baseline) {
+  const listed = new Set(baseline)
+  const isStale = new Set(stale.map(({ file }) => file))
+  return {
+    toTest: stale.filter(({ file }) => !listed.has(file)),
+    waived: stale.filter(({ file }) => listed.has(file)),
+    cleared: baseline.filter((file) => !isStale.has(file)),
+  }
+}
+
+/**
  * The record after a run: the new entries, the old entries of files that still exist (none if
  * the Stryker settings changed, as every file was then tested again), and today's test files.
  */

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import {
+  applyBaseline,
   checkRecord,
   entriesFromReport,
   formatTable,
@@ -366,5 +367,32 @@ describe('the pass mark', () => {
     const [, first, second] = table.split('\n')
     expect(first).toMatch(/^f0\.ts +10 +3 +70\.00% +BELOW$/)
     expect(second).toMatch(/^f1\.ts +10 +0 +100\.00% \*$/)
+  })
+})
+
+describe('the baseline of stale files', () => {
+  const stale = [
+    { file: A, reason: 'changed' },
+    { file: B, reason: 'new' },
+  ]
+
+  test('listed stale files are passed over, the others tested', () => {
+    expect(applyBaseline(stale, [B])).toEqual({
+      toTest: [{ file: A, reason: 'changed' }],
+      waived: [{ file: B, reason: 'new' }],
+      cleared: [],
+    })
+  })
+
+  test('a listed file that is no longer stale is cleared, to leave the list', () => {
+    expect(applyBaseline([stale[0]!], [A, B])).toEqual({
+      toTest: [],
+      waived: [{ file: A, reason: 'changed' }],
+      cleared: [B],
+    })
+  })
+
+  test('without a baseline every stale file is tested', () => {
+    expect(applyBaseline(stale, [])).toEqual({ toTest: stale, waived: [], cleared: [] })
   })
 })
