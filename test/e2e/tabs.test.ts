@@ -90,13 +90,18 @@ async function openApp(context: BrowserContext, server: string, query = ''): Pro
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(error.message))
   // Expected: the dev server's own client failing to open its reload socket, a missing
-  // favicon, the browser's line for an MCP server's 401 to a request without a token, and
-  // the demo AS's 400 to one of a disconnect's revocation requests (reported, not fatal).
+  // favicon, the browser's line for an MCP server's 401 to a request without a token, the
+  // 404 of the root resource metadata URL (a tab that re-authorizes a restored session has no
+  // challenge to read, so both well-known URLs go out at once, RFC 9728 §3.1, and this server
+  // publishes only the path-aware one), and the demo AS's 400 to one of a disconnect's
+  // revocation requests (reported, not fatal).
+  const rootMetadata = `${new URL(server).origin}/.well-known/oauth-protected-resource`
   page.on('console', (message) => {
     if (message.type() !== 'error') return
     const from = message.location().url
     if (from.includes('/@vite/client') || from.endsWith('/favicon.ico')) return
     if (from.startsWith(server) && message.text().includes('status of 401')) return
+    if (from === rootMetadata && message.text().includes('status of 404')) return
     if (from.endsWith('/token/revocation') && message.text().includes('status of 400')) return
     errors.push(`${from}: ${message.text()}`)
   })
