@@ -22,7 +22,8 @@ export interface ReplayableRequest {
   readonly headers: Headers
   /** The body every send carries: the app's string as given, or a copy read once. */
   readonly body: string | ArrayBuffer | null
-  readonly signal: AbortSignal
+  /** The app's signal, if it gave one. */
+  readonly signal: AbortSignal | null
   /** Sends it once more, with `headers`; redirects are not followed unless `redirect` says so. */
   send(fetch: FetchLike, redirect?: RequestRedirect): Promise<Response>
 }

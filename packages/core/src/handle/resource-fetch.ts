@@ -4,7 +4,7 @@ import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
-import { replayable } from '../http/replayable-request.js'
+import { readReplayable, replayableCall } from '../http/replayable-request.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
@@ -59,24 +59,18 @@ async function fetchWithToken(
   init?: RequestInit,
 ): Promise<Response> {
   const { ctx, session } = host
-  const request = new Request(input, init)
-  if (request.headers.has('authorization')) return ctx.fetch(request)
+  // Nearly every call (a URL and a string body) is taken as it is; anything else is read as
+  // fetch reads it.
+  const request = replayableCall(input, init) ?? new Request(input, init)
+  const built = request instanceof Request
+  const passThrough = () => (built ? ctx.fetch(request) : ctx.fetch(input, init))
+  if (request.headers.has('authorization')) return passThrough()
   // Waits for a re-read another tab asked for: never the tokens it is about to replace.
   const tokens = await session.current()
   const within = tokens && isWithinResource(request.url, tokens.resource)
-  if (!within && !isWithinResource(request.url, host.url)) return ctx.fetch(request)
-  // A string body (what the MCP SDK's transport sends) is sent again as it is; any other is read
-  // once, into memory: a stream can be read only once, and a retry may need it.
-  const given = init?.body
-  const text = typeof given === 'string'
-  const body = text ? given : request.body && (await request.arrayBuffer())
-  // Beside a string body, the app's headers are all the request holds, and quicker to copy.
-  const outgoing = replayable(
-    request,
-    new Headers((text && init?.headers) || request.headers),
-    body,
-    text && !(input instanceof Request) ? init : undefined,
-  )
+  if (!within && !isWithinResource(request.url, host.url)) return passThrough()
+  const outgoing = built ? await readReplayable(request, input, init) : request
+  const redirect = built ? request.redirect : (init?.redirect ?? 'follow')
   let token: string | undefined
   if (within) {
     try {
@@ -94,7 +88,7 @@ async function fetchWithToken(
       accessToken && stored && (await ctx.dpop(undefined, stored.tokenType))?.bindingFor(stored)
     scheme = binding ? 'dpop' : 'bearer'
     // Without a token, redirects are followed as the app asked: there is nothing to leak.
-    if (!accessToken) return outgoing.send(ctx.fetch, request.redirect)
+    if (!accessToken) return outgoing.send(ctx.fetch, redirect)
     return sendWithToken(ctx, outgoing, accessToken, host.url, binding || undefined)
   }
   let response: Response
@@ -120,7 +114,7 @@ async function fetchWithToken(
     }
     if (response.status === 403) budget ??= await import('./step-up.js')
   } catch (cause) {
-    if (cause instanceof McpAuthError || request.signal.aborted) throw cause
+    if (cause instanceof McpAuthError || outgoing.signal?.aborted) throw cause
     const proof = scheme === 'dpop' ? ['dpop'] : []
     const error = await transportError(ctx.fetch, request.url, 'MCP', cause, proof)
     reported.add(error)

@@ -38,10 +38,24 @@ function countingStorage(inner: TokenStorage) {
   return { storage, counts }
 }
 
-/** Spies on what a call may do besides sending: copies, body reads, locks, crypto, timers. */
+/**
+ * Spies on what a call may do besides sending: requests built, copies, body reads, locks,
+ * crypto, timers.
+ */
 function watchPlatform() {
   const request = Request.prototype
+  const built = vi.fn()
+  vi.stubGlobal(
+    'Request',
+    new Proxy(Request, {
+      construct(target, args, newTarget) {
+        built()
+        return Reflect.construct(target, args, newTarget)
+      },
+    }),
+  )
   const spies = {
+    requests: [built],
     clones: [vi.spyOn(request, 'clone')],
     bodyReads: (['text', 'arrayBuffer', 'json', 'blob', 'formData'] as const).map((name) =>
       vi.spyOn(request, name),
@@ -60,6 +74,7 @@ function watchPlatform() {
   const total = (list: { mock: { calls: unknown[] } }[]) =>
     list.reduce((sum, spy) => sum + spy.mock.calls.length, 0)
   return () => ({
+    requests: total(spies.requests),
     clones: total(spies.clones),
     bodyReads: total(spies.bodyReads),
     crypto: total(spies.crypto),
@@ -90,11 +105,12 @@ async function reloadedWithFastFetch(
 }
 
 describe('a call with a fresh token', () => {
-  test('server.fetch copies nothing, reads no body, and uses no storage, lock, crypto or timer', async () => {
+  test('server.fetch builds no Request, copies nothing, reads no body, and uses no storage, lock, crypto or timer', async () => {
     const { server, counts, sent } = await reloadedWithFastFetch()
     const storageBefore = { ...counts }
-    // Spied from here: the fake fetch above reads the body it is sent, in its own Request.
+    // Spied from here: the fake fetch above reads the body it is sent, in a Request of its own.
     const seen = watchPlatform()
+    const requests = () => seen().requests - sent.length
     const bodyReads = () => seen().bodyReads - sent.length
     for (let i = 0; i < 10; i++) {
       const response = await mcpCall(server)
@@ -102,7 +118,8 @@ describe('a call with a fresh token', () => {
     }
     expect(sent).toHaveLength(10)
     for (const call of sent) expect(call.authorization).toMatch(/^Bearer at-/)
-    expect({ ...seen(), bodyReads: bodyReads() }).toEqual({
+    expect({ ...seen(), requests: requests(), bodyReads: bodyReads() }).toEqual({
+      requests: 0,
       clones: 0,
       bodyReads: 0,
       crypto: 0,
@@ -121,8 +138,8 @@ describe('a call with a fresh token', () => {
     expect(sent).toEqual([
       { url: server.url, authorization: expect.stringMatching(/^Bearer /), body },
     ])
-    expect(seen().clones).toBe(0)
-    expect(seen().bodyReads).toBe(1) // the fake fetch's own read of what it was sent
+    // The fake fetch's own Request, and its read of what it was sent.
+    expect(seen()).toMatchObject({ requests: 1, clones: 0, bodyReads: 1 })
   })
 })
 

@@ -1,0 +1,114 @@
+import { describe, expect, test, vi } from 'vitest'
+import { readReplayable, replayableCall } from './replayable-request.js'
+
+const URL_ = 'https://mcp.example.com/mcp'
+const BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })
+
+/** A fetch that records what each send passed it. */
+function recorder() {
+  const sent: { input: unknown; init: RequestInit | undefined }[] = []
+  const fetchFn = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+    sent.push({ input, init })
+    return new Response('ok')
+  }) as unknown as typeof fetch
+  return { sent, fetchFn }
+}
+
+describe('replayableCall: a call taken as the app gave it, without a Request', () => {
+  test('sends what fetch would send of the same input and options: URL, method, headers, body', async () => {
+    const cases: [RequestInfo | URL, RequestInit | undefined][] = [
+      [URL_, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } }],
+      [new URL(`${URL_}?session=1`), { method: 'post', body: '' }],
+      ['HTTPS://MCP.example.com:443/a/../mcp', { method: 'delete' }],
+      [URL_, { method: 'Get', headers: [['accept', 'text/event-stream']] }],
+      [URL_, undefined],
+      [URL_, { method: 'options', body: null }],
+      [URL_, { method: 'PUT', body: BODY }],
+      [URL_, { method: 'head' }],
+    ]
+    /** What a request goes out as. */
+    const wire = async (request: Request) => ({
+      url: request.url,
+      method: request.method,
+      headers: [...request.headers],
+      body: await request.text(),
+    })
+    for (const [input, init] of cases) {
+      const call = replayableCall(input, init)!
+      expect(call).toMatchObject({ url: new Request(input, init).url, body: init?.body ?? null })
+      let sent: Request | undefined
+      await call.send(async (input, init) => {
+        sent = new Request(input, init)
+        return new Response()
+      }, 'follow')
+      expect(await wire(sent!)).toEqual(await wire(new Request(input, init)))
+      expect(call.method).toBe(sent!.method)
+    }
+  })
+
+  test('keeps its own headers: an Authorization set on them never reaches the app’s', () => {
+    const headers = new Headers({ 'content-type': 'application/json' })
+    const call = replayableCall(URL_, { method: 'POST', headers, body: BODY })!
+    call.headers.set('authorization', 'Bearer at')
+    expect(headers.has('authorization')).toBe(false)
+  })
+
+  test('each send is the app’s URL and options again, with its headers and no redirect followed', async () => {
+    const { sent, fetchFn } = recorder()
+    const signal = new AbortController().signal
+    const init: RequestInit = { method: 'POST', body: BODY, credentials: 'include', signal }
+    const call = replayableCall(URL_, init)!
+    expect(call.signal).toBe(signal)
+    call.headers.set('authorization', 'Bearer one')
+    await call.send(fetchFn)
+    call.headers.set('authorization', 'Bearer two')
+    await call.send(fetchFn, 'follow')
+    expect(sent.map(({ input }) => input)).toEqual([URL_, URL_])
+    expect(sent[0]!.init).toMatchObject({ ...init, redirect: 'manual' })
+    expect(sent[1]!.init).toMatchObject({ ...init, redirect: 'follow' })
+    expect(sent[0]!.init!.headers).toBe(call.headers)
+    expect(new Headers(sent[1]!.init!.headers).get('authorization')).toBe('Bearer two')
+    expect(replayableCall(URL_)!.signal).toBeNull()
+  })
+
+  test('anything fetch would resolve, check or read differently is left to a Request', () => {
+    const refused: [RequestInfo | URL, RequestInit | undefined][] = [
+      [new Request(URL_, { method: 'POST', body: BODY }), undefined],
+      ['/mcp', { method: 'POST', body: BODY }],
+      [URL_, { method: 'POST', body: new URLSearchParams({ a: '1' }) }],
+      [URL_, { method: 'POST', body: new Blob([BODY]) }],
+      [URL_, { method: 'GET', body: BODY }],
+      [URL_, { method: 'head', body: '' }],
+      [URL_, { method: 'PATCH', body: BODY }],
+      [URL_, { method: 'postx', body: BODY }],
+    ]
+    for (const [input, init] of refused) expect(replayableCall(input, init)).toBeUndefined()
+  })
+})
+
+describe('readReplayable: any other request, read once', () => {
+  test('a stream body is read once, into memory, and sent again from the copy', async () => {
+    const { sent, fetchFn } = recorder()
+    const request = new Request(URL_, { method: 'POST', body: new Blob(['abc']) })
+    const call = await readReplayable(request, request)
+    expect(new TextDecoder().decode(call.body as ArrayBuffer)).toBe('abc')
+    await call.send(fetchFn)
+    await call.send(fetchFn)
+    expect(sent.map(({ init }) => init!.body)).toEqual([call.body, call.body])
+    expect(sent[0]!.input).toBe(request)
+  })
+
+  test('a string body beside a URL is sent as the app’s URL and options again', async () => {
+    const { sent, fetchFn } = recorder()
+    const init: RequestInit = { method: 'PATCH', body: BODY, headers: { 'x-app': '1' } }
+    const request = new Request(URL_, init)
+    const call = await readReplayable(request, URL_, init)
+    expect(call.body).toBe(BODY)
+    expect(call.headers.get('x-app')).toBe('1')
+    await call.send(fetchFn)
+    expect(sent[0]).toMatchObject({
+      input: URL_,
+      init: { method: 'PATCH', body: BODY, headers: call.headers, redirect: 'manual' },
+    })
+  })
+})
