@@ -26,6 +26,9 @@ function serve(answer: () => Response) {
 }
 const check = (extra: Partial<Parameters<typeof checkClientMetadataDocument>[1]> = {}) =>
   checkClientMetadataDocument(URL_, { ...options, ...extra })
+/** Checks with `response` as the answer, through the fetch option. */
+const answer = (response: Response, extra: Parameters<typeof check>[0] = {}) =>
+  check({ ...extra, fetch: async () => response })
 const codes = async (extra?: Parameters<typeof check>[0]) =>
   (await check(extra)).findings.map((f) => `${f.severity}:${f.code}`)
 
@@ -74,6 +77,7 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
       expect.objectContaining({
         code: 'redirect_uri_missing',
         severity: 'error',
+        message: expect.stringContaining('redirect_uris lacks https://chat.example/oauth/callback'),
         details: {
           expected: 'https://chat.example/oauth/callback',
           actual: ['https://chat.example/other-callback'],
@@ -106,7 +110,39 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
         },
       ],
     })
+    expect(result.findings[0]!.message).toContain(
+      `${URL_} answered with a redirect to https://www.chat.example/oauth/client.json`,
+    )
     expect(followed).toHaveLength(0)
+  })
+
+  test.each([300, 302, 307, 399])('HTTP %i is a redirect, from 300 through 399', async (status) => {
+    const result = await answer(new Response(null, { status }))
+    expect(result).toEqual({
+      url: URL_,
+      ok: false,
+      findings: [
+        {
+          code: 'redirect',
+          severity: 'error',
+          // Without a Location there is no target to name.
+          message: expect.stringContaining(`${URL_} answered with a redirect: `),
+          details: { status },
+        },
+      ],
+    })
+  })
+
+  test('HTTP 400 is no redirect: a bad status', async () => {
+    const result = await answer(Response.json(good(), { status: 400 }))
+    expect(result.findings).toEqual([
+      {
+        code: 'bad_status',
+        severity: 'error',
+        message: expect.stringContaining(`${URL_} answered HTTP 400`),
+        details: { status: 400 },
+      },
+    ])
   })
 
   test('a browser’s opaque redirect is a redirect too', async () => {
@@ -128,11 +164,12 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
     )
     const result = await check()
     expect(result.findings).toEqual([
-      expect.objectContaining({
+      {
         code: 'html_wall',
         severity: 'error',
-        details: expect.objectContaining({ status }),
-      }),
+        message: expect.stringContaining(`${URL_} answered an HTML page (HTTP ${status})`),
+        details: { status, contentType: 'text/html; charset=UTF-8' },
+      },
     ])
   })
 
@@ -141,42 +178,87 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
     expect(await codes()).toEqual(['error:html_wall'])
   })
 
-  test('a 404 page is a bad status, not a wall', async () => {
+  test('a JSON document with a "<" in a value is no HTML page', async () => {
+    const document = { ...good(), client_name: 'Chat <beta>' }
+    serve(() => HttpResponse.json(document))
+    expect(await check()).toEqual({ url: URL_, ok: true, findings: [], document })
+  })
+
+  test.each([404, 410])('a %i page is a bad status, not a wall', async (status) => {
     serve(
       () =>
         new HttpResponse('<h1>Not found</h1>', {
-          status: 404,
+          status,
           headers: { 'content-type': 'text/html' },
         }),
     )
-    expect(await codes()).toEqual(['error:bad_status'])
+    expect((await check()).findings).toEqual([
+      {
+        code: 'bad_status',
+        severity: 'error',
+        message: expect.stringContaining(`${URL_} answered HTTP ${status}`),
+        details: { status },
+      },
+    ])
   })
 
   test('a document served with 500 is a bad status (§4: 200 only)', async () => {
     serve(() => HttpResponse.json(good(), { status: 500 }))
-    expect(await codes()).toEqual(['error:bad_status'])
+    const result = await check()
+    expect(result.findings).toEqual([
+      {
+        code: 'bad_status',
+        severity: 'error',
+        message: expect.stringContaining(`${URL_} answered HTTP 500`),
+        details: { status: 500 },
+      },
+    ])
+    // The document is still checked and returned.
+    expect(result.document).toEqual(good())
   })
 
   test.each([
     ['text', 'client_id=x'],
     ['an array', '[1]'],
     ['null', 'null'],
+    ['a number', '42'],
+    ['a string', '"client.json"'],
+    ['a boolean', 'true'],
   ])('a body that is %s, not a JSON object: not_json', async (_n, body) => {
     serve(() => new HttpResponse(body, { status: 200, headers: JSON_TYPE }))
-    expect(await codes()).toEqual(['error:not_json'])
+    expect(await check()).toEqual({
+      url: URL_,
+      ok: false,
+      findings: [
+        {
+          code: 'not_json',
+          severity: 'error',
+          message: expect.stringContaining(`${URL_} did not answer a JSON object`),
+          details: { contentType: 'application/json' },
+        },
+      ],
+    })
   })
 
-  test('a JSON document under another content type: a warning, still ok', async () => {
-    serve(
-      () =>
-        new HttpResponse(JSON.stringify(good()), {
-          status: 200,
-          headers: { 'content-type': 'text/plain' },
-        }),
+  test.each([
+    ['text/plain', 'text/plain'],
+    ['a type that only ends in application/json', 'x-application/json'],
+    ['no type at all', undefined],
+  ])('a JSON document served as %s: a not_json warning, still ok', async (_n, type) => {
+    // A byte body carries no content type of its own.
+    const body = new TextEncoder().encode(JSON.stringify(good()))
+    const result = await answer(
+      new Response(body, type ? { headers: { 'content-type': type } } : {}),
     )
-    const result = await check()
     expect(result.ok).toBe(true)
-    expect(result.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:not_json'])
+    expect(result.findings).toEqual([
+      {
+        code: 'not_json',
+        severity: 'warning',
+        message: expect.stringContaining(`served as "${type ?? ''}"`),
+        details: { contentType: type ?? '' },
+      },
+    ])
   })
 
   test('application/<something>+json is JSON (§4)', async () => {
@@ -188,6 +270,44 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
         }),
     )
     expect((await check()).findings).toEqual([])
+  })
+
+  /** A JSON text of the good document padded to exactly `bytes` UTF-8 bytes with `unit`. */
+  const sized = (bytes: number, unit = 'p') => {
+    const base = JSON.stringify({ ...good(), policy_uri: 'https://chat.example/' })
+    const units =
+      (bytes - new TextEncoder().encode(base).length) / new TextEncoder().encode(unit).length
+    expect(Number.isInteger(units)).toBe(true)
+    const text = JSON.stringify({
+      ...good(),
+      policy_uri: `https://chat.example/${unit.repeat(units)}`,
+    })
+    expect(new TextEncoder().encode(text).length).toBe(bytes)
+    return new Response(text, { headers: JSON_TYPE })
+  }
+
+  test('exactly 5 KB (5120 bytes) is within the limit', async () => {
+    expect((await answer(sized(5120))).findings).toEqual([])
+  })
+
+  test('one byte over 5 KB: too_large, with the size and the limit', async () => {
+    const result = await answer(sized(5121))
+    expect(result.findings).toEqual([
+      {
+        code: 'too_large',
+        severity: 'error',
+        message: expect.stringMatching(/5121 bytes.* 5120\b/),
+        details: { bytes: 5121, limit: 5120 },
+      },
+    ])
+  })
+
+  test('the limit counts bytes, not characters', async () => {
+    // 5122 bytes in fewer than 5120 characters: "é" is two bytes in UTF-8.
+    const result = await answer(sized(5122, 'é'))
+    expect(result.findings).toEqual([
+      expect.objectContaining({ code: 'too_large', details: { bytes: 5122, limit: 5120 } }),
+    ])
   })
 
   test('over 5 KB: too_large (§8.7)', async () => {
@@ -207,27 +327,60 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
   test('client_name and redirect_uris are required', async () => {
     const { client_name: _name, redirect_uris: _redirects, ...rest } = good()
     serve(() => HttpResponse.json(rest))
-    expect((await check()).findings.map((f) => f.details?.field)).toEqual([
-      'client_name',
-      'redirect_uris',
+    expect((await check()).findings).toEqual([
+      {
+        code: 'missing_field',
+        severity: 'error',
+        message: expect.stringContaining('client_name is missing'),
+        details: { field: 'client_name' },
+      },
+      {
+        code: 'missing_field',
+        severity: 'error',
+        message: expect.stringContaining('redirect_uris is missing'),
+        details: { field: 'redirect_uris' },
+      },
+    ])
+  })
+
+  test.each(['', '   '])('client_name %j is missing too', async (name) => {
+    serve(() => HttpResponse.json({ ...good(), client_name: name }))
+    expect((await check()).findings).toEqual([
+      expect.objectContaining({ code: 'missing_field', details: { field: 'client_name' } }),
     ])
   })
 
   test.each([
-    [{ client_secret: 'oops' }],
-    [{ token_endpoint_auth_method: 'client_secret_basic' }],
-    [{ token_endpoint_auth_method: 'client_secret_post' }],
-    [{ token_endpoint_auth_method: 'client_secret_jwt' }],
-  ])('%j: a shared secret in a public document (§4.1)', async (extra) => {
+    [{ client_secret: 'oops' }, 'none'],
+    [{ token_endpoint_auth_method: 'client_secret_basic' }, 'client_secret_basic'],
+    [{ token_endpoint_auth_method: 'client_secret_post' }, 'client_secret_post'],
+    [{ token_endpoint_auth_method: 'client_secret_jwt' }, 'client_secret_jwt'],
+  ])('%j: a shared secret in a public document (§4.1)', async (extra, method) => {
     serve(() => HttpResponse.json({ ...good(), ...extra }))
-    expect(await codes()).toEqual(['error:shared_secret'])
+    expect((await check()).findings).toEqual([
+      {
+        code: 'shared_secret',
+        severity: 'error',
+        message: expect.stringContaining('shared secret'),
+        details: { token_endpoint_auth_method: method },
+      },
+    ])
   })
 
   test.each([[undefined], ['private_key_jwt']])(
     'token_endpoint_auth_method %j: not a public client (absent means client_secret_basic)',
     async (method) => {
       serve(() => HttpResponse.json({ ...good(), token_endpoint_auth_method: method }))
-      expect(await codes()).toEqual(['error:not_public_client'])
+      expect((await check()).findings).toEqual([
+        {
+          code: 'not_public_client',
+          severity: 'error',
+          message: expect.stringContaining(
+            `token_endpoint_auth_method is ${JSON.stringify(method)}; `,
+          ),
+          details: { expected: 'none', actual: method },
+        },
+      ])
     },
   )
 
@@ -235,13 +388,19 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
     serve(() => HttpResponse.json({ ...good(), grant_types: ['authorization_code'] }))
     const result = await check()
     expect(result.ok).toBe(true)
-    expect(result.findings.map((f) => `${f.severity}:${f.code}`)).toEqual([
-      'warning:no_refresh_grant',
+    expect(result.findings).toEqual([
+      {
+        code: 'no_refresh_grant',
+        severity: 'warning',
+        message: expect.stringContaining('grant_types lacks refresh_token'),
+        details: { actual: ['authorization_code'] },
+      },
     ])
   })
 
   test.each([
     ['max-age=604800', undefined, 604800],
+    ['max-age = 604800', undefined, 604800],
     ['public, max-age=60, s-maxage=172800', undefined, 172800],
     ['public, max-age=31536000, immutable', undefined, 31536000],
     ['immutable', undefined, undefined],
@@ -264,6 +423,59 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
         details: expect.objectContaining({ seconds, limit: 86400 }),
       }),
     ])
+  })
+
+  test('the long_cache finding says how long, the limit and the headers', async () => {
+    serve(() =>
+      HttpResponse.json(good(), { headers: { 'cache-control': 'public, max-age=604800' } }),
+    )
+    expect((await check()).findings).toEqual([
+      {
+        code: 'long_cache',
+        severity: 'warning',
+        message: expect.stringContaining('for 604800 seconds (over 86400)'),
+        details: { seconds: 604800, limit: 86400, cacheControl: 'public, max-age=604800' },
+      },
+    ])
+  })
+
+  test.each([
+    ['immutable without an age', {}],
+    ['an Expires that is no date gives no age either', { expires: 'never' }],
+  ])('%s: kept for ever', async (_n, extra: { expires?: string }) => {
+    serve(() => HttpResponse.json(good(), { headers: { 'cache-control': 'immutable', ...extra } }))
+    const [finding] = (await check()).findings
+    expect(finding!.message).toContain('for ever seconds (over 86400)')
+    expect(finding!.details).toStrictEqual({
+      seconds: undefined,
+      limit: 86400,
+      cacheControl: 'immutable',
+      ...extra,
+    })
+  })
+
+  test('Expires minus Date is the lifetime when there is no max-age (RFC 9111 §4.2.1)', async () => {
+    const expires = 'Sat, 03 Jan 2099 00:00:00 GMT'
+    serve(() =>
+      HttpResponse.json(good(), { headers: { date: 'Thu, 01 Jan 2099 00:00:00 GMT', expires } }),
+    )
+    expect((await check()).findings).toEqual([
+      {
+        code: 'long_cache',
+        severity: 'warning',
+        message: expect.stringContaining('for 172800 seconds'),
+        details: { seconds: 172800, limit: 86400, cacheControl: '', expires },
+      },
+    ])
+  })
+
+  test('max-age wins over Expires (RFC 9111 §5.3)', async () => {
+    serve(() =>
+      HttpResponse.json(good(), {
+        headers: { 'cache-control': 'max-age=60', expires: 'Thu, 01 Jan 2099 00:00:00 GMT' },
+      }),
+    )
+    expect((await check()).findings).toEqual([])
   })
 
   test.each(['max-age=86400', 'no-store', 'no-cache, max-age=31536000', 'private, max-age=0'])(
@@ -292,6 +504,28 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
     expect(await codes({ maxCacheSeconds: 600 })).toEqual([])
   })
 
+  test('the unreachable finding names the URL and the cause', async () => {
+    const result = await check({
+      fetch: async () => {
+        throw new TypeError('getaddrinfo ENOTFOUND chat.example')
+      },
+    })
+    expect(result).toEqual({
+      url: URL_,
+      ok: false,
+      findings: [
+        {
+          code: 'unreachable',
+          severity: 'error',
+          message: expect.stringContaining(
+            `${URL_} could not be fetched: TypeError: getaddrinfo ENOTFOUND`,
+          ),
+          details: { cause: 'TypeError: getaddrinfo ENOTFOUND chat.example' },
+        },
+      ],
+    })
+  })
+
   test('a network failure: unreachable, never a throw', async () => {
     server.use(http.get(URL_, () => HttpResponse.error()))
     const result = await check()
@@ -316,10 +550,17 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
         return HttpResponse.json({})
       },
     })
-    expect(result).toMatchObject({
+    expect(result).toEqual({
       url,
       ok: false,
-      findings: [{ code: 'invalid_url', severity: 'error' }],
+      findings: [
+        {
+          code: 'invalid_url',
+          severity: 'error',
+          message: expect.stringMatching(/^client\.metadataUrl .*\(§3\)$/),
+          details: { actual: url },
+        },
+      ],
     })
     expect(fetched).toBe(0)
   })
@@ -329,7 +570,13 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
     server.use(http.get(URL_, () => HttpResponse.json({ ...good(), client_id: url })))
     const result = await checkClientMetadataDocument(url, options)
     expect(result.ok).toBe(true)
-    expect(result.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:invalid_url'])
+    expect(result.findings).toEqual([
+      {
+        code: 'invalid_url',
+        severity: 'warning',
+        message: expect.stringContaining(`${url} has a query`),
+      },
+    ])
   })
 
   test('a document on this machine works, with a warning that only a local server can fetch it', async () => {
@@ -341,7 +588,13 @@ describe('checkClientMetadataDocument (draft-ietf-oauth-client-id-metadata-docum
     server.use(http.get(url, () => HttpResponse.json(clientMetadataDocument(local))))
     const result = await checkClientMetadataDocument(url, local)
     expect(result.ok).toBe(true)
-    expect(result.findings.map((f) => `${f.severity}:${f.code}`)).toEqual(['warning:loopback_url'])
+    expect(result.findings).toEqual([
+      {
+        code: 'loopback_url',
+        severity: 'warning',
+        message: expect.stringContaining(`${url} is on this machine`),
+      },
+    ])
   })
 
   test('a redirect URI the kit would refuse is a configuration error, thrown', async () => {
