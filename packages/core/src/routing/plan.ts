@@ -57,6 +57,7 @@ export async function planAuthorization(input: {
   if (!client) return undefined
   const route =
     client.tokenEndpointAuthMethod === 'client_secret_basic' ? await decide(true) : first
+  // Stryker disable next-line OptionalChaining: the mode is 'off' whenever the DPoP module is absent, and the route check only keeps it or turns it off
   const proofs = route.dpop === 'off' ? undefined : dpop?.forAuthorization(as, resource, route.dpop)
   return { route, dpopJkt: await proofs?.thumbprint() }
 }
