@@ -1,6 +1,7 @@
 import type * as oauth from 'oauth4webapi'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { isLoopbackHost } from '../http/urls.js'
+import { isClientIdentifierUrl } from './metadata-document.js'
 
 /**
  * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document-02 §3;
@@ -9,7 +10,8 @@ import { isLoopbackHost } from '../http/urls.js'
  * The URL itself is the client ID; it is portable across authorization servers. The kit's one
  * rule for URLs holds (https, or http on a loopback host), and a document on a loopback host
  * is offered only to an AS on a loopback host: no other can fetch it (§8.6 allows loopback
- * fetches to development servers only).
+ * fetches to development servers only). A URL that cannot be a client ID (§3, the rule
+ * `clientMetadataDocument()` applies) is not offered either.
  */
 export function metadataDocumentClient(
   as: oauth.AuthorizationServer,
@@ -21,7 +23,7 @@ export function metadataDocumentClient(
   const reachable = isLoopbackHost(url.hostname)
     ? isLoopbackHost(new URL(as.issuer).hostname)
     : url.protocol === 'https:'
-  if (!reachable || url.pathname === '/' || url.hash) return undefined
+  if (!reachable || !isClientIdentifierUrl(metadataUrl, url)) return undefined
   return {
     v: RECORD_VERSION,
     issuer: as.issuer,

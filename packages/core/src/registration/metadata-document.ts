@@ -4,14 +4,21 @@ import { assertSecureUrl } from '../http/urls.js'
 import { clientMetadata } from './client-metadata.js'
 
 /**
+ * The characters a URI is written with (RFC 3986 §2): the URL parser rewrites any other (a
+ * space or tab, a backslash, non-ASCII), so the client ID would not be the URL it names.
+ */
+const URI_CHARACTERS = /^[\w\-.~:/?#[\]@!$&'()*+,;=%]+$/
+
+/**
  * A URL (already https, or http on a loopback host, and without credentials) that can be a
- * client ID (draft-ietf-oauth-client-id-metadata-document-02 §3): a path other than `/`, no
- * `.` or `..` segment as written (the URL parser would remove them, the string would keep
- * them), no fragment.
+ * client ID (draft-ietf-oauth-client-id-metadata-document-02 §3): written with URI characters
+ * only, a path other than `/`, no `.` or `..` segment as written (the URL parser would remove
+ * them, the string would keep them), no fragment.
  */
 export function isClientIdentifierUrl(value: string, url: URL): boolean {
   const path = value.replace(/^[a-z]+:\/\/[^/?#]*/i, '').split(/[?#]/)[0] ?? ''
   return (
+    URI_CHARACTERS.test(value) &&
     url.pathname !== '/' &&
     !value.includes('#') &&
     !path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment))
@@ -47,8 +54,8 @@ export interface ClientMetadataDocument {
  * from `client`. Serve it as JSON at `client.metadataUrl` (MCP 2025-11-25, "Client ID Metadata
  * Documents"; draft-ietf-oauth-client-id-metadata-document-02 §3, §4).
  * @throws ConfigurationError `insecure_url` when a URL is neither https nor http on a loopback
- *   host; `invalid_configuration` when `client.metadataUrl` is missing, has no path, or has a
- *   fragment or credentials (§3).
+ *   host; `invalid_configuration` when `client.metadataUrl` is missing, has no path, a dot
+ *   segment, a fragment or a character a URI cannot hold (§3).
  */
 export function clientMetadataDocument(
   options: ClientMetadataDocumentOptions,
@@ -66,7 +73,7 @@ export function clientMetadataDocument(
   if (!isClientIdentifierUrl(clientId, url)) {
     throw new ConfigurationError(
       'invalid_configuration',
-      `client.metadataUrl must have a path, without "." or ".." segments, and no fragment: ${clientId}`,
+      `client.metadataUrl must be written with URI characters only, have a path without "." or ".." segments, and no fragment: ${clientId}`,
       { details: { attribute: 'client.metadataUrl', actual: clientId } },
     )
   }
