@@ -270,9 +270,15 @@ describe('the relay in Express in front of the demo stack', () => {
         before.clientAuthentications.client_secret_post,
     ).toBe(4)
     expect(
-      expressEvents.filter((event) => event.clientAuthentication === 'client_secret_post'),
-    ).toHaveLength(4)
-    expect(expressEvents.every((event) => event.outcome === 'forwarded')).toBe(true)
+      expressEvents
+        .filter((event) => event.clientAuthentication === 'client_secret_post')
+        .map((event) => event.outcome),
+    ).toEqual(Array(4).fill('forwarded'))
+    // Everything was forwarded, but for the SDK's GET stream: the client closes it, and on a busy
+    // machine that can be before the target answered, which the relay reports as `aborted`.
+    const notForwarded = expressEvents.filter((event) => event.outcome !== 'forwarded')
+    for (const event of notForwarded)
+      expect(event).toMatchObject({ method: 'GET', reason: 'aborted' })
   })
 
   test('a body parser after the relay does not reach its requests', async () => {
