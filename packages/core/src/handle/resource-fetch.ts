@@ -4,6 +4,7 @@ import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
+import { isRedirect } from '../http/redirects.js'
 import { readReplayable, replayableCall } from '../http/replayable-request.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
@@ -31,6 +32,17 @@ export interface ResourceFetchHost {
 
 /** The step-up budget (`step-up.ts`): loaded with the first 403. */
 let budget: typeof import('./step-up.js') | undefined
+
+/** The last URL and resource `covers` compared, and its answer: calls repeat the same pair. */
+let lastCovered: [url: string, resource: string, within: boolean] | undefined
+
+/** Whether `url` is inside `resource` (`isWithinResource`), for the pair of the last call at once. */
+function covers(url: string, resource: string): boolean {
+  if (lastCovered?.[0] !== url || lastCovered[1] !== resource) {
+    lastCovered = [url, resource, isWithinResource(url, resource)]
+  }
+  return lastCovered[2]
+}
 
 /** Transport failures this module reported, cleared by the next answer of the server. */
 const reported = new WeakSet<McpAuthError>()
@@ -62,13 +74,13 @@ async function fetchWithToken(
   // Nearly every call (a URL and a string body) is taken as it is; anything else is read as
   // fetch reads it.
   const request = replayableCall(input, init) ?? new Request(input, init)
-  const built = request instanceof Request
+  const built = !('send' in request)
   const passThrough = () => (built ? ctx.fetch(request) : ctx.fetch(input, init))
   if (request.headers.has('authorization')) return passThrough()
   // Waits for a re-read another tab asked for: never the tokens it is about to replace.
   const tokens = await session.current()
-  const within = tokens && isWithinResource(request.url, tokens.resource)
-  if (!within && !isWithinResource(request.url, host.url)) return passThrough()
+  const within = tokens && covers(request.url, tokens.resource)
+  if (!within && !covers(request.url, host.url)) return passThrough()
   const outgoing = built ? await readReplayable(request, input, init) : request
   const redirect = built ? request.redirect : (init?.redirect ?? 'follow')
   let token: string | undefined
@@ -132,6 +144,17 @@ function observe(
   request: ReplayableRequest,
   scheme: string,
 ): void {
+  if (response.ok) {
+    // Attempts are counted only once the budget loaded, with a refusal.
+    host.stepUp()?.succeeded(() => budget!.operationKey(request))
+    const status = host.status()
+    const error = host.error()
+    if (status !== 'authorized' && host.session.tokens)
+      host.update('authorized', { error: undefined })
+    else if (status === 'unknown' || status === 'probing') host.update('open')
+    else if (error && reported.has(error)) host.update(status, { error: undefined })
+    return
+  }
   const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
   // Still asking for a nonce after the one retry (RFC 9449 §9): the tokens are not at fault.
   if (challenge?.params.error === 'use_dpop_nonce') return
@@ -163,17 +186,6 @@ function observe(
         ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
       ])
     host.update('needs-step-up')
-    return
-  }
-  if (response.ok) {
-    // Attempts are counted only once the budget loaded, with a refusal.
-    host.stepUp()?.succeeded(() => budget!.operationKey(request))
-    const status = host.status()
-    const error = host.error()
-    if (status !== 'authorized' && host.session.tokens)
-      host.update('authorized', { error: undefined })
-    else if (status === 'unknown' || status === 'probing') host.update('open')
-    else if (error && reported.has(error)) host.update(status, { error: undefined })
   }
 }
 
@@ -198,7 +210,7 @@ async function sendWithToken(
   }
   const response = await send(request)
   // What may be a redirect goes to `followRedirects`, which tells for sure.
-  if (response.type !== 'opaqueredirect' && !response.headers.has('location')) return response
+  if (response.type !== 'opaqueredirect' && !isRedirect(response.status)) return response
   const { followRedirects } = await import('./redirects.js')
   return followRedirects(request, response, resource, send)
 }

@@ -29,6 +29,22 @@ const NORMALIZED = /^(?:delete|get|head|options|post|put)$/i
 /** The methods the `Request` constructor refuses a body with (WHATWG Fetch). */
 const BODILESS = /^(?:get|head)$/i
 
+/** The last URL string `absolute` parsed, and what it parsed to: calls repeat the same URL. */
+let last: [input: string, href: string] | undefined
+
+/** `input` as an absolute URL; `undefined` for a relative one, or a `Request`. */
+function absolute(input: RequestInfo | URL): string | undefined {
+  if (typeof input !== 'string') return input instanceof URL ? input.href : undefined
+  if (last?.[0] !== input) {
+    try {
+      last = [input, new URL(input).href]
+    } catch {
+      return undefined
+    }
+  }
+  return last[1]
+}
+
 /**
  * `fetch(input, init)` as a replayable request without building a `Request`, where that changes
  * nothing: an absolute URL, no body or a string one (what the MCP SDK's transport sends), and a
@@ -42,14 +58,10 @@ export function replayableCall(
   init: RequestInit = {},
 ): ReplayableRequest | undefined {
   const { body = null, method = 'GET' } = init
-  if (input instanceof Request || (body !== null && typeof body !== 'string')) return undefined
+  if (body !== null && typeof body !== 'string') return undefined
   if (!NORMALIZED.test(method) || (body !== null && BODILESS.test(method))) return undefined
-  let url: string
-  try {
-    url = new URL(input).href
-  } catch {
-    return undefined
-  }
+  const url = absolute(input)
+  if (url === undefined) return undefined
   const headers = new Headers(init.headers)
   return {
     url,
