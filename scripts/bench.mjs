@@ -144,13 +144,19 @@ table(
   ['', 'value'],
   [
     [
-      `per call, median of ${perCall.calls} interleaved: bare fetch / server.fetch / SDK authProvider (ms)`,
-      `${ms(perCall.median.bare)} / ${ms(perCall.median.kit)} / ${ms(perCall.median.sdk)}`,
+      `per call, median of ${perCall.calls} interleaved: bare fetch / the same, redirect: 'manual' / server.fetch / SDK authProvider (ms)`,
+      [perCall.median.bare, perCall.median.manual, perCall.median.kit, perCall.median.sdk]
+        .map(ms)
+        .join(' / '),
     ],
     ['  server.fetch ÷ bare fetch (median of per-round ratios)', perCall.ratio.bare.toFixed(2)],
     [
+      "  server.fetch ÷ bare fetch with redirect: 'manual', as a token needs",
+      perCall.ratio.manual.toFixed(3),
+    ],
+    [
       '  server.fetch ÷ SDK localStorage authProvider (median of per-round ratios)',
-      perCall.ratio.sdk.toFixed(2),
+      perCall.ratio.sdk.toFixed(3),
     ],
     [
       '  per server.fetch: Request objects / clones / body reads',

@@ -105,10 +105,12 @@ window.bench = {
   },
 
   /**
-   * Per call, `calls` rounds of three authorized MCP calls in turn (the order rotates each
-   * round): a bare fetch with the header set by hand, `server.fetch`, and a fetch with the
-   * headers of the MCP SDK's transport for an `authProvider` whose tokens live in localStorage
-   * (`_commonHeaders()`, which reads `authProvider.tokens()` on every request). Each time covers
+   * Per call, `calls` rounds of four authorized MCP calls in turn (the order rotates each
+   * round): a bare fetch with the header set by hand; the same with `redirect: 'manual'`, as
+   * every request with a token must go (the platform would follow a redirect with the header
+   * anywhere on the origin); `server.fetch`; and a fetch with the headers of the MCP SDK's
+   * transport for an `authProvider` whose tokens live in localStorage (`_commonHeaders()`,
+   * which reads `authProvider.tokens()` on every request). Each time covers
    * the call and reading its answer. The ratios are medians of the ratios within each round,
    * so that a slow moment of the machine weighs on the three ways alike. Also the counts of the
    * kit's calls alone.
@@ -129,6 +131,13 @@ window.bench = {
           headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
           body: call(++id),
         }),
+      manual: () =>
+        fetch(server.url, {
+          method: 'POST',
+          headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+          body: call(++id),
+          redirect: 'manual',
+        }),
       kit: () =>
         server.fetch(server.url, { method: 'POST', headers: MCP_HEADERS, body: call(++id) }),
       sdk: async () => {
@@ -138,7 +147,7 @@ window.bench = {
       },
     }
     const names = Object.keys(ways)
-    const times = { bare: [], kit: [], sdk: [] }
+    const times = { bare: [], manual: [], kit: [], sdk: [] }
     const kitCounts = {}
     let failed = 0
     for (let round = 0; round < warmup + calls; round++) {
@@ -170,8 +179,13 @@ window.bench = {
       calls,
       failed,
       crossOriginIsolated: window.crossOriginIsolated,
-      median: { bare: median(times.bare), kit: median(times.kit), sdk: median(times.sdk) },
-      ratio: { bare: ratio('bare'), sdk: ratio('sdk') },
+      median: {
+        bare: median(times.bare),
+        manual: median(times.manual),
+        kit: median(times.kit),
+        sdk: median(times.sdk),
+      },
+      ratio: { bare: ratio('bare'), manual: ratio('manual'), sdk: ratio('sdk') },
       kitCounts,
     }
   },

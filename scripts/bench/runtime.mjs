@@ -78,16 +78,17 @@ const median = (values) => {
 
 /**
  * Runs every scenario in one browser and returns the figures:
- * - `perCall`: medians of `calls` interleaved rounds of a bare fetch, `server.fetch` and the MCP
- *   SDK's localStorage `authProvider` headers, and what the kit's calls did (counts summed);
+ * - `perCall`: medians of `calls` interleaved rounds of a bare fetch (with and without
+ *   `redirect: 'manual'`), `server.fetch` and the MCP SDK's localStorage `authProvider` headers,
+ *   and what the kit's calls did (counts summed);
  * - `many`: `servers` fresh servers on one issuer, probed at once then authorized at once;
  * - `restore`: for each K, a reload that restores K stored servers and loads their tokens;
  * - `heap`: JS heap per loaded handle, `handles` servers on one issuer.
  * @param {{ calls?: number, warmup?: number, servers?: number, restore?: number[], handles?: number }} [options]
  */
 export async function measureRuntime(options = {}) {
-  const calls = options.calls ?? 200
-  const warmup = options.warmup ?? 20
+  const calls = options.calls ?? 400
+  const warmup = options.warmup ?? 40
   const servers = options.servers ?? 50
   const restoreCounts = options.restore ?? [1, 10, 50]
   const handles = options.handles ?? 100
