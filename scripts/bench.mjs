@@ -9,7 +9,8 @@
 // - against the demo stack: refresh grants under concurrent getAccessToken() calls, and the cost
 //   of a warm getAccessToken();
 // - in headless Chromium against the demo stack (scripts/bench/runtime.mjs): the per-call cost of
-//   server.fetch beside a bare fetch and the MCP SDK's localStorage authProvider, the storage
+//   server.fetch beside a bare fetch (with and without redirect: 'manual') and the MCP SDK's
+//   transport with a localStorage authProvider, the storage
 //   transactions and tab channels of a restore, the requests and registrations of many servers
 //   on one issuer, and the JS heap per loaded handle.
 // Uses the built core: run `npm run build` first.
@@ -144,7 +145,7 @@ table(
   ['', 'value'],
   [
     [
-      `per call, median of ${perCall.calls} interleaved: bare fetch / the same, redirect: 'manual' / server.fetch / SDK authProvider (ms)`,
+      `per call, median of ${perCall.calls} interleaved: bare fetch / the same, redirect: 'manual' / server.fetch / SDK transport (ms)`,
       [perCall.median.bare, perCall.median.manual, perCall.median.kit, perCall.median.sdk]
         .map(ms)
         .join(' / '),
@@ -155,7 +156,7 @@ table(
       perCall.ratio.manual.toFixed(3),
     ],
     [
-      '  server.fetch ÷ SDK localStorage authProvider (median of per-round ratios)',
+      '  server.fetch ÷ the SDK transport with a localStorage authProvider (median of per-round ratios)',
       perCall.ratio.sdk.toFixed(3),
     ],
     [

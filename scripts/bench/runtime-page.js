@@ -4,6 +4,7 @@
 // hands the authorization URL to Node (`benchAuthorize`), which plays the demo user.
 import { createMcpAuth, indexedDbStorage } from '@mcp-oauth/core'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
+import { fetchWithinOrigin } from '@modelcontextprotocol/sdk/shared/transport.js'
 
 const counters = () => window.benchCounters
 
@@ -108,9 +109,10 @@ window.bench = {
    * Per call, `calls` rounds of four authorized MCP calls in turn (the order rotates each
    * round): a bare fetch with the header set by hand; the same with `redirect: 'manual'`, as
    * every request with a token must go (the platform would follow a redirect with the header
-   * anywhere on the origin); `server.fetch`; and a fetch with the headers of the MCP SDK's
-   * transport for an `authProvider` whose tokens live in localStorage (`_commonHeaders()`,
-   * which reads `authProvider.tokens()` on every request). Each time covers
+   * anywhere on the origin); `server.fetch`; and what the MCP SDK's transport does per POST for
+   * an `authProvider` whose tokens live in localStorage: its headers (`_commonHeaders()`, which
+   * reads `authProvider.tokens()` on every request), sent through its own fetch
+   * (`fetchWithinOrigin`: `redirect: 'manual'`, redirects followed by hand within the origin). Each time covers
    * the call and reading its answer. The ratios are medians of the ratios within each round,
    * so that a slow moment of the machine weighs on the three ways alike. Also the counts of the
    * kit's calls alone.
@@ -123,6 +125,8 @@ window.bench = {
     const transport = new StreamableHTTPClientTransport(new URL(server.url), {
       authProvider: provider,
     })
+    // What the transport sends each POST with: redirects followed by hand, within the origin.
+    const sdkFetch = fetchWithinOrigin(fetch)
     let id = 0
     const ways = {
       bare: () =>
@@ -143,7 +147,7 @@ window.bench = {
       sdk: async () => {
         const headers = await transport._commonHeaders()
         for (const [name, value] of Object.entries(MCP_HEADERS)) headers.set(name, value)
-        return fetch(server.url, { method: 'POST', headers, body: call(++id) })
+        return sdkFetch(server.url, { method: 'POST', headers, body: call(++id) })
       },
     }
     const names = Object.keys(ways)
