@@ -84,6 +84,22 @@ describe('an answer', () => {
   })
 })
 
+describe('a call without a token', () => {
+  test('follows redirects as the app asked, by default as fetch does: there is nothing to leak', async () => {
+    const w = createWorld({ resource: RESOURCE })
+    const modes: (RequestRedirect | undefined)[] = []
+    const fetchFn: typeof fetch = (input, init) => {
+      if (String(input) !== RESOURCE) return fetch(input, init)
+      modes.push(init?.redirect)
+      return Promise.resolve(Response.json({ ok: true }))
+    }
+    const { handle } = setupWorld(mock, w, { auth: { fetch: fetchFn } })
+    await handle.fetch(RESOURCE, { method: 'POST', body: '{}' })
+    await handle.fetch(RESOURCE, { method: 'POST', body: '{}', redirect: 'error' })
+    expect(modes).toEqual(['follow', 'error'])
+  })
+})
+
 describe('calls in turn to URLs inside and outside the resource', () => {
   test('each goes to its own URL, with the token only inside the resource', async () => {
     const { handle, sent } = await authorizedWith(() => Response.json({ ok: true }))

@@ -81,6 +81,7 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
       [URL_, { method: 'head', body: '' }],
       [URL_, { method: 'PATCH', body: BODY }],
       [URL_, { method: 'postx', body: BODY }],
+      [URL_, { method: 'xpost', body: BODY }],
     ]
     for (const [input, init] of refused) expect(replayableCall(input, init)).toBeUndefined()
   })
@@ -96,6 +97,19 @@ describe('readReplayable: any other request, read once', () => {
     await call.send(fetchFn)
     expect(sent.map(({ init }) => init!.body)).toEqual([call.body, call.body])
     expect(sent[0]!.input).toBe(request)
+  })
+
+  test('a Request with a string body beside it is sent as that Request, with the app’s headers', async () => {
+    const { sent, fetchFn } = recorder()
+    const source = new Request(URL_, { method: 'PUT', credentials: 'include' })
+    const init: RequestInit = { body: BODY, headers: { 'x-app': '1' } }
+    const call = await readReplayable(new Request(source, init), source, init)
+    expect([...call.headers]).toEqual([['x-app', '1']])
+    await call.send(fetchFn)
+    const [{ input, init: options }] = sent as [{ input: Request; init: RequestInit }]
+    expect(input).toBeInstanceOf(Request)
+    expect(input).toMatchObject({ method: 'PUT', credentials: 'include' })
+    expect(options).toMatchObject({ body: BODY, redirect: 'manual', headers: call.headers })
   })
 
   test('a string body beside a URL is sent as the app’s URL and options again', async () => {
