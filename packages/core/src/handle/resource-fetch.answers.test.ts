@@ -84,6 +84,33 @@ describe('an answer', () => {
   })
 })
 
+describe('a step-up', () => {
+  test('a success forgets the attempts of its operation: the next refusal starts again', async () => {
+    const w = createWorld({ resource: RESOURCE })
+    let answer: (() => Response) | undefined
+    const fetchFn: typeof fetch = (input, init) =>
+      answer && String(input) === RESOURCE ? Promise.resolve(answer()) : fetch(input, init)
+    const { handle } = setupWorld(mock, w, { auth: { fetch: fetchFn, maxStepUpAttempts: 2 } })
+    await handle.authorize()
+    const refuse = () =>
+      new Response(null, {
+        status: 403,
+        headers: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="extra"' },
+      })
+    const call = () => mcpCall(handle, 'tools/call', { name: 'admin' })
+    for (let round = 0; round < 2; round++) {
+      answer = refuse
+      expect((await call()).status).toBe(403)
+      expect(handle.getSnapshot().status).toBe('needs-step-up')
+      answer = undefined
+      // The second attempt of the operation: the budget allows it each time.
+      expect((await handle.authorize()).status).toBe('authorized')
+      answer = () => Response.json({ ok: true })
+      expect((await call()).status).toBe(200)
+    }
+  })
+})
+
 describe('a call without a token', () => {
   test('follows redirects as the app asked, by default as fetch does: there is nothing to leak', async () => {
     const w = createWorld({ resource: RESOURCE })
