@@ -1,7 +1,7 @@
 import type * as oauth from 'oauth4webapi'
 import { type ClientRecord, RECORD_VERSION } from '../contracts/records.js'
 import { isLoopbackHost } from '../http/urls.js'
-import { isClientIdentifierUrl } from './metadata-document.js'
+import { isClientIdentifierUrl } from './client-id-url.js'
 
 /**
  * A client ID metadata document client (draft-ietf-oauth-client-id-metadata-document-02 §3;
