@@ -1,11 +1,12 @@
+import { lazily } from '../connect/lazily.js'
 import type { AuthContext } from '../contracts/context.js'
 import type { DpopBinding } from '../contracts/dpop.js'
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError, TokenError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
-import { isRedirect } from '../http/redirects.js'
-import { readReplayable, replayableCall } from '../http/replayable-request.js'
+import { replayableCall } from '../http/plain-call.js'
+import { isRedirect } from '../http/redirect-status.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
@@ -30,19 +31,11 @@ export interface ResourceFetchHost {
   update(status: McpServerStatus, patch?: Patch): void
 }
 
+/** What reads a call other than a plain one (`replayableCall`): loaded with the first. */
+const readRequests = lazily(() => import('../http/replayable-request.js'), 'request')
+
 /** The step-up budget (`step-up.ts`): loaded with the first 403. */
 let budget: typeof import('./step-up.js') | undefined
-
-/** The last URL and resource `covers` compared, and its answer: calls repeat the same pair. */
-let lastCovered: [url: string, resource: string, within: boolean] | undefined
-
-/** Whether `url` is inside `resource` (`isWithinResource`), for the pair of the last call at once. */
-function covers(url: string, resource: string): boolean {
-  if (lastCovered?.[0] !== url || lastCovered[1] !== resource) {
-    lastCovered = [url, resource, isWithinResource(url, resource)]
-  }
-  return lastCovered[2]
-}
 
 /** Transport failures this module reported, cleared by the next answer of the server. */
 const reported = new WeakSet<McpAuthError>()
@@ -79,9 +72,11 @@ async function fetchWithToken(
   if (request.headers.has('authorization')) return passThrough()
   // Waits for a re-read another tab asked for: never the tokens it is about to replace.
   const tokens = await session.current()
-  const within = tokens && covers(request.url, tokens.resource)
-  if (!within && !covers(request.url, host.url)) return passThrough()
-  const outgoing = built ? await readReplayable(request, input, init) : request
+  const within = tokens && isWithinResource(request.url, tokens.resource)
+  if (!within && !isWithinResource(request.url, host.url)) return passThrough()
+  const outgoing = built
+    ? await (await readRequests()).readReplayable(request, input, init)
+    : request
   const redirect = built ? request.redirect : (init?.redirect ?? 'follow')
   let token: string | undefined
   if (within) {

@@ -1,5 +1,4 @@
-/** The statuses a fetch follows (WHATWG Fetch, "redirect status"). */
-export const isRedirect = (status: number) => [301, 302, 303, 307, 308].includes(status)
+export { isRedirect } from './redirect-status.js'
 
 /** The method a redirect asks for: see {@link redirected}. */
 export function redirectMethod(method: string, status: number): string {

@@ -1,5 +1,6 @@
 import { describe, expect, test, vi } from 'vitest'
-import { readReplayable, replayableCall } from './replayable-request.js'
+import { replayableCall } from './plain-call.js'
+import { readReplayable } from './replayable-request.js'
 
 const URL_ = 'https://mcp.example.com/mcp'
 const BODY = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' })
@@ -18,13 +19,13 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
   test('sends what fetch would send of the same input and options: URL, method, headers, body', async () => {
     const cases: [RequestInfo | URL, RequestInit | undefined][] = [
       [URL_, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } }],
-      [new URL(`${URL_}?session=1`), { method: 'post', body: '' }],
-      ['HTTPS://MCP.example.com:443/a/../mcp', { method: 'delete' }],
-      [URL_, { method: 'Get', headers: [['accept', 'text/event-stream']] }],
+      [new URL(`${URL_}?session=1`), { method: 'POST', body: '' }],
+      ['HTTPS://MCP.example.com:443/a/../mcp', { method: 'DELETE' }],
+      [URL_, { method: 'GET', headers: [['accept', 'text/event-stream']] }],
       [URL_, undefined],
-      [URL_, { method: 'options', body: null }],
+      [URL_, { method: 'OPTIONS', body: null }],
       [URL_, { method: 'PUT', body: BODY }],
-      [URL_, { method: 'head' }],
+      [URL_, { method: 'HEAD' }],
     ]
     /** What a request goes out as. */
     const wire = async (request: Request) => ({
@@ -78,10 +79,13 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
       [URL_, { method: 'POST', body: new URLSearchParams({ a: '1' }) }],
       [URL_, { method: 'POST', body: new Blob([BODY]) }],
       [URL_, { method: 'GET', body: BODY }],
-      [URL_, { method: 'head', body: '' }],
+      [URL_, { method: 'HEAD', body: '' }],
       [URL_, { method: 'PATCH', body: BODY }],
       [URL_, { method: 'postx', body: BODY }],
-      [URL_, { method: 'xpost', body: BODY }],
+      [URL_, { method: 'xPOST', body: BODY }],
+      // fetch upper-cases these: a Request says how
+      [URL_, { method: 'post', body: BODY }],
+      [URL_, { method: 'Get' }],
     ]
     for (const [input, init] of refused) expect(replayableCall(input, init)).toBeUndefined()
   })

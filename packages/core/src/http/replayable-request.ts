@@ -24,57 +24,6 @@ export const replayable = (
       : fetchFn(source, { headers, redirect, body }),
 })
 
-/** The methods fetch writes in upper case, whatever case they come in (WHATWG Fetch, "normalize a method"). */
-const NORMALIZED = /^(?:delete|get|head|options|post|put)$/i
-/** The methods the `Request` constructor refuses a body with (WHATWG Fetch). */
-// Stryker disable next-line Regex: NORMALIZED already holds the method to one whole name
-const BODILESS = /^(?:get|head)$/i
-
-/** The last URL string `absolute` parsed, and what it parsed to: calls repeat the same URL. */
-let last: [input: string, href: string] | undefined
-
-/** `input` as an absolute URL; `undefined` for a relative one, or a `Request`. */
-function absolute(input: RequestInfo | URL): string | undefined {
-  if (typeof input !== 'string') return input instanceof URL ? input.href : undefined
-  if (last?.[0] !== input) {
-    try {
-      last = [input, new URL(input).href]
-    } catch {
-      return undefined
-    }
-  }
-  return last[1]
-}
-
-/**
- * `fetch(input, init)` as a replayable request without building a `Request`, where that changes
- * nothing: an absolute URL, no body or a string one (what the MCP SDK's transport sends), and a
- * method fetch normalizes and accepts with that body. Each send is the app's URL and `init`
- * again, with the kit's copy of the headers. Anything else (a `Request`, a relative URL, a
- * stream or form body, another method) is `undefined`: `new Request()` resolves it, checks it
- * and throws what fetch would throw, and `readReplayable` reads it.
- */
-export function replayableCall(
-  input: RequestInfo | URL,
-  init: RequestInit = {},
-): ReplayableRequest | undefined {
-  const { body = null, method = 'GET' } = init
-  if (body !== null && typeof body !== 'string') return undefined
-  if (!NORMALIZED.test(method) || (body !== null && BODILESS.test(method))) return undefined
-  const url = absolute(input)
-  if (url === undefined) return undefined
-  const headers = new Headers(init.headers)
-  return {
-    url,
-    method: method.toUpperCase(),
-    headers,
-    body,
-    signal: init.signal ?? null,
-    send: (fetchFn: FetchLike, redirect: RequestRedirect = 'manual') =>
-      fetchFn(url, { ...init, headers, redirect }),
-  }
-}
-
 /**
  * `request` (built from the app's `input` and `init`) as a replayable request. A string body is
  * sent again as it is; any other is read once, into memory: a stream can be read only once, and a
