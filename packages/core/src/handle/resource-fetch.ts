@@ -3,13 +3,13 @@ import type { AuthContext } from '../contracts/context.js'
 import type { DpopBinding } from '../contracts/dpop.js'
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
-import { McpAuthError, TokenError } from '../errors.js'
+import { McpAuthError } from '../errors.js'
 import { discard } from '../http/fetch-json.js'
 import { replayableCall } from '../http/plain-call.js'
 import { isRedirect } from '../http/redirect-status.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
-import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
+import { tokenChallenge } from '../http/www-authenticate.js'
 import { traced } from '../tracing.js'
 import type { DiscoveryCache } from './discovery-cache.js'
 import type { StepUp } from './step-up.js'
@@ -33,6 +33,9 @@ export interface ResourceFetchHost {
 
 /** What reads a call other than a plain one (`replayableCall`): loaded with the first. */
 const readRequests = lazily(() => import('../http/replayable-request.js'), 'request')
+
+/** What a 401 or 403 changes (`refused-answer.ts`): loaded with the first. */
+let refusal: typeof import('./refused-answer.js') | undefined
 
 /** The step-up budget (`step-up.ts`): loaded with the first 403. */
 let budget: typeof import('./step-up.js') | undefined
@@ -119,7 +122,10 @@ async function fetchWithToken(
         }
       }
     }
-    if (response.status === 403) budget ??= await import('./step-up.js')
+    if (response.status === 401 || response.status === 403) {
+      refusal ??= await import('./refused-answer.js')
+      if (response.status === 403) budget ??= await import('./step-up.js')
+    }
   } catch (cause) {
     if (cause instanceof McpAuthError || outgoing.signal?.aborted) throw cause
     const proof = scheme === 'dpop' ? ['dpop'] : []
@@ -150,39 +156,8 @@ function observe(
     else if (error && reported.has(error)) host.update(status, { error: undefined })
     return
   }
-  const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
-  // Still asking for a nonce after the one retry (RFC 9449 §9): the tokens are not at fault.
-  if (challenge?.params.error === 'use_dpop_nonce') return
-  if (response.status === 401) {
-    const tokens = host.session.tokens
-    const tokenOnly = tokens ? !tokens.issuer : host.discovery.tokenOnly
-    if (tokenOnly && !challenge?.params.resource_metadata) {
-      // A token-only server asks for a token, never for OAuth: for another one if it refused
-      // the one it was given.
-      host.update(
-        'needs-token',
-        tokens
-          ? { error: new TokenError('invalid_token', `${host.url} refused the token it was given`) }
-          : {},
-      )
-      return
-    }
-    host.discovery.refused(challenge)
-    host.update('needs-authorization')
-    return
-  }
-  if (response.status === 403 && challenge?.params.error === 'insufficient_scope') {
-    const granted = host.session.tokens?.scopes ?? []
-    const { operationKey, StepUp } = budget!
-    // Made here if this is the first refusal, so always there.
-    // Stryker disable next-line OptionalChaining: given a maker, stepUp() always returns one
-    host
-      .stepUp(() => new StepUp())
-      ?.refused(operationKey(request), [
-        ...new Set([...granted, ...splitScopes(challenge.params.scope)]),
-      ])
-    host.update('needs-step-up')
-  }
+  // Loaded with the first 401 or 403: no other answer changes the status.
+  refusal?.observeRefusal(host, response, request, scheme, budget)
 }
 
 /**

@@ -8,15 +8,6 @@ import type { FetchLike, ReplayableRequest } from '../contracts/fetch.js'
  */
 const AS_WRITTEN = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/
 
-function absolute(input: RequestInfo | URL): string | undefined {
-  if (typeof input !== 'string') return input instanceof URL ? input.href : undefined
-  try {
-    return new URL(input).href
-  } catch {
-    return undefined
-  }
-}
-
 /**
  * `fetch(input, init)` as a replayable request without building a `Request`, where that changes
  * nothing: an absolute URL, no body or a string one (what the MCP SDK's transport sends), and a
@@ -35,8 +26,13 @@ export function replayableCall(
   // The `Request` constructor refuses a body with these.
   if (!AS_WRITTEN.test(method) || (body !== null && (method === 'GET' || method === 'HEAD')))
     return undefined
-  const url = absolute(input)
-  if (url === undefined) return undefined
+  let url: string
+  try {
+    // A relative URL throws, and so does a `Request` (its string is no URL).
+    url = new URL(input as string | URL).href
+  } catch {
+    return undefined
+  }
   const headers = new Headers(init.headers)
   return {
     url,
