@@ -134,7 +134,7 @@ for (const [what, value] of rows) console.log(`${what.padEnd(width)}  ${value}`)
 
 // Run time, in Chromium: per call, per restore, per issuer, per handle.
 const runtime = await measureRuntime()
-const { perCall, many, restore, heap } = runtime
+const { perCall, ownWork, many, restore, heap } = runtime
 const ms = (value) => value.toFixed(3)
 const perKitCall = (name) => (perCall.kitCounts[name] / perCall.calls).toFixed(2)
 const isAs = (line) => /oauth-authorization-server|openid-configuration/.test(line)
@@ -158,6 +158,10 @@ table(
     [
       '  server.fetch ÷ the SDK transport with a localStorage authProvider (median of per-round ratios)',
       perCall.ratio.sdk.toFixed(3),
+    ],
+    [
+      `  own work per call, fetch answered in memory: by hand / server.fetch / SDK transport (µs, median of ${ownWork.repeats} × ${ownWork.calls})`,
+      [ownWork.hand, ownWork.kit, ownWork.sdk].map((us) => us.toFixed(2)).join(' / '),
     ],
     [
       '  per server.fetch: Request objects / clones / body reads',

@@ -46,6 +46,12 @@ const MCP_HEADERS = {
   accept: 'application/json, text/event-stream',
 }
 
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
 /** The SDK's auth provider as its browser examples keep tokens: in localStorage, read per call. */
 class LocalStorageProvider {
   get redirectUrl() {
@@ -103,6 +109,64 @@ window.bench = {
     await Promise.all(servers.map((s) => s.probe()))
     window.kept = servers
     return { servers: servers.length, ...statuses(servers) }
+  },
+
+  /**
+   * What each way of calling costs in the page itself, with the network taken out: `fetch`
+   * answers from memory, so what is left is the client's own work per call, in microseconds
+   * (median of `repeats` interleaved runs of `calls` calls each). The ways: a call written by
+   * hand (a `Headers` copy, the header set, `redirect: 'manual'`), `server.fetch`, and the SDK
+   * transport's headers with its localStorage `authProvider`, sent through `fetchWithinOrigin`.
+   * A per-call time on loopback (`perCall`) holds this work and the network's; this isolates
+   * the part a client can change.
+   */
+  async ownWork({ database, calls, repeats }) {
+    const [server] = await instance(database).restore()
+    const token = await server.getAccessToken()
+    const provider = new LocalStorageProvider()
+    provider.saveTokens({ access_token: token, token_type: 'Bearer' })
+    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+      authProvider: provider,
+    })
+    const sdkFetch = fetchWithinOrigin((input, init) => window.fetch(input, init))
+    const init = () => ({ method: 'POST', headers: MCP_HEADERS, body: call(1) })
+    const ways = {
+      hand: () => {
+        const given = init()
+        const headers = new Headers(given.headers)
+        headers.set('authorization', `Bearer ${token}`)
+        return window.fetch(server.url, { ...given, headers, redirect: 'manual' })
+      },
+      kit: () => server.fetch(server.url, init()),
+      sdk: async () => {
+        const headers = await transport._commonHeaders()
+        for (const [name, value] of Object.entries(MCP_HEADERS)) headers.set(name, value)
+        return sdkFetch(server.url, { method: 'POST', headers, body: call(1) })
+      },
+    }
+    const network = window.fetch
+    const answer = Promise.resolve(new Response(null, { status: 200 }))
+    window.fetch = () => answer
+    const times = { hand: [], kit: [], sdk: [] }
+    try {
+      for (let run = -1; run < repeats; run++) {
+        for (const [name, way] of Object.entries(ways)) {
+          const started = performance.now()
+          for (let i = 0; i < calls; i++) await way()
+          // The first run warms the code up.
+          if (run >= 0) times[name].push(((performance.now() - started) * 1000) / calls)
+        }
+      }
+    } finally {
+      window.fetch = network
+    }
+    return {
+      calls,
+      repeats,
+      hand: median(times.hand),
+      kit: median(times.kit),
+      sdk: median(times.sdk),
+    }
   },
 
   /**
@@ -172,11 +236,6 @@ window.bench = {
           }
         }
       }
-    }
-    const median = (values) => {
-      const sorted = [...values].sort((a, b) => a - b)
-      const mid = sorted.length >> 1
-      return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
     }
     const ratio = (other) => median(times.kit.map((kit, round) => kit / times[other][round]))
     return {

@@ -1,8 +1,9 @@
 // What the kit costs while an app runs, measured in headless Chromium (Debian's, through
 // playwright-core) against the demo stack on loopback. The page (runtime-page.js, bundled here
-// with the built core) counts IndexedDB transactions, Web Locks, BroadcastChannels, `Request`
-// objects, clones and body reads, WebCrypto calls, timers and fetches (runtime-counters.js).
-// Used by `npm run bench`, which prints it; a benchmark, not a test: the tests assert the counts.
+// with the built core, as it ships) counts IndexedDB transactions, Web Locks, BroadcastChannels,
+// `Request` objects, clones and body reads, WebCrypto calls, timers and fetches
+// (runtime-counters.js). Used by `npm run bench`, which prints it; a benchmark, not a test: the
+// tests assert the counts.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:http'
 import { tmpdir } from 'node:os'
@@ -25,6 +26,8 @@ async function bundlePage() {
     format: 'esm',
     platform: 'browser',
     minify: true,
+    // The packages as they ship (dist), not their sources through the repository's tsconfig paths.
+    tsconfigRaw: {},
     outdir: dir,
     logLevel: 'error',
   })
@@ -81,6 +84,8 @@ const median = (values) => {
  * - `perCall`: medians of `calls` interleaved rounds of a bare fetch (with and without
  *   `redirect: 'manual'`), `server.fetch` and the MCP SDK's localStorage `authProvider` headers,
  *   and what the kit's calls did (counts summed);
+ * - `ownWork`: the page's own work per call with the network taken out (fetch answered from
+ *   memory), in microseconds: a call written by hand, `server.fetch`, the SDK transport;
  * - `many`: `servers` fresh servers on one issuer, probed at once then authorized at once;
  * - `restore`: for each K, a reload that restores K stored servers and loads their tokens;
  * - `heap`: JS heap per loaded handle, `handles` servers on one issuer.
@@ -158,6 +163,8 @@ export async function measureRuntime(options = {}) {
 
     await open()
     const perCall = await run('perCall', { database: 'restore-1', calls, warmup })
+    await open()
+    const ownWork = await run('ownWork', { database: 'restore-1', calls: 5000, repeats: 5 })
     if (errors.length) throw new Error(`The bench page failed: ${errors.join('; ')}`)
     // Figures of a scenario that went wrong would mean nothing.
     const expect = (what, seen, wanted) => {
@@ -170,7 +177,7 @@ export async function measureRuntime(options = {}) {
     for (const r of restore) expect(`restore ${r.k}`, r.value, { servers: r.k, authorized: r.k })
     expect('heap', heap.statuses, { servers: handles, authorized: handles })
     expect('calls that failed', perCall.failed, 0)
-    return { perCall, many, restore, heap, servers }
+    return { perCall, ownWork, many, restore, heap, servers }
   } finally {
     await browser.close()
     await stack.close()
