@@ -22,9 +22,3 @@ export const loadCredentials = lazily(() => import('./credentials.js'), 'sign-in
  * loads it.
  */
 export const loadProbe = lazily(() => import('../discovery/probe.js'), 'sign-in')
-
-/**
- * Refresh (OAuth 2.1 §4.3): loaded at the first refresh, so a page whose tokens are still fresh
- * never loads the token endpoint's code.
- */
-export const loadRefresh = lazily(() => import('../tokens/token-endpoint.js'), 'token request')

@@ -1,32 +1,26 @@
-import type { AuthorizationServer } from 'oauth4webapi'
-import { loadConnect, loadRefresh } from '../connect/load.js'
+import { lazily } from '../connect/lazily.js'
 import type { AuthContext } from '../contracts/context.js'
-import {
-  type ClientRecord,
-  TOKEN_RECORD_VERSION,
-  type TokenRecord,
-  type TokenRecordV1,
-} from '../contracts/records.js'
-import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
+import { TOKEN_RECORD_VERSION, type TokenRecord, type TokenRecordV1 } from '../contracts/records.js'
 import type { TabMessage } from '../contracts/tabs.js'
 import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
-import { SingleFlight } from '../coordination/single-flight.js'
 import { newRevision } from '../coordination/tab-messages.js'
 import { knownIssuer, shareCopies, upgradeTokens } from '../discovery/issuer-hints.js'
-import { AuthorizationError, McpAuthError, storageFailed } from '../errors.js'
-import { followRoute, relayNeeded } from '../routing/follow-route.js'
+import { AuthorizationError, type McpAuthError, storageFailed } from '../errors.js'
+import { followRoute } from '../routing/follow-route.js'
 import { checkRecord, keys } from '../storage/records.js'
-import { traced } from '../tracing.js'
+import type { RefreshHandle, RefreshHost } from './token-refresh.js'
+
+/**
+ * The refresh (OAuth 2.1 §4.3, `token-refresh.ts`, with the token endpoint's code): loaded at
+ * the first refresh, so a page whose tokens are still fresh never loads it.
+ */
+const loadRefresh = lazily(() => import('./token-refresh.js'), 'token request')
 
 /** A server's stored generation and token record as `restore()` read them, unchecked. */
 export type StoredSession = readonly [generation: unknown, tokens: unknown]
 
 /** What the token session needs from its handle. */
-export interface TokenSessionHost {
-  update(status: McpServerStatus, patch?: Patch): void
-  fail(error: unknown, status: McpServerStatus): never
-  clientFor(tokens: TokenRecord, as: AuthorizationServer): Promise<ClientRecord>
-  onCorrupt(key: string): void
+export interface TokenSessionHost extends RefreshHandle {
   /** Another tab or instance replaced or removed this server's tokens. */
   changed(tokens: TokenRecord | undefined): void
   /** Another tab stored a client ID, or the tab came back into view: re-read the client. */
@@ -55,8 +49,10 @@ export class TokenSession {
   readonly #url: string
   /** The handle's side of the session, made when first needed: most sessions just hold tokens. */
   readonly #host: () => TokenSessionHost
+  /** The refresh under way: concurrent callers share it. */
+  #refreshing: Promise<string> | undefined
   /** Made by the first refresh: most sessions never need one. */
-  #refreshFlight: SingleFlight<string> | undefined
+  #refresher: RefreshHost | undefined
   #tokens: TokenRecord | undefined
   /** The generation the tokens in memory belong to. */
   #generation = 0
@@ -211,94 +207,28 @@ export class TokenSession {
     staleAccessToken: string,
     why: 'expiring' | 'invalid_token' | 'unauthorized' = 'expiring',
   ): Promise<string> {
-    const host = this.#host()
-    this.#refreshFlight ??= new SingleFlight()
-    const refreshed = this.#refreshFlight.run(this.#url, () =>
-      this.#locked(async () => {
-        // Rotated tokens an earlier refresh could not store stay the live ones: the re-read
-        // keeps them, and this refresh stores its own.
-        const generation = await this.#sync()
-        const current = this.#tokens
-        if (!current) {
-          host.update('needs-authorization')
-          throw new AuthorizationError('not_authorized', 'The authorization was removed')
-        }
-        if (current.accessToken !== staleAccessToken && !this.expiring(current)) {
-          host.update('authorized')
-          return current.accessToken
-        }
-        if (!current.refreshToken || !current.issuer || !current.clientId) {
-          await this.#write(generation + 1, undefined, generation).catch(() => {})
-          host.update('needs-authorization')
-          throw new AuthorizationError(
-            'not_authorized',
-            'The access token expired and there is no refresh token',
-          )
-        }
-        host.update('refreshing')
-        try {
-          // Obtained through the relay: sent straight, the refresh token would be spent for nothing.
-          if (!followRoute(this.#ctx, current)) throw relayNeeded()
-          const { issuer, refreshToken } = current
-          const ctx = this.#ctx
-          // Gone from storage: discovered anew (RFC 8414).
-          const as =
-            (await knownIssuer(ctx, issuer, host.onCorrupt)) ??
-            (await (await loadConnect()).rediscoverIssuer(ctx, issuer))
-          const client = await host.clientFor(current, as)
-          const { refreshAccessToken } = await loadRefresh()
-          // A bound token is refreshed with its own key: the new one stays bound to it.
-          const proofs = (await this.#ctx.dpop(as, current.tokenType))?.forRefresh({
-            ...current,
-            as,
-          })
-          const issued = await traced(
-            this.#ctx,
-            this.#url,
-            'refresh',
-            (f) =>
-              refreshAccessToken({
-                fetch: f,
-                as,
-                client,
-                refreshToken,
-                resource: current.resource,
-                scopes: current.scopes,
-                proofs,
-              }),
-            why,
-          )
-          const next: TokenRecord = { ...current, ...issued }
-          if (!issued.expiresAt) delete next.expiresAt
-          if ((await this.#readGeneration()) !== generation) {
-            // Cleared meanwhile by a tab without the Locks API: the clear wins.
-            await this.#sync()
-            throw new AuthorizationError('not_authorized', 'The authorization was removed')
-          }
-          // The refresh token was spent: a write the storage refuses keeps the new tokens in
-          // use (owed, stored by the next write), and says so.
-          const error = await this.#write(generation, next, generation).then(
-            () => undefined,
-            (failed: McpAuthError) => failed,
-          )
-          host.update('authorized', { error })
-          return next.accessToken
-        } catch (error) {
-          if (
-            error instanceof McpAuthError &&
-            (error.code === 'invalid_grant' || error.code === 'dpop_key_lost')
-          ) {
-            await this.#write(generation + 1, undefined, generation).catch(() => {})
-            host.update('needs-authorization', { error })
-            throw error
-          }
-          if (error instanceof McpAuthError && error.code === 'not_authorized') throw error
-          // Transient: keep the tokens, report, let the caller retry later.
-          return host.fail(error, 'authorized')
-        }
-      }),
-    )
-    return refreshed.then((token) => this.#handOut(token))
+    this.#refreshing ??= this.#locked(async () => {
+      let refresh: typeof import('./token-refresh.js').refresh
+      try {
+        ;({ refresh } = await loadRefresh())
+      } catch (error) {
+        // Offline, say: the tokens stay, as after any transient failure.
+        return this.#host().fail(error, 'authorized')
+      }
+      this.#refresher ??= {
+        ctx: this.#ctx,
+        url: this.#url,
+        host: this.#host,
+        memory: this,
+        sync: () => this.#sync(),
+        readGeneration: () => this.#readGeneration(),
+        write: (generation, record, base) => this.#write(generation, record, base),
+      }
+      return refresh(this.#refresher, staleAccessToken, why)
+    }).finally(() => {
+      this.#refreshing = undefined
+    })
+    return this.#refreshing.then((token) => this.#handOut(token))
   }
 
   /** The lock every write of this resource's tokens (and every refresh) runs under. */
