@@ -12,6 +12,16 @@ export type RequestStep =
   | 'MCP'
 
 /**
+ * What the kit reads and sets of a request's headers, names always in lower case: a `Headers`,
+ * or the record a plain call sends (`http/plain-call.ts`).
+ */
+export interface RequestHeaders {
+  has(name: string): boolean
+  set(name: string, value: string): void
+  forEach(callback: (value: string, name: string) => void): void
+}
+
+/**
  * A resource request the kit may send more than once, without copying it each time: again after
  * a refresh, along a redirect inside the resource, or after a DPoP nonce challenge.
  */
@@ -19,7 +29,7 @@ export interface ReplayableRequest {
   readonly url: string
   readonly method: string
   /** Its headers, the kit's own copy: each send sets `Authorization` (and `DPoP`) on them. */
-  readonly headers: Headers
+  readonly headers: RequestHeaders
   /** The body every send carries: the app's string as given, or a copy read once. */
   readonly body: string | ArrayBuffer | null
   /** The app's signal, if it gave one. */

@@ -51,7 +51,8 @@ export async function followRedirects(
 /** The request a redirect asks for (see `http/redirects.ts`), with the same body when it keeps one. */
 function redirected(request: ReplayableRequest, target: string, status: number): ReplayableRequest {
   const method = redirectMethod(request.method, status)
-  const headers = new Headers(request.headers)
+  const headers = new Headers()
+  request.headers.forEach((value, name) => headers.append(name, value))
   const bodiless = method === 'GET' || method === 'HEAD'
   if (bodiless) headers.delete('content-type')
   return replayable(

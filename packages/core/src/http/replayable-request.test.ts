@@ -21,11 +21,16 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
       [URL_, { method: 'POST', body: BODY, headers: { 'content-type': 'application/json' } }],
       [new URL(`${URL_}?session=1`), { method: 'POST', body: '' }],
       ['HTTPS://MCP.example.com:443/a/../mcp', { method: 'DELETE' }],
-      [URL_, { method: 'GET', headers: [['accept', 'text/event-stream']] }],
       [URL_, undefined],
       [URL_, { method: 'OPTIONS', body: null }],
       [URL_, { method: 'PUT', body: BODY }],
       [URL_, { method: 'HEAD' }],
+      // headers in every form a record carries as they are
+      [URL_, { method: 'POST', body: BODY, headers: new Headers({ Accept: 'a', 'X-Two': 'b' }) }],
+      [URL_, { headers: { 'Content-Type': 'text/plain', 'X-Y': 'y' } }],
+      [URL_, { headers: { 'X-Pad': '  padded\t' } }],
+      [URL_, { headers: Object.assign(Object.create(null), { 'x-bare': 'é' }) }],
+      [URL_, { headers: {} }],
     ]
     /** What a request goes out as. */
     const wire = async (request: Request) => ({
@@ -67,7 +72,9 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
     expect(sent.map(({ input }) => input)).toEqual([URL_, URL_])
     expect(sent[0]!.init).toMatchObject({ ...init, redirect: 'manual' })
     expect(sent[1]!.init).toMatchObject({ ...init, redirect: 'follow' })
-    expect(sent[0]!.init!.headers).toBe(call.headers)
+    // fetch gets a record: nothing to read back through a Headers iterator
+    expect(sent[0]!.init!.headers).not.toBeInstanceOf(Headers)
+    expect(sent[1]!.init!.headers).toBe(sent[0]!.init!.headers)
     expect(new Headers(sent[1]!.init!.headers).get('authorization')).toBe('Bearer two')
     expect(replayableCall(URL_)!.signal).toBeNull()
   })
@@ -86,6 +93,23 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
       // fetch upper-cases these: a Request says how
       [URL_, { method: 'post', body: BODY }],
       [URL_, { method: 'Get' }],
+      // headers fetch would combine, convert or refuse
+      [URL_, { headers: { Accept: 'a', accept: 'b' } }],
+      [URL_, { headers: { 'x-n': 5 } as unknown as HeadersInit }],
+      // other forms of headers: a Request reads them
+      [URL_, { method: 'GET', headers: [['accept', 'text/event-stream']] }],
+      [URL_, { headers: [] }],
+      [URL_, { headers: new Map([['x-map', 'm']]) as unknown as HeadersInit }],
+      [URL_, { headers: null as unknown as HeadersInit }],
+      [URL_, { headers: 'x-a: b' as unknown as HeadersInit }],
+      [URL_, { headers: { 'bad name': 'x' } }],
+      [URL_, { headers: { ' x': 'x' } }],
+      [URL_, { headers: { 'x-a(': 'x' } }],
+      [URL_, { headers: { '': 'x' } }],
+      [URL_, { headers: { 'x-a': 'one\ntwo' } }],
+      [URL_, { headers: { 'x-a': 'one\rtwo' } }],
+      [URL_, { headers: { 'x-a': 'nul\0' } }],
+      [URL_, { headers: { 'x-a': 'euro €' } }],
     ]
     for (const [input, init] of refused) expect(replayableCall(input, init)).toBeUndefined()
   })
@@ -108,7 +132,7 @@ describe('readReplayable: any other request, read once', () => {
     const source = new Request(URL_, { method: 'PUT', credentials: 'include' })
     const init: RequestInit = { body: BODY, headers: { 'x-app': '1' } }
     const call = await readReplayable(new Request(source, init), source, init)
-    expect([...call.headers]).toEqual([['x-app', '1']])
+    expect([...(call.headers as Headers)]).toEqual([['x-app', '1']])
     await call.send(fetchFn)
     const [{ input, init: options }] = sent as [{ input: Request; init: RequestInit }]
     expect(input).toBeInstanceOf(Request)
@@ -122,7 +146,7 @@ describe('readReplayable: any other request, read once', () => {
     const request = new Request(URL_, init)
     const call = await readReplayable(request, URL_, init)
     expect(call.body).toBe(BODY)
-    expect(call.headers.get('x-app')).toBe('1')
+    expect((call.headers as Headers).get('x-app')).toBe('1')
     await call.send(fetchFn)
     expect(sent[0]).toMatchObject({
       input: URL_,

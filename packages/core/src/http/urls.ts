@@ -72,21 +72,45 @@ function pathCovers(prefix: string, path: string): boolean {
   return path === prefix || path.startsWith(base)
 }
 
+/** What the checks of each request read of a URL. */
+interface UrlParts {
+  readonly href: string
+  readonly origin: string
+  readonly path: string
+}
+
+/** URLs parsed so far, by their string (`undefined`: not an absolute URL); emptied past 64. */
+const parsed = new Map<string, UrlParts | undefined>()
+
+/**
+ * `url` parsed on its own, as an absolute URL (WHATWG URL), or `undefined`. Each string is
+ * parsed once: every `server.fetch` checks its URL and its resource's, and parsing them cost
+ * more than the rest of the kit's work on a call. Without a base URL, the answer depends on the
+ * string alone, so keeping it changes nothing.
+ */
+export function urlParts(url: string | URL): UrlParts | undefined {
+  const key = String(url)
+  if (!parsed.has(key)) {
+    if (parsed.size > 63) parsed.clear()
+    let parts: UrlParts | undefined
+    try {
+      const { href, origin, pathname } = new URL(key)
+      parts = { href, origin, path: pathname }
+    } catch {}
+    parsed.set(key, parts)
+  }
+  return parsed.get(key)
+}
+
 /**
  * Whether `requestUrl` belongs to the protected resource `resource`: same origin, and a path at
  * or under the resource's path. Bearer tokens are only ever attached to such requests
  * (MCP authorization, "Access Token Privilege Restriction"; RFC 9700 §4.10).
  */
 export function isWithinResource(requestUrl: string | URL, resource: string): boolean {
-  let req: URL
-  let res: URL
-  try {
-    req = new URL(requestUrl)
-    res = new URL(resource)
-  } catch {
-    return false
-  }
-  return req.origin === res.origin && pathCovers(res.pathname, req.pathname)
+  const req = urlParts(requestUrl)
+  const res = urlParts(resource)
+  return !!req && !!res && req.origin === res.origin && pathCovers(res.path, req.path)
 }
 
 /** Whether the protected resource metadata `resource` identifies the server at `serverUrl` (RFC 9728 §3.3). */
