@@ -46,6 +46,16 @@ const MCP_HEADERS = {
   accept: 'application/json, text/event-stream',
 }
 
+/** `values` in a random order (Fisher–Yates). */
+const shuffled = (values) => {
+  const order = [...values]
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1))
+    ;[order[i], order[j]] = [order[j], order[i]]
+  }
+  return order
+}
+
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
@@ -170,8 +180,8 @@ window.bench = {
   },
 
   /**
-   * Per call, `calls` rounds of four authorized MCP calls in turn (the order rotates each
-   * round): a bare fetch with the header set by hand; the same with `redirect: 'manual'`, as
+   * Per call, `calls` rounds of four authorized MCP calls in turn (in a random order each
+   * round, so that no way always follows the same one): a bare fetch with the header set by hand; the same with `redirect: 'manual'`, as
    * every request with a token must go (the platform would follow a redirect with the header
    * anywhere on the origin); `server.fetch`; and what the MCP SDK's transport does per POST for
    * an `authProvider` whose tokens live in localStorage: its headers (`_commonHeaders()`, which
@@ -219,8 +229,8 @@ window.bench = {
     const kitCounts = {}
     let failed = 0
     for (let round = 0; round < warmup + calls; round++) {
-      for (let i = 0; i < names.length; i++) {
-        const name = names[(round + i) % names.length]
+      const order = shuffled(names)
+      for (const name of order) {
         const measured = round >= warmup
         if (name === 'kit' && measured) counters().reset()
         const started = performance.now()
