@@ -79,7 +79,7 @@ interface UrlParts {
   readonly path: string
 }
 
-/** URLs parsed so far, by their string (`undefined`: not an absolute URL); emptied past 64. */
+/** URLs parsed so far, by their string (`undefined`: not an absolute URL); emptied past 32. */
 const parsed = new Map<string, UrlParts | undefined>()
 
 /**
@@ -91,7 +91,7 @@ const parsed = new Map<string, UrlParts | undefined>()
 export function urlParts(url: string | URL): UrlParts | undefined {
   const key = String(url)
   if (!parsed.has(key)) {
-    if (parsed.size > 63) parsed.clear()
+    if (parsed.size >= 32) parsed.clear()
     let parts: UrlParts | undefined
     try {
       const { href, origin, pathname } = new URL(key)
