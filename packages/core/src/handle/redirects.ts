@@ -52,7 +52,9 @@ export async function followRedirects(
 function redirected(request: ReplayableRequest, target: string, status: number): ReplayableRequest {
   const method = redirectMethod(request.method, status)
   const headers = new Headers()
-  request.headers.forEach((value, name) => headers.append(name, value))
+  request.headers.forEach((value, name) => {
+    headers.append(name, value)
+  })
   const bodiless = method === 'GET' || method === 'HEAD'
   if (bodiless) headers.delete('content-type')
   return replayable(

@@ -72,7 +72,9 @@ export function replayableCall(
     method,
     headers: {
       has: (name) => name in record,
-      set: (name, value) => void (record[name] = value),
+      set: (name, value) => {
+        record[name] = value
+      },
       forEach: (callback) => {
         for (const name in record) callback(record[name]!, name)
       },
