@@ -87,6 +87,30 @@ class LocalStorageProvider {
   }
 }
 
+/**
+ * The stored server of `database`, restored, with its access token, and `sdkPost(body)`: a POST
+ * as the MCP SDK's transport sends one for an `authProvider` whose tokens live in localStorage.
+ * That is its headers (`_commonHeaders()`, which reads `authProvider.tokens()` on every request)
+ * sent through its own fetch over `fetchFn` (`fetchWithinOrigin`: `redirect: 'manual'`,
+ * redirects followed by hand within the origin).
+ */
+async function restoredWithSdk(database, fetchFn) {
+  const [server] = await instance(database).restore()
+  const token = await server.getAccessToken()
+  const provider = new LocalStorageProvider()
+  provider.saveTokens({ access_token: token, token_type: 'Bearer' })
+  const transport = new StreamableHTTPClientTransport(new URL(server.url), {
+    authProvider: provider,
+  })
+  const sdkFetch = fetchWithinOrigin(fetchFn)
+  const sdkPost = async (body) => {
+    const headers = await transport._commonHeaders()
+    for (const [name, value] of Object.entries(MCP_HEADERS)) headers.set(name, value)
+    return sdkFetch(server.url, { method: 'POST', headers, body })
+  }
+  return { server, token, sdkPost }
+}
+
 window.bench = {
   /**
    * `count` fresh servers on one issuer in one instance: probed at once, then authorized at
@@ -131,14 +155,9 @@ window.bench = {
    * the part a client can change.
    */
   async ownWork({ database, calls, repeats }) {
-    const [server] = await instance(database).restore()
-    const token = await server.getAccessToken()
-    const provider = new LocalStorageProvider()
-    provider.saveTokens({ access_token: token, token_type: 'Bearer' })
-    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-      authProvider: provider,
-    })
-    const sdkFetch = fetchWithinOrigin((input, init) => window.fetch(input, init))
+    const { server, token, sdkPost } = await restoredWithSdk(database, (input, init) =>
+      window.fetch(input, init),
+    )
     const init = () => ({ method: 'POST', headers: MCP_HEADERS, body: call(1) })
     const ways = {
       hand: () => {
@@ -148,11 +167,7 @@ window.bench = {
         return window.fetch(server.url, { ...given, headers, redirect: 'manual' })
       },
       kit: () => server.fetch(server.url, init()),
-      sdk: async () => {
-        const headers = await transport._commonHeaders()
-        for (const [name, value] of Object.entries(MCP_HEADERS)) headers.set(name, value)
-        return sdkFetch(server.url, { method: 'POST', headers, body: call(1) })
-      },
+      sdk: () => sdkPost(call(1)),
     }
     const network = window.fetch
     const answer = Promise.resolve(new Response(null, { status: 200 }))
@@ -192,15 +207,7 @@ window.bench = {
    * kit's calls alone.
    */
   async perCall({ database, calls, warmup }) {
-    const [server] = await instance(database).restore()
-    const token = await server.getAccessToken()
-    const provider = new LocalStorageProvider()
-    provider.saveTokens({ access_token: token, token_type: 'Bearer' })
-    const transport = new StreamableHTTPClientTransport(new URL(server.url), {
-      authProvider: provider,
-    })
-    // What the transport sends each POST with: redirects followed by hand, within the origin.
-    const sdkFetch = fetchWithinOrigin(fetch)
+    const { server, token, sdkPost } = await restoredWithSdk(database, fetch)
     let id = 0
     const ways = {
       bare: () =>
@@ -218,11 +225,7 @@ window.bench = {
         }),
       kit: () =>
         server.fetch(server.url, { method: 'POST', headers: MCP_HEADERS, body: call(++id) }),
-      sdk: async () => {
-        const headers = await transport._commonHeaders()
-        for (const [name, value] of Object.entries(MCP_HEADERS)) headers.set(name, value)
-        return sdkFetch(server.url, { method: 'POST', headers, body: call(++id) })
-      },
+      sdk: () => sdkPost(call(++id)),
     }
     const names = Object.keys(ways)
     const times = { bare: [], manual: [], kit: [], sdk: [] }
