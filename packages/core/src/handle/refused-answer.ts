@@ -1,13 +1,14 @@
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { TokenError } from '../errors.js'
+import { discard } from '../http/fetch-json.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
 import type { DiscoveryCache } from './discovery-cache.js'
 import type { StepUp } from './step-up.js'
 import type { TokenSession } from './token-session.js'
 
 // What a refusal of the resource changes: a chunk of its own, loaded with the first 401 or 403
-// a call ends with (after its one refresh and retry). Most pages never load it.
+// a call gets. Most pages never load it.
 
 /** What a refusal changes of its handle (`ResourceFetchHost` is one). */
 export interface RefusedHost {
@@ -16,6 +17,31 @@ export interface RefusedHost {
   readonly discovery: DiscoveryCache
   stepUp(make?: () => StepUp): StepUp | undefined
   update(status: McpServerStatus, patch?: Patch): void
+}
+
+/**
+ * The answer to a call refused with a 401 although it carried `token`, from an authorization
+ * server: one refresh and one retry through `send` when the challenge says the token is invalid
+ * or says nothing (RFC 6750 §3.1, `invalid_token`); else, or when the refresh fails, `response`.
+ * `scheme` is how the token was presented (`bearer` or `dpop`), whose challenge is read.
+ */
+export async function retried(
+  session: TokenSession,
+  response: Response,
+  token: string,
+  scheme: string,
+  send: (token: string) => Promise<Response>,
+): Promise<Response> {
+  const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
+  if (challenge && challenge.params.error !== 'invalid_token') return response
+  let fresh: string
+  try {
+    fresh = await session.refresh(token, challenge ? 'invalid_token' : 'unauthorized')
+  } catch {
+    return response
+  }
+  discard(response)
+  return send(fresh)
 }
 
 /**

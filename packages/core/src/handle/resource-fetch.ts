@@ -4,12 +4,10 @@ import type { DpopBinding } from '../contracts/dpop.js'
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError } from '../errors.js'
-import { discard } from '../http/fetch-json.js'
 import { replayableCall } from '../http/plain-call.js'
 import { isRedirect } from '../http/redirect-status.js'
 import { transportError } from '../http/transport-error.js'
 import { isWithinResource } from '../http/urls.js'
-import { tokenChallenge } from '../http/www-authenticate.js'
 import { traced } from '../tracing.js'
 import type { DiscoveryCache } from './discovery-cache.js'
 import type { StepUp } from './step-up.js'
@@ -73,8 +71,11 @@ async function fetchWithToken(
   const built = !('send' in request)
   const passThrough = () => (built ? ctx.fetch(request) : ctx.fetch(input, init))
   if (request.headers.has('authorization')) return passThrough()
-  // Waits for a re-read another tab asked for: never the tokens it is about to replace.
-  const tokens = await session.current()
+  // With fresh tokens in memory (nearly every call), nothing waits before fetch: it is called
+  // in this turn. Else this waits for the session, and for a re-read another tab asked for:
+  // never the tokens it is about to replace.
+  const fresh = built ? undefined : session.fresh()
+  const tokens = fresh ?? (await session.current())
   const within = tokens && isWithinResource(request.url, tokens.resource)
   if (!within && !isWithinResource(request.url, host.url)) return passThrough()
   const outgoing = built
@@ -84,7 +85,7 @@ async function fetchWithToken(
   let token: string | undefined
   if (within) {
     try {
-      token = await session.accessToken()
+      token = fresh ? fresh.accessToken : await session.accessToken()
     } catch (error) {
       if (error instanceof McpAuthError && error.transient) throw error
     }
@@ -94,8 +95,8 @@ async function fetchWithToken(
   /** Presents the request as the stored tokens say: a refresh may have changed them. */
   const send = async (accessToken: string | undefined) => {
     const stored = session.tokens
-    const binding =
-      accessToken && stored && (await ctx.dpop(undefined, stored.tokenType))?.bindingFor(stored)
+    const binds = accessToken && stored && ctx.dpop(undefined, stored.tokenType)
+    const binding = binds && (await binds).bindingFor(stored!)
     scheme = binding ? 'dpop' : 'bearer'
     // Without a token, redirects are followed as the app asked: there is nothing to leak.
     if (!accessToken) return outgoing.send(ctx.fetch, redirect)
@@ -104,30 +105,18 @@ async function fetchWithToken(
   let response: Response
   try {
     response = await send(token)
-    // A static token (no authorization server) has nothing to refresh with.
-    // Stryker disable next-line OptionalChaining: a token is only taken when tokens are stored
-    if (response.status === 401 && token && tokens?.issuer) {
-      const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
-      if (!challenge || challenge.params.error === 'invalid_token') {
-        let fresh: string | undefined
-        try {
-          fresh = await session.refresh(token, challenge ? 'invalid_token' : 'unauthorized')
-          // Stryker disable next-line BlockStatement: fresh is still undefined when the refresh fails
-        } catch {
-          fresh = undefined
-        }
-        if (fresh) {
-          discard(response)
-          response = await send(fresh)
-        }
-      }
-    }
     if (response.status === 401 || response.status === 403) {
       refusal ??= await import('./refused-answer.js')
+      // A static token (no authorization server) has nothing to refresh with.
+      // Stryker disable next-line OptionalChaining: a token is only taken when tokens are stored
+      if (response.status === 401 && token && tokens?.issuer)
+        response = await refusal.retried(session, response, token, scheme, send)
       if (response.status === 403) budget ??= await import('./step-up.js')
     }
   } catch (cause) {
     if (cause instanceof McpAuthError || outgoing.signal?.aborted) throw cause
+    // What fetch refuses in the app's own call (a header's name or value) is the app's error.
+    if (!built) new Request(input, init)
     const proof = scheme === 'dpop' ? ['dpop'] : []
     const error = await transportError(ctx.fetch, request.url, 'MCP', cause, proof)
     reported.add(error)

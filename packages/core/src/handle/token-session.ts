@@ -57,6 +57,8 @@ export class TokenSession {
   /** The generation the tokens in memory belong to. */
   #generation = 0
   #loaded: Promise<void> | undefined
+  /** Whether `load()` finished. */
+  #ready = false
   #listening = false
   /** Orders re-reads and writes: one that started before the last applied never overwrites it. */
   #syncs = 0
@@ -88,6 +90,7 @@ export class TokenSession {
     this.#loaded ??= (async () => {
       this.#listen()
       await this.#sync()
+      this.#ready = true
     })()
     return this.#loaded
   }
@@ -101,6 +104,17 @@ export class TokenSession {
     await this.load()
     await this.#pending
     return this.#tokens
+  }
+
+  /**
+   * The tokens to present now, with no wait: loaded, no re-read pending, not expiring, and no
+   * disconnect asked for. `undefined` otherwise: then `current()` and `accessToken()` decide.
+   */
+  fresh(): TokenRecord | undefined {
+    const tokens = this.#tokens
+    return this.#ready && !this.#pending && !this.#clearing && tokens && !this.expiring(tokens)
+      ? tokens
+      : undefined
   }
 
   /** Hands the session what `restore()` read for it: its first load then reads nothing. */

@@ -72,10 +72,13 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
     expect(sent.map(({ input }) => input)).toEqual([URL_, URL_])
     expect(sent[0]!.init).toMatchObject({ ...init, redirect: 'manual' })
     expect(sent[1]!.init).toMatchObject({ ...init, redirect: 'follow' })
-    // fetch gets a record: nothing to read back through a Headers iterator
-    expect(sent[0]!.init!.headers).not.toBeInstanceOf(Headers)
-    expect(sent[1]!.init!.headers).toBe(sent[0]!.init!.headers)
-    expect(new Headers(sent[1]!.init!.headers).get('authorization')).toBe('Bearer two')
+    // fetch gets a plain object of each send's headers: nothing to read back through a Headers
+    // iterator, and no null-prototype object, which Chromium reads more slowly
+    for (const { init } of sent) expect(Object.getPrototypeOf(init!.headers)).toBe(Object.prototype)
+    expect(sent.map(({ init }) => init!.headers)).toEqual([
+      { authorization: 'Bearer one' },
+      { authorization: 'Bearer two' },
+    ])
     expect(replayableCall(URL_)!.signal).toBeNull()
   })
 
@@ -93,7 +96,7 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
       // fetch upper-cases these: a Request says how
       [URL_, { method: 'post', body: BODY }],
       [URL_, { method: 'Get' }],
-      // headers fetch would combine, convert or refuse
+      // headers fetch would combine or convert
       [URL_, { headers: { Accept: 'a', accept: 'b' } }],
       [URL_, { headers: { 'x-n': 5 } as unknown as HeadersInit }],
       // other forms of headers: a Request reads them
@@ -102,16 +105,32 @@ describe('replayableCall: a call taken as the app gave it, without a Request', (
       [URL_, { headers: new Map([['x-map', 'm']]) as unknown as HeadersInit }],
       [URL_, { headers: null as unknown as HeadersInit }],
       [URL_, { headers: 'x-a: b' as unknown as HeadersInit }],
-      [URL_, { headers: { 'bad name': 'x' } }],
-      [URL_, { headers: { ' x': 'x' } }],
-      [URL_, { headers: { 'x-a(': 'x' } }],
-      [URL_, { headers: { '': 'x' } }],
-      [URL_, { headers: { 'x-a': 'one\ntwo' } }],
-      [URL_, { headers: { 'x-a': 'one\rtwo' } }],
-      [URL_, { headers: { 'x-a': 'nul\0' } }],
-      [URL_, { headers: { 'x-a': 'euro €' } }],
     ]
     for (const [input, init] of refused) expect(replayableCall(input, init)).toBeUndefined()
+  })
+
+  test('a header name or value fetch refuses goes to fetch as given, which refuses it', async () => {
+    const invalid: Record<string, string>[] = [
+      { 'bad name': 'x' },
+      { ' x': 'x' },
+      { 'x-a(': 'x' },
+      { '': 'x' },
+      { 'x-a': 'one\ntwo' },
+      { 'x-a': 'one\rtwo' },
+      { 'x-a': 'nul\0' },
+      { 'x-a': 'euro €' },
+    ]
+    for (const headers of invalid) {
+      const call = replayableCall(URL_, { headers })!
+      const given: Record<string, string>[] = []
+      await call.send((_input, init) => {
+        given.push(init?.headers as Record<string, string>)
+        return Promise.resolve(new Response(null))
+      })
+      expect({ ...given[0] }).toEqual(headers)
+      // What fetch checks before it sends anything.
+      expect(() => new Request(URL_, { headers })).toThrow(TypeError)
+    }
   })
 })
 

@@ -79,8 +79,8 @@ interface UrlParts {
   readonly path: string
 }
 
-/** URLs parsed so far, by their string (`undefined`: not an absolute URL); emptied past 32. */
-const parsed = new Map<string, UrlParts | undefined>()
+/** URLs parsed so far, by their string (`null`: not an absolute URL); emptied past 32. */
+const parsed = new Map<string, UrlParts | null>()
 
 /**
  * `url` parsed on its own, as an absolute URL (WHATWG URL), or `undefined`. Each string is
@@ -90,16 +90,17 @@ const parsed = new Map<string, UrlParts | undefined>()
  */
 export function urlParts(url: string | URL): UrlParts | undefined {
   const key = String(url)
-  if (!parsed.has(key)) {
+  let parts = parsed.get(key)
+  if (parts === undefined) {
     if (parsed.size >= 32) parsed.clear()
-    let parts: UrlParts | undefined
+    parts = null
     try {
       const { href, origin, pathname } = new URL(key)
       parts = { href, origin, path: pathname }
     } catch {}
     parsed.set(key, parts)
   }
-  return parsed.get(key)
+  return parts ?? undefined
 }
 
 /**
@@ -108,6 +109,8 @@ export function urlParts(url: string | URL): UrlParts | undefined {
  * (MCP authorization, "Access Token Privilege Restriction"; RFC 9700 §4.10).
  */
 export function isWithinResource(requestUrl: string | URL, resource: string): boolean {
+  // The usual call goes to the resource itself.
+  if (requestUrl === resource) return !!urlParts(resource)
   const req = urlParts(requestUrl)
   const res = urlParts(resource)
   return !!req && !!res && req.origin === res.origin && pathCovers(res.path, req.path)
