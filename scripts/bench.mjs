@@ -136,6 +136,10 @@ for (const [what, value] of rows) console.log(`${what.padEnd(width)}  ${value}`)
 const runtime = await measureRuntime()
 const { perCall, ownWork, many, restore, heap } = runtime
 const ms = (value) => value.toFixed(3)
+const micro = (value) => value.toFixed(1)
+/** A median ratio and its 95% confidence interval. */
+const interval = ({ median, low, high }) =>
+  `${median.toFixed(3)} (95% CI ${low.toFixed(3)}–${high.toFixed(3)})`
 const perKitCall = (name) => (perCall.kitCounts[name] / perCall.calls).toFixed(2)
 const isAs = (line) => /oauth-authorization-server|openid-configuration/.test(line)
 console.log(
@@ -150,14 +154,20 @@ table(
         .map(ms)
         .join(' / '),
     ],
-    ['  server.fetch ÷ bare fetch (median of per-round ratios)', perCall.ratio.bare.toFixed(2)],
+    ['  server.fetch ÷ bare fetch (median of per-round ratios)', interval(perCall.ratio.bare)],
     [
       "  server.fetch ÷ bare fetch with redirect: 'manual', as a token needs",
-      perCall.ratio.manual.toFixed(3),
+      interval(perCall.ratio.manual),
     ],
     [
       '  server.fetch ÷ the SDK transport with a localStorage authProvider (median of per-round ratios)',
-      perCall.ratio.sdk.toFixed(3),
+      interval(perCall.ratio.sdk),
+    ],
+    [
+      '  client time per call, before fetch + after its answer: by hand / server.fetch / SDK transport (µs, mean of the middle 80%)',
+      ['manual', 'kit', 'sdk']
+        .map((way) => `${micro(perCall.client.before[way])} + ${micro(perCall.client.after[way])}`)
+        .join(' / '),
     ],
     [
       `  own work per call, fetch answered in memory: by hand / server.fetch / SDK transport (µs, median of ${ownWork.repeats} × ${ownWork.calls})`,

@@ -203,66 +203,110 @@ window.bench = {
    * reads `authProvider.tokens()` on every request), sent through its own fetch
    * (`fetchWithinOrigin`: `redirect: 'manual'`, redirects followed by hand within the origin). Each time covers
    * the call and reading its answer. The ratios are medians of the ratios within each round,
-   * so that a slow moment of the machine weighs on the three ways alike. Also the counts of the
-   * kit's calls alone.
+   * so that a slow moment of the machine weighs on the three ways alike, with their 95%
+   * confidence interval. Also the client's time per call: from the call to fetch (`before`), and
+   * from fetch's answer to the call's (`after`), read by a wrapper around fetch that every way
+   * calls through (means of the middle 80%, in microseconds); and the counts of the kit's calls.
    */
   async perCall({ database, calls, warmup }) {
-    const { server, token, sdkPost } = await restoredWithSdk(database, fetch)
-    let id = 0
-    const ways = {
-      bare: () =>
-        fetch(server.url, {
-          method: 'POST',
-          headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
-          body: call(++id),
-        }),
-      manual: () =>
-        fetch(server.url, {
-          method: 'POST',
-          headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
-          body: call(++id),
-          redirect: 'manual',
-        }),
-      kit: () =>
-        server.fetch(server.url, { method: 'POST', headers: MCP_HEADERS, body: call(++id) }),
-      sdk: () => sdkPost(call(++id)),
+    const network = window.fetch
+    const clock = { called: 0, answered: 0 }
+    window.fetch = (input, init) => {
+      clock.called = performance.now()
+      return network(input, init).then((response) => {
+        clock.answered = performance.now()
+        return response
+      })
     }
-    const names = Object.keys(ways)
-    const times = { bare: [], manual: [], kit: [], sdk: [] }
-    const kitCounts = {}
-    let failed = 0
-    for (let round = 0; round < warmup + calls; round++) {
-      const order = shuffled(names)
-      for (const name of order) {
-        const measured = round >= warmup
-        if (name === 'kit' && measured) counters().reset()
-        const started = performance.now()
-        const response = await ways[name]()
-        await response.text()
-        const ms = performance.now() - started
-        if (response.status !== 200) failed += 1
-        if (!measured) continue
-        times[name].push(ms)
-        if (name === 'kit') {
-          for (const [key, value] of Object.entries(counters().read())) {
-            if (typeof value === 'number') kitCounts[key] = (kitCounts[key] ?? 0) + value
-          }
+    try {
+      return await perCallThrough(database, calls, warmup, clock)
+    } finally {
+      window.fetch = network
+    }
+  },
+}
+
+/** The rounds of `perCall`, with every way's fetch going through the wrapper that sets `clock`. */
+async function perCallThrough(database, calls, warmup, clock) {
+  const { server, token, sdkPost } = await restoredWithSdk(database, (input, init) =>
+    window.fetch(input, init),
+  )
+  let id = 0
+  const ways = {
+    bare: () =>
+      fetch(server.url, {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+        body: call(++id),
+      }),
+    manual: () =>
+      fetch(server.url, {
+        method: 'POST',
+        headers: { ...MCP_HEADERS, authorization: `Bearer ${token}` },
+        body: call(++id),
+        redirect: 'manual',
+      }),
+    kit: () => server.fetch(server.url, { method: 'POST', headers: MCP_HEADERS, body: call(++id) }),
+    sdk: () => sdkPost(call(++id)),
+  }
+  const names = Object.keys(ways)
+  const times = { bare: [], manual: [], kit: [], sdk: [] }
+  const before = { bare: [], manual: [], kit: [], sdk: [] }
+  const after = { bare: [], manual: [], kit: [], sdk: [] }
+  const network = { bare: [], manual: [], kit: [], sdk: [] }
+  const kitCounts = {}
+  let failed = 0
+  for (let round = 0; round < warmup + calls; round++) {
+    const order = shuffled(names)
+    for (const name of order) {
+      const measured = round >= warmup
+      if (name === 'kit' && measured) counters().reset()
+      const started = performance.now()
+      const response = await ways[name]()
+      const returned = performance.now()
+      await response.text()
+      const ms = performance.now() - started
+      if (response.status !== 200) failed += 1
+      if (!measured) continue
+      times[name].push(ms)
+      before[name].push(clock.called - started)
+      after[name].push(returned - clock.answered)
+      network[name].push(clock.answered - clock.called)
+      if (name === 'kit') {
+        for (const [key, value] of Object.entries(counters().read())) {
+          if (typeof value === 'number') kitCounts[key] = (kitCounts[key] ?? 0) + value
         }
       }
     }
-    const ratio = (other) => median(times.kit.map((kit, round) => kit / times[other][round]))
-    return {
-      calls,
-      failed,
-      crossOriginIsolated: window.crossOriginIsolated,
-      median: {
-        bare: median(times.bare),
-        manual: median(times.manual),
-        kit: median(times.kit),
-        sdk: median(times.sdk),
-      },
-      ratio: { bare: ratio('bare'), manual: ratio('manual'), sdk: ratio('sdk') },
-      kitCounts,
-    }
-  },
+  }
+  const ratio = (other) => withInterval(times.kit.map((kit, round) => kit / times[other][round]))
+  const micros = (values) => Object.fromEntries(names.map((n) => [n, middleMean(values[n]) * 1000]))
+  return {
+    calls,
+    failed,
+    crossOriginIsolated: window.crossOriginIsolated,
+    median: Object.fromEntries(names.map((n) => [n, median(times[n])])),
+    ratio: { bare: ratio('bare'), manual: ratio('manual'), sdk: ratio('sdk') },
+    client: { before: micros(before), after: micros(after), network: micros(network) },
+    kitCounts,
+  }
+}
+
+/**
+ * The median of `values` and its 95% confidence interval, from their order alone (the sign
+ * test's binomial bounds, normal approximation): `{ median, low, high }`.
+ */
+function withInterval(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const n = sorted.length
+  const reach = Math.ceil(0.98 * Math.sqrt(n))
+  const at = (i) => sorted[Math.min(n - 1, Math.max(0, i))]
+  return { median: median(sorted), low: at((n >> 1) - reach), high: at(((n - 1) >> 1) + reach) }
+}
+
+/** The mean of the middle 80% of `values`: a slow moment of the machine left out. */
+function middleMean(values) {
+  const sorted = [...values].sort((a, b) => a - b)
+  const kept = sorted.slice(Math.floor(sorted.length / 10), Math.ceil((sorted.length * 9) / 10))
+  return kept.reduce((sum, value) => sum + value, 0) / kept.length
 }

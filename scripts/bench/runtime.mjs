@@ -13,6 +13,7 @@ import * as esbuild from 'esbuild'
 import { chromium } from 'playwright-core'
 import { headlessDriver, startStack } from '../../playground/stack/index.mjs'
 import { installCounters } from './runtime-counters.js'
+import { addUnobservedPage, runUnobserved } from './unobserved.mjs'
 
 const here = fileURLToPath(new URL('.', import.meta.url))
 
@@ -35,26 +36,42 @@ async function bundlePage() {
     join(dir, 'index.html'),
     '<!doctype html><meta charset="utf-8"><title>runtime bench</title><script type="module" src="/runtime-page.js"></script>',
   )
+  await addUnobservedPage(dir)
   return dir
 }
 
 const TYPES = { '.html': 'text/html', '.js': 'text/javascript' }
 
+/** The headers of every answer of the page's site: cross-origin isolated (COOP + COEP). */
+const ISOLATED = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+  'cache-control': 'no-store',
+}
+
 /**
  * Serves `dir` on 127.0.0.1, cross-origin isolated (COOP + COEP), so that `performance.now()`
  * has its fine resolution; the page's calls to the stack are CORS requests, which COEP allows.
+ * A POST is handed to the handler set with `api.set()` (the unobserved page's reports).
  */
 async function servePage(dir) {
+  let handler
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://page').pathname
+    if (req.method === 'POST') {
+      let body = ''
+      for await (const chunk of req) body += chunk
+      const answer = await handler?.(path, JSON.parse(body))
+      if (answer === undefined) return res.writeHead(404, ISOLATED).end()
+      res.writeHead(200, { ...ISOLATED, 'content-type': 'application/json' })
+      return res.end(JSON.stringify(answer))
+    }
     const file = join(dir, path === '/' ? 'index.html' : path.slice(1))
     try {
       const body = await readFile(file)
       res.writeHead(200, {
+        ...ISOLATED,
         'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
-        'cross-origin-opener-policy': 'same-origin',
-        'cross-origin-embedder-policy': 'require-corp',
-        'cache-control': 'no-store',
       })
       res.end(body)
     } catch {
@@ -65,6 +82,11 @@ async function servePage(dir) {
   const { port } = /** @type {import('node:net').AddressInfo} */ (server.address())
   return {
     origin: `http://127.0.0.1:${port}`,
+    api: {
+      set: (next) => {
+        handler = next
+      },
+    },
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections()
@@ -83,7 +105,8 @@ const median = (values) => {
  * Runs every scenario in one browser and returns the figures:
  * - `perCall`: medians of `calls` interleaved rounds of a bare fetch (with and without
  *   `redirect: 'manual'`), `server.fetch` and the MCP SDK's localStorage `authProvider` headers,
- *   and what the kit's calls did (counts summed);
+ *   the ratios with their 95% confidence intervals, each client's time before fetch and after
+ *   its answer, and what the kit's calls did (counts summed);
  * - `ownWork`: the page's own work per call with the network taken out (fetch answered from
  *   memory), in microseconds: a call written by hand, `server.fetch`, the SDK transport;
  * - `many`: `servers` fresh servers on one issuer, probed at once then authorized at once;
@@ -92,7 +115,7 @@ const median = (values) => {
  * @param {{ calls?: number, warmup?: number, servers?: number, restore?: number[], handles?: number }} [options]
  */
 export async function measureRuntime(options = {}) {
-  const calls = options.calls ?? 400
+  const calls = options.calls ?? 1500
   const warmup = options.warmup ?? 40
   const servers = options.servers ?? 50
   const restoreCounts = options.restore ?? [1, 10, 50]
@@ -105,10 +128,10 @@ export async function measureRuntime(options = {}) {
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run'],
   })
   const errors = []
+  const driver = headlessDriver()
   try {
     const context = await browser.newContext()
     await context.addInitScript(installCounters)
-    const driver = headlessDriver()
     await context.exposeBinding('benchAuthorize', (_source, request) => driver(request))
     const page = await context.newPage()
     page.on('pageerror', (error) => errors.push(error.message))
@@ -161,8 +184,13 @@ export async function measureRuntime(options = {}) {
       perHandle: (after - before) / kept.servers,
     }
 
-    await open()
-    const perCall = await run('perCall', { database: 'restore-1', calls, warmup })
+    // Per call, in a browser no DevTools client observes (see unobserved.mjs).
+    const perCall = await runUnobserved(site, {
+      setup: { name: 'manyServers', args: { database: 'per-call', base, count: 1 } },
+      name: 'perCall',
+      args: { database: 'per-call', calls, warmup },
+      authorize: driver,
+    })
     await open()
     const ownWork = await run('ownWork', { database: 'restore-1', calls: 5000, repeats: 5 })
     if (errors.length) throw new Error(`The bench page failed: ${errors.join('; ')}`)
