@@ -5,6 +5,7 @@ import type { ClientRecord, TokenRecord } from '../contracts/records.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { knownIssuer } from '../discovery/issuer-hints.js'
 import { AuthorizationError, McpAuthError } from '../errors.js'
+import type { McpRefreshReason } from '../events/types.js'
 import { followRoute, relayNeeded } from '../routing/follow-route.js'
 import { refreshAccessToken } from '../tokens/token-endpoint.js'
 import { traced } from '../tracing.js'
@@ -47,7 +48,7 @@ export interface RefreshHost {
 export async function refresh(
   session: RefreshHost,
   staleAccessToken: string,
-  why: 'expiring' | 'invalid_token' | 'unauthorized',
+  why: McpRefreshReason,
 ): Promise<string> {
   const { ctx, url } = session
   const host = session.host()

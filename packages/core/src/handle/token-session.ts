@@ -6,6 +6,7 @@ import { withCrossTabLock } from '../coordination/cross-tab-lock.js'
 import { newRevision } from '../coordination/tab-messages.js'
 import { knownIssuer, shareCopies, upgradeTokens } from '../discovery/issuer-hints.js'
 import { AuthorizationError, type McpAuthError, storageFailed } from '../errors.js'
+import type { McpRefreshReason } from '../events/types.js'
 import { followRoute } from '../routing/follow-route.js'
 import { checkRecord, keys } from '../storage/records.js'
 import type { RefreshHandle, RefreshHost } from './token-refresh.js'
@@ -217,10 +218,7 @@ export class TokenSession {
    * store is re-read under it, since another tab may have refreshed (or disconnected) already.
    * `why` is for the event stream: the token is expiring, or the resource refused it.
    */
-  refresh(
-    staleAccessToken: string,
-    why: 'expiring' | 'invalid_token' | 'unauthorized' = 'expiring',
-  ): Promise<string> {
+  refresh(staleAccessToken: string, why: McpRefreshReason = 'expiring'): Promise<string> {
     this.#refreshing ??= this.#locked(async () => {
       let refresh: typeof import('./token-refresh.js').refresh
       try {
