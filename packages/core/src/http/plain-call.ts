@@ -16,7 +16,7 @@ const AS_WRITTEN = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/
  * names and values as it would have read the app's own. `undefined` for any other form (pairs,
  * a `Map`) and for what a record would carry differently: a name twice (which fetch joins) and
  * a value that is no string (which it converts on every send). A name or value fetch refuses
- * is refused by that fetch, before anything is sent (see `refusedCall`).
+ * is refused by that fetch, before anything is sent, and `server.fetch` rejects with its error.
  */
 function headerRecord(given: HeadersInit = {}): Record<string, string> | undefined {
   if (typeof given !== 'object' || !given) return undefined
