@@ -115,7 +115,7 @@ const median = (values) => {
  * @param {{ calls?: number, warmup?: number, servers?: number, restore?: number[], handles?: number }} [options]
  */
 export async function measureRuntime(options = {}) {
-  const calls = options.calls ?? 1500
+  const calls = options.calls ?? 3000
   const warmup = options.warmup ?? 40
   const servers = options.servers ?? 50
   const restoreCounts = options.restore ?? [1, 10, 50]
