@@ -58,8 +58,6 @@ export class TokenSession {
   /** The generation the tokens in memory belong to. */
   #generation = 0
   #loaded: Promise<void> | undefined
-  /** Whether `load()` finished. */
-  #ready = false
   #listening = false
   /** Orders re-reads and writes: one that started before the last applied never overwrites it. */
   #syncs = 0
@@ -91,7 +89,6 @@ export class TokenSession {
     this.#loaded ??= (async () => {
       this.#listen()
       await this.#sync()
-      this.#ready = true
     })()
     return this.#loaded
   }
@@ -108,12 +105,12 @@ export class TokenSession {
   }
 
   /**
-   * The tokens to present now, with no wait: loaded, no re-read pending, not expiring, and no
+   * The tokens to present now, with no wait: in memory, no re-read pending, not expiring, and no
    * disconnect asked for. `undefined` otherwise: then `current()` and `accessToken()` decide.
    */
   fresh(): TokenRecord | undefined {
     const tokens = this.#tokens
-    return this.#ready && !this.#pending && !this.#clearing && tokens && !this.expiring(tokens)
+    return !this.#pending && !this.#clearing && tokens && !this.expiring(tokens)
       ? tokens
       : undefined
   }

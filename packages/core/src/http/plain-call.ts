@@ -7,7 +7,7 @@ import { urlParts } from './urls.js'
  * The methods fetch sends as written: it upper-cases these in any other case (WHATWG Fetch,
  * "normalize a method"), and checks any other.
  */
-const AS_WRITTEN = /^(?:DELETE|GET|HEAD|OPTIONS|POST|PUT)$/
+const AS_WRITTEN = new Set(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'])
 
 /**
  * The app's headers as the record fetch takes, names in lower case: no `Headers` to build on
@@ -56,9 +56,9 @@ export function replayableCall(
 ): ReplayableRequest | undefined {
   const { body = null, method = 'GET' } = init
   if (body !== null && typeof body !== 'string') return undefined
-  const written = method === 'POST' || method === 'GET' || AS_WRITTEN.test(method)
   // The `Request` constructor refuses a body with GET or HEAD.
-  if (!written || (body !== null && (method === 'GET' || method === 'HEAD'))) return undefined
+  if (!AS_WRITTEN.has(method) || (body !== null && (method === 'GET' || method === 'HEAD')))
+    return undefined
   // A relative URL is none, and neither is a `Request` (its string is no URL).
   const url = urlParts(input as string | URL)?.href
   if (!url) return undefined
