@@ -1,7 +1,6 @@
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { TokenError } from '../errors.js'
-import { discard } from '../http/fetch-json.js'
 import { splitScopes, tokenChallenge } from '../http/www-authenticate.js'
 import type { DiscoveryCache } from './discovery-cache.js'
 import type { StepUp } from './step-up.js'
@@ -20,28 +19,21 @@ export interface RefusedHost {
 }
 
 /**
- * The answer to a call refused with a 401 although it carried `token`, from an authorization
- * server: one refresh and one retry through `send` when the challenge says the token is invalid
- * or says nothing (RFC 6750 §3.1, `invalid_token`); else, or when the refresh fails, `response`.
- * `scheme` is how the token was presented (`bearer` or `dpop`), whose challenge is read.
+ * The token to retry a call with, which was refused with a 401 although it carried `token`
+ * from an authorization server: refreshed once when the challenge says the token is invalid or
+ * says nothing (RFC 6750 §3.1, `invalid_token`); `undefined` for any other challenge, or when
+ * the refresh fails. `scheme` is how the token was presented (`bearer` or `dpop`), whose
+ * challenge is read.
  */
-export async function retried(
+export async function retryToken(
   session: TokenSession,
   response: Response,
   token: string,
   scheme: string,
-  send: (token: string) => Promise<Response>,
-): Promise<Response> {
+): Promise<string | undefined> {
   const challenge = tokenChallenge(response.headers.get('www-authenticate'), scheme)
-  if (challenge && challenge.params.error !== 'invalid_token') return response
-  let fresh: string
-  try {
-    fresh = await session.refresh(token, challenge ? 'invalid_token' : 'unauthorized')
-  } catch {
-    return response
-  }
-  discard(response)
-  return send(fresh)
+  if (challenge && challenge.params.error !== 'invalid_token') return undefined
+  return session.refresh(token, challenge ? 'invalid_token' : 'unauthorized').catch(() => undefined)
 }
 
 /**

@@ -4,6 +4,7 @@ import type { DpopBinding } from '../contracts/dpop.js'
 import type { ReplayableRequest } from '../contracts/fetch.js'
 import type { McpServerStatus, Patch } from '../contracts/snapshot.js'
 import { McpAuthError } from '../errors.js'
+import { discard } from '../http/fetch-json.js'
 import { replayableCall } from '../http/plain-call.js'
 import { isRedirect } from '../http/redirect-status.js'
 import { transportError } from '../http/transport-error.js'
@@ -108,9 +109,15 @@ async function fetchWithToken(
     if (response.status === 401 || response.status === 403) {
       refusal ??= await import('./refused-answer.js')
       // A static token (no authorization server) has nothing to refresh with.
-      // Stryker disable next-line OptionalChaining: a token is only taken when tokens are stored
-      if (response.status === 401 && token && tokens?.issuer)
-        response = await refusal.retried(session, response, token, scheme, send)
+      const renewed =
+        // Stryker disable next-line OptionalChaining: a token is only taken when tokens are stored
+        response.status === 401 && token && tokens?.issuer
+          ? await refusal.retryToken(session, response, token, scheme)
+          : undefined
+      if (renewed) {
+        discard(response)
+        response = await send(renewed)
+      }
       if (response.status === 403) budget ??= await import('./step-up.js')
     }
   } catch (cause) {
