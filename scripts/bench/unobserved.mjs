@@ -17,11 +17,8 @@ const post = (path, value) =>
   fetch(path, { method: 'POST', body: JSON.stringify(value) }).then((response) => response.json())
 window.benchAuthorize = (request) => post('/bench/authorize', request)
 const { name, args, setup } = JSON.parse(decodeURIComponent(location.hash.slice(1)))
-const started = () => new Promise((resolve) => {
-  const check = () => ('bench' in window ? resolve() : setTimeout(check, 10))
-  check()
-})
-started()
+// Module scripts run in document order: the bench page has set window.bench by now.
+Promise.resolve()
   .then(async () => {
     if (setup) await window.bench[setup.name](setup.args)
     return { value: await window.bench[name](args) }
