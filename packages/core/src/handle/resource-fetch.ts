@@ -75,7 +75,7 @@ async function fetchWithToken(
   // With fresh tokens in memory (nearly every call), nothing waits before fetch: it is called
   // in this turn. Else this waits for the session, and for a re-read another tab asked for:
   // never the tokens it is about to replace.
-  const fresh = built ? undefined : session.fresh()
+  const fresh = session.fresh()
   const tokens = fresh ?? (await session.current())
   const within = tokens && isWithinResource(request.url, tokens.resource)
   if (!within && !isWithinResource(request.url, host.url)) return passThrough()
